@@ -1,0 +1,729 @@
+"""AST → IR, with every static check of the language.
+
+The checker resolves names, types expressions, folds params to constants and checks points;
+it collects every problem it finds and raises them together (`CheckError`), so an author
+fixes a file in one round. Warnings come back beside the IR.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Iterator, Mapping
+
+from . import ast, ir
+from .errors import CheckError, Diagnostic, Source, Span, did_you_mean
+from .intervals import can_be_zero
+from .interpret import constant_value
+
+RESERVED = frozenset(
+    """framework max on_exclude on_missing cap input choice better param let group criterion
+    tags score award when proportional target linear from to steps else deduct per cases
+    exclude evidence replaces if then or and not true false min count in rescale shrink zero
+    error higher lower number share bool""".split()
+)
+
+# name → (fewest args, most args or None, argument type, result type)
+FUNCTIONS = {
+    "ratio": (2, 2, ir.NUM, ir.NUM),
+    "min": (1, None, ir.NUM, ir.NUM),
+    "max": (1, None, ir.NUM, ir.NUM),
+    "clamp": (3, 3, ir.NUM, ir.NUM),
+    "abs": (1, 1, ir.NUM, ir.NUM),
+    "round": (2, 2, ir.NUM, ir.NUM),
+    "count": (1, None, ir.BOOL, ir.NUM),
+    "all": (1, None, ir.BOOL, ir.BOOL),
+    "any": (1, None, ir.BOOL, ir.BOOL),
+    "best": (1, 1, ir.NUM, ir.NUM),
+    "worst": (1, 1, ir.NUM, ir.NUM),
+    "mean": (1, 1, ir.NUM, ir.NUM),
+    "percentile": (2, 2, ir.NUM, ir.NUM),
+}
+POPULATION = ("best", "worst", "mean", "percentile")
+ARITHMETIC = ("+", "-", "*", "/")
+ORDERING = ("<", "<=", ">", ">=")
+EQUALITY = ("==", "!=")
+TYPE_WORDS = {ir.NUM: "a number", ir.BOOL: "a condition (true/false)", "choice": "a choice"}
+
+
+def check(
+    tree: ast.Framework, source: Source, params: Mapping[str, object] | None = None
+) -> tuple[ir.Framework, tuple[Diagnostic, ...]]:
+    """The IR of a parsed file and its warnings; raises `CheckError` listing every error."""
+    return Checker(tree, source, params or {}).run()
+
+
+class _Bad(Exception):
+    """Raised inside expression lowering once a problem is reported, to stop cascades."""
+
+
+class Checker:
+    def __init__(self, tree: ast.Framework, source: Source, overrides: Mapping[str, object]):
+        self.tree = tree
+        self.source = source
+        self.overrides = dict(overrides)
+        self.diagnostics: list[Diagnostic] = []
+        self.declared: dict[str, object] = {}  # every name → its AST declaration
+        self.param_values: dict[str, ir.Const] = {}
+        self.lets: dict[str, ir.Let] = {}
+        self.resolving: list[str] = []  # lets and params being resolved, for cycle reports
+        self.used: set[str] = set()
+        self.spans: dict[ir.Expr, Span] = {}  # first place each IR expression was written
+        self.inputs: dict[str, ir.Input] = {}
+        self.max_spans: dict[str, Span] = {}  # where each node's `max` was written
+        self.replaces_spans: dict[str, Span | None] = {}
+        self.warned_spans: set[Span | None] = set()
+        self.default_missing = "zero"
+
+    def _name_span(self, decl) -> Span:
+        """The span of a declaration's name: the first whole word after its keyword."""
+        span = decl.span
+        name = getattr(decl, "name", None) or decl.id
+        found = re.compile(rf"\b{re.escape(name)}\b").search(self.source.line(span.line), span.column)
+        column = found.start() + 1 if found else span.column
+        return Span(span.line, column, span.line, column + len(name))
+
+    # ---- reporting
+    def error(self, code: str, message: str, span: Span | None, suggestion: str | None = None):
+        self.diagnostics.append(Diagnostic(code, message, span, "error", suggestion))
+
+    def warn(self, code: str, message: str, span: Span | None):
+        self.diagnostics.append(Diagnostic(code, message, span, "warning"))
+
+    # ---- the whole file
+    def run(self) -> tuple[ir.Framework, tuple[Diagnostic, ...]]:
+        self._declare(self.tree.items)
+        self._check_overrides()
+        for decl in self._declarations(ast.InputDecl):
+            self.inputs[decl.name] = self._input(decl)
+        for decl in self._declarations(ast.InputDecl):
+            self._input_constraints(decl)
+        for decl in self._declarations(ast.ParamDecl):
+            self._param(decl.name)
+        for decl in self._declarations(ast.LetDecl):
+            self._let(decl.name)
+        root = self._root()
+        if root is not None:
+            self._check_points(root)
+        self._warn_unused()
+        errors = [d for d in self.diagnostics if d.severity == "error"]
+        if errors or root is None:
+            raise CheckError(self._sorted(self.diagnostics), self.source)
+        framework = ir.Framework(
+            root=root,
+            inputs=tuple(self.inputs.values()),
+            params=tuple((name, c.value) for name, c in self.param_values.items()),
+            lets=tuple(self.lets[d.name] for d in self._declarations(ast.LetDecl) if d.name in self.lets),
+            source_name=self.source.filename,
+        )
+        return framework, tuple(self._sorted(self.diagnostics))
+
+    @staticmethod
+    def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        return sorted(diagnostics, key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
+
+    def _declare(self, items) -> None:
+        for item in items:
+            name = getattr(item, "name", None) or getattr(item, "id", None)
+            if isinstance(item, (ast.InputDecl, ast.ParamDecl, ast.LetDecl, ast.Group, ast.Criterion)):
+                self._declare_name(name, item)
+            if isinstance(item, ast.Group):
+                self._declare(item.items)
+            if isinstance(item, ast.InputDecl) and item.type.kind == "choice":
+                self._check_options(item)
+
+    def _declare_name(self, name: str, item) -> None:
+        span = self._name_span(item)
+        if name in RESERVED:
+            self.error("reserved-name", f"'{name}' is a reserved word; choose another name", span)
+        elif name in self.declared:
+            first = self.declared[name]
+            self.error(
+                "duplicate-name",
+                f"'{name}' is already declared as {_kind_word(first)} at line {first.span.line}",
+                span,
+            )
+        else:
+            self.declared[name] = item
+
+    def _check_options(self, decl: ast.InputDecl) -> None:
+        seen = set()
+        for option in decl.type.options:
+            if option in seen:
+                self.error("duplicate-option", f"choice option '{option}' is listed twice", decl.span)
+            seen.add(option)
+
+    def _declarations(self, kind) -> Iterator:
+        return (d for d in self.declared.values() if isinstance(d, kind))
+
+    def _check_overrides(self) -> None:
+        params = [n for n, d in self.declared.items() if isinstance(d, ast.ParamDecl)]
+        for name, value in self.overrides.items():
+            if name not in params:
+                self.error("unknown-param", f"no param named '{name}' to override", None,
+                           did_you_mean(name, params))
+            elif isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                if not isinstance(value, bool):
+                    self.error("bad-param", f"param '{name}' must be a finite number or a bool, not {value!r}", None)
+
+    # ---- inputs
+    def _input(self, decl: ast.InputDecl) -> ir.Input:
+        on_missing = better = within = at_most = None
+        for option in decl.options:
+            if isinstance(option, ast.OnMissing):
+                on_missing = option.policy
+            elif isinstance(option, ast.Better):
+                better = option.direction
+            elif isinstance(option, ast.Within):
+                within = (option.low.value, option.high.value)
+                if within[0] > within[1]:
+                    self.error("bad-range", f"range {option.low.text}..{option.high.text} is empty", option.span)
+            elif isinstance(option, ast.AtMost):
+                at_most = option.other.id
+        if decl.type.kind in ("bool", "choice") and (within or at_most):
+            self.error("bad-constraint", f"a {decl.type.kind} input takes no '<=' or 'in' constraint", decl.span)
+        return ir.Input(decl.name, decl.type.kind, decl.label, decl.type.options, at_most, within,
+                        on_missing, better)
+
+    def _input_constraints(self, decl: ast.InputDecl) -> None:
+        for option in decl.options:
+            if not isinstance(option, ast.AtMost):
+                continue
+            other = self.inputs.get(option.other.id)
+            if other is None:
+                self._unknown(option.other, "input", list(self.inputs))
+            elif other.type != ir.NUM:
+                self.error("bad-constraint", f"'<= {other.name}' needs a numeric input, and '{other.name}' is a {other.kind}", option.other.span)
+            elif other.name == decl.name:
+                self.error("bad-constraint", "an input cannot be bounded by itself", option.other.span)
+            else:
+                self.used.add(other.name)
+
+    # ---- params and lets
+    def _param(self, name: str) -> ir.Const | None:
+        if name in self.param_values:
+            return self.param_values[name]
+        decl = self.declared[name]
+        if name in self.resolving:
+            self._cycle(name, decl)
+            return None
+        self.resolving.append(name)
+        try:
+            expr = self.lower(decl.expr)
+        except _Bad:
+            return None
+        finally:
+            self.resolving.pop()
+        if any(isinstance(n, (ir.Column, ir.Let, ir.Population)) for n in ir.walk(expr)):
+            self.error("param-not-constant", f"param '{name}' must be a constant: it may use numbers and other params only", _span_of(decl.expr))
+            return None
+        value = constant_value(expr)
+        if name in self.overrides:
+            override = self.overrides[name]
+            if isinstance(override, bool) != (expr.type == ir.BOOL):
+                self.error("bad-param", f"param '{name}' is {TYPE_WORDS[expr.type]}; the override {override!r} is not", None)
+                return None
+            value = float(override)
+        const = ir.Const(value, expr.type)
+        self.param_values[name] = const
+        return const
+
+    def _let(self, name: str) -> ir.Let | None:
+        if name in self.lets:
+            return self.lets[name]
+        decl = self.declared[name]
+        if name in self.resolving:
+            self._cycle(name, decl)
+            return None
+        self.resolving.append(name)
+        try:
+            let = ir.Let(name, self.lower(decl.expr))
+        except _Bad:
+            return None
+        finally:
+            self.resolving.pop()
+        self.lets[name] = let
+        return let
+
+    def _cycle(self, name: str, decl) -> None:
+        path = self.resolving[self.resolving.index(name):] + [name]
+        self.error("cycle", "cycle: " + " → ".join(path), self._name_span(decl))
+        raise _Bad
+
+    # ---- expressions
+    def lower(self, expr: ast.Expr) -> ir.Expr:
+        node = self._lower(expr)
+        self.spans.setdefault(node, expr.span)
+        return node
+
+    def _lower(self, expr: ast.Expr) -> ir.Expr:
+        if isinstance(expr, ast.Number):
+            return ir.Const(expr.value)
+        if isinstance(expr, ast.Bool):
+            return ir.Const(float(expr.value), ir.BOOL)
+        if isinstance(expr, ast.Name):
+            return self._name(expr)
+        if isinstance(expr, ast.Unary):
+            operand = self.lower(expr.operand)
+            if expr.op == "-":
+                self._expect(operand, ir.NUM, expr.operand, "'-'")
+                return ir.Op("neg", (operand,))
+            self._expect(operand, ir.BOOL, expr.operand, "'not'")
+            return ir.Op("not", (operand,), ir.BOOL)
+        if isinstance(expr, ast.Binary):
+            return self._binary(expr)
+        if isinstance(expr, ast.If):
+            cond = self.lower(expr.cond)
+            self._expect(cond, ir.BOOL, expr.cond, "'if'")
+            then, otherwise = self.lower(expr.then), self.lower(expr.otherwise)
+            for branch, node in ((then, expr.then), (otherwise, expr.otherwise)):
+                if branch.type == "choice":
+                    self._type_error(node, "a choice can only be compared with == or !=")
+            if then.type != otherwise.type:
+                self._type_error(expr.otherwise, f"'then' gives {TYPE_WORDS[then.type]} but 'else' gives {TYPE_WORDS[otherwise.type]}")
+            return ir.Op("if", (cond, then, otherwise), then.type)
+        return self._call(expr)
+
+    def _name(self, name: ast.Name) -> ir.Expr:
+        decl = self.declared.get(name.id)
+        if decl is None:
+            values = [n for n, d in self.declared.items() if isinstance(d, (ast.InputDecl, ast.ParamDecl, ast.LetDecl))]
+            self._unknown(name, "name", values)
+            raise _Bad
+        self.used.add(name.id)
+        if isinstance(decl, ast.InputDecl):
+            return ir.Column(name.id, self.inputs[name.id].type)
+        if isinstance(decl, ast.ParamDecl):
+            const = self._param(name.id)
+        elif isinstance(decl, ast.LetDecl):
+            const = self._let(name.id)
+        else:
+            self.error("not-a-value", f"'{name.id}' is {_kind_word(decl)}, not a value", name.span)
+            raise _Bad
+        if const is None:
+            raise _Bad
+        return const
+
+    def _binary(self, expr: ast.Binary) -> ir.Expr:
+        if expr.op in EQUALITY:
+            choice = self._choice_comparison(expr)
+            if choice is not None:
+                return choice
+        left, right = self.lower(expr.left), self.lower(expr.right)
+        if expr.op in ("and", "or"):
+            self._expect(left, ir.BOOL, expr.left, f"'{expr.op}'")
+            self._expect(right, ir.BOOL, expr.right, f"'{expr.op}'")
+            return ir.Op(expr.op, (left, right), ir.BOOL)
+        if expr.op in EQUALITY:
+            for side, node in ((left, expr.left), (right, expr.right)):
+                if side.type == "choice":
+                    self._type_error(node, "compare a choice with one of its options")
+            if left.type != right.type:
+                self._type_error(expr.right, f"cannot compare {TYPE_WORDS[left.type]} with {TYPE_WORDS[right.type]}")
+            return ir.Op(expr.op, (left, right), ir.BOOL)
+        self._expect(left, ir.NUM, expr.left, f"'{expr.op}'")
+        self._expect(right, ir.NUM, expr.right, f"'{expr.op}'")
+        return ir.Op(expr.op, (left, right), ir.BOOL if expr.op in ORDERING else ir.NUM)
+
+    def _choice_comparison(self, expr: ast.Binary) -> ir.Expr | None:
+        """`chair == deputy`: the bare option name is a constant of the choice's input."""
+        for column_side, option_side in ((expr.left, expr.right), (expr.right, expr.left)):
+            if not isinstance(column_side, ast.Name):
+                continue
+            decl = self.declared.get(column_side.id)
+            if not (isinstance(decl, ast.InputDecl) and decl.type.kind == "choice"):
+                continue
+            options = decl.type.options
+            self.used.add(column_side.id)
+            column = ir.Column(column_side.id, "choice")
+            self.spans.setdefault(column, column_side.span)
+            if isinstance(option_side, ast.Name) and option_side.id in options:
+                return ir.Op(expr.op, (column, ir.Const(float(options.index(option_side.id)))), ir.BOOL)
+            if isinstance(option_side, ast.Name):
+                other = self.declared.get(option_side.id)
+                if isinstance(other, ast.InputDecl) and other.type == decl.type:
+                    self.used.add(option_side.id)
+                    return ir.Op(expr.op, (column, ir.Column(option_side.id, "choice")), ir.BOOL)
+                self.error("unknown-option",
+                           f"'{option_side.id}' is not an option of '{column_side.id}' ({', '.join(options)})",
+                           option_side.span, did_you_mean(option_side.id, options))
+                raise _Bad
+            self._type_error(option_side, f"compare '{column_side.id}' with one of its options ({', '.join(options)})")
+        return None
+
+    def _call(self, call: ast.Call) -> ir.Expr:
+        if call.func not in FUNCTIONS:
+            self.error("unknown-function", f"unknown function '{call.func}'", call.span,
+                       did_you_mean(call.func, FUNCTIONS))
+            raise _Bad
+        fewest, most, arg_type, result = FUNCTIONS[call.func]
+        n = len(call.args)
+        if n < fewest or (most is not None and n > most):
+            wanted = str(fewest) if fewest == most else (f"{fewest} or more" if most is None else f"{fewest} to {most}")
+            self.error("arity", f"{call.func}() takes {wanted} argument{'s' if wanted != '1' else ''}, not {n}", call.span)
+            raise _Bad
+        args = [self.lower(a) for a in call.args]
+        for arg, node in zip(args, call.args):
+            self._expect(arg, arg_type, node, f"{call.func}()")
+        if call.func == "round":
+            return ir.Op("round", (args[0], self._constant_arg(args[1], call.args[1], integer=True)))
+        if call.func in POPULATION:
+            fraction = None
+            if call.func == "percentile":
+                fraction = self._constant_arg(args[1], call.args[1]).value
+                if not 0.0 <= fraction <= 1.0:
+                    self.error("bad-percentile", "percentile's p is a share in [0, 1], e.g. 90%", call.args[1].span)
+                    raise _Bad
+            return ir.Population(call.func, args[0], fraction)
+        return ir.Op(call.func, tuple(args), result)
+
+    def _constant_arg(self, arg: ir.Expr, node: ast.Expr, integer: bool = False) -> ir.Const:
+        if not all(isinstance(n, (ir.Const, ir.Op)) for n in ir.walk(arg)):
+            self.error("not-constant", "this argument must be a constant", node.span)
+            raise _Bad
+        value = constant_value(arg)
+        if integer and value != int(value):
+            self.error("not-constant", "this argument must be a whole number", node.span)
+            raise _Bad
+        return ir.Const(value)
+
+    def _expect(self, expr: ir.Expr, wanted: str, node: ast.Expr, where: str) -> None:
+        if expr.type == wanted:
+            return
+        if expr.type == "choice":
+            self._type_error(node, "a choice can only be compared with == or != to one of its options")
+        elif wanted == ir.NUM:
+            self._type_error(node, f"{where} needs a number, but this is a condition; use count(...) or 'if ... then 1 else 0'")
+        else:
+            self._type_error(node, f"{where} needs a condition (true/false), but this is a number")
+
+    def _type_error(self, node: ast.Expr, message: str) -> None:
+        self.error("type", message, node.span)
+        raise _Bad
+
+    def _unknown(self, name: ast.Name, what: str, candidates: list[str]) -> None:
+        self.error("unknown-name", f"unknown {what} '{name.id}'", name.span, did_you_mean(name.id, candidates))
+
+    # ---- nodes
+    def _root(self) -> ir.Group | None:
+        tree = self.tree
+        options = [i for i in tree.items if isinstance(i, ast.NODE_OPTIONS)]
+        nodes = [i for i in tree.items if isinstance(i, (ast.Group, ast.Criterion))]
+        settings = self._node_options(options, tree, "framework")
+        self.default_missing = settings.get("on_missing", "zero")
+        children = self._nodes(nodes, settings.get("on_exclude", "rescale"))
+        if settings.get("max") is None:
+            self.error("missing-max", f"framework '{tree.id}' needs 'max N'", self._name_span(tree))
+            return None
+        if not nodes:
+            self.error("empty", f"framework '{tree.id}' has no groups or criteria", self._name_span(tree))
+            return None
+        if children is None:
+            return None
+        return ir.Group(tree.id, tree.title, settings["max"], (), settings.get("cap", False),
+                        settings.get("on_exclude", "rescale"), children, "framework", tree.span)
+
+    def _nodes(self, items, on_exclude: str) -> tuple[ir.Node, ...] | None:
+        built = [self._group(i, on_exclude) if isinstance(i, ast.Group) else self._criterion(i)
+                 for i in items if isinstance(i, (ast.Group, ast.Criterion))]
+        return None if any(b is None for b in built) else tuple(built)
+
+    def _node_options(self, options, node, kind: str) -> dict:
+        settings: dict = {}
+        for option in options:
+            key = {ast.MaxDecl: "max", ast.CapDecl: "cap", ast.OnExclude: "on_exclude",
+                   ast.OnMissing: "on_missing", ast.Tags: "tags"}[type(option)]
+            if key in settings:
+                self.error("duplicate-option", f"'{_option_word(key)}' is given twice", option.span)
+                continue
+            allowed = {"framework": ("max", "cap", "on_exclude", "on_missing"),
+                       "group": ("max", "cap", "on_exclude", "tags"),
+                       "criterion": ("max", "tags", "on_missing")}[kind]
+            if key not in allowed:
+                self.error("bad-option", f"'{_option_word(key)}' does not apply to a {kind}", option.span)
+                continue
+            if key == "max":
+                settings[key] = option.value.value
+                self.max_spans[node.id] = option.span
+                if option.value.value < 0:
+                    self.error("bad-max", "max must not be negative", option.span)
+            elif key == "cap":
+                settings[key] = True
+            elif key == "tags":
+                settings[key] = option.pairs
+                self._check_tags(option)
+            else:
+                settings[key] = option.policy
+        return settings
+
+    def _check_tags(self, tags: ast.Tags) -> None:
+        keys = [k for k, _ in tags.pairs]
+        for key in set(keys):
+            if keys.count(key) > 1:
+                self.error("duplicate-tag", f"tag '{key}' is given twice", tags.span)
+
+    def _group(self, group: ast.Group, inherited: str) -> ir.Group | None:
+        options = [o for o in group.options]
+        settings = self._node_options(options, group, "group")
+        on_exclude = settings.get("on_exclude", inherited)
+        nodes = [i for i in group.items if isinstance(i, (ast.Group, ast.Criterion))]
+        children = self._nodes(nodes, on_exclude)
+        if "max" not in settings:
+            self.error("missing-max", f"group '{group.id}' needs 'max N'", self._name_span(group))
+            return None
+        if not nodes:
+            self.error("empty", f"group '{group.id}' has no criteria", self._name_span(group))
+            return None
+        if children is None:
+            return None
+        return ir.Group(group.id, group.title, settings["max"], settings.get("tags", ()),
+                        settings.get("cap", False), on_exclude, children, "group", group.span)
+
+    def _criterion(self, crit: ast.Criterion) -> ir.Criterion | None:
+        settings = self._node_options(crit.options, crit, "criterion")
+        top = settings.get("max")
+        if top is None:
+            self.error("missing-max", f"criterion '{crit.id}' needs 'max N'", self._name_span(crit))
+        rules = [c for c in crit.clauses if isinstance(c, ast.SCORING_CLAUSES)]
+        if not rules:
+            self.error("no-rule", f"criterion '{crit.id}' has no scoring clause (score, award, proportional, linear, steps, deduct or cases)", self._name_span(crit))
+        for extra in rules[1:]:
+            self.error("two-rules", "a criterion has exactly one scoring clause; this is a second", extra.span)
+        exclusions, evidence, replaces = [], None, None
+        ok = top is not None and len(rules) == 1
+        for clause in crit.clauses:
+            try:
+                if isinstance(clause, ast.Exclude):
+                    cond = self.lower(clause.cond)
+                    self._expect(cond, ir.BOOL, clause.cond, "'exclude when'")
+                    exclusions.append(ir.Exclusion(cond, clause.reason))
+                elif isinstance(clause, ast.Evidence):
+                    if evidence is not None:
+                        self.error("duplicate-option", "'evidence' is given twice", clause.span)
+                    evidence = self._evidence(clause)
+                elif isinstance(clause, ast.Replaces):
+                    if replaces is not None:
+                        self.error("duplicate-option", "'replaces' is given twice", clause.span)
+                    replaces = clause.name
+            except _Bad:
+                ok = False
+        rule = None
+        if ok:
+            try:
+                rule = self._rule(rules[0], top)
+            except _Bad:
+                pass
+        if rule is None or not ok:
+            return None
+        node = ir.Criterion(crit.id, crit.title, top, settings.get("tags", ()), rule, tuple(exclusions),
+                            evidence, settings.get("on_missing", self.default_missing),
+                            replaces.id if replaces else None, crit.span)
+        self.replaces_spans[crit.id] = replaces.span if replaces else None
+        self._check_ratio_guards(node, settings.get("on_missing") is not None)
+        return node
+
+    def _evidence(self, clause: ast.Evidence) -> str:
+        decl = self.declared.get(clause.name.id)
+        if decl is None:
+            self._unknown(clause.name, "input", list(self.inputs))
+            raise _Bad
+        if not (isinstance(decl, ast.InputDecl) and decl.type.kind == "bool"):
+            self.error("type", f"evidence names a bool input; '{clause.name.id}' is not one", clause.name.span)
+            raise _Bad
+        self.used.add(clause.name.id)
+        return clause.name.id
+
+    def _rule(self, clause, top: float) -> ir.Rule:
+        if isinstance(clause, ast.Score):
+            return ir.ScoreRule(self._num(clause.expr, "score"))
+        if isinstance(clause, ast.Award):
+            cond = self.lower(clause.cond)
+            self._expect(cond, ir.BOOL, clause.cond, "'award when'")
+            return ir.AwardRule(cond)
+        if isinstance(clause, ast.Proportional):
+            target = self._num(clause.target, "target") if clause.target else ir.Const(1.0)
+            if isinstance(target, ir.Const) and target.value <= 0:
+                self.error("bad-target", "the target must be above zero", clause.target.span)
+            return ir.ProportionalRule(self._num(clause.expr, "proportional"), target)
+        if isinstance(clause, ast.Linear):
+            start, end = self._num(clause.start, "from"), self._num(clause.end, "to")
+            if isinstance(start, ir.Const) and isinstance(end, ir.Const) and start.value == end.value:
+                self.error("bad-linear", "'from' and 'to' are equal: there is nothing to interpolate", clause.span)
+            return ir.LinearRule(self._num(clause.expr, "linear"), start, end)
+        if isinstance(clause, ast.Steps):
+            return self._steps(clause, top)
+        if isinstance(clause, ast.Deduct):
+            return ir.DeductRule(self._num(clause.amount, "deduct"), self._num(clause.per, "per"))
+        whens = []
+        for when in clause.whens:
+            cond = self.lower(when.cond)
+            self._expect(cond, ir.BOOL, when.cond, "'when'")
+            whens.append((cond, self._num(when.points, "points")))
+        return ir.CasesRule(tuple(whens), self._num(clause.otherwise, "points"))
+
+    def _num(self, expr: ast.Expr, where: str) -> ir.Expr:
+        node = self.lower(expr)
+        self._expect(node, ir.NUM, expr, f"'{where}'")
+        return node
+
+    def _steps(self, clause: ast.Steps, top: float) -> ir.StepsRule:
+        expr = self._num(clause.expr, "steps")
+        bands = []
+        for band in clause.bands:
+            threshold = self._band_constant(band.threshold)
+            points = self._band_constant(band.points)
+            self._band_points(points, top, band.points.span)
+            if self._unreachable(bands, band.op, threshold):
+                self.error("unreachable-band", "this band can never be reached: the bands above it already take every value it matches", band.span)
+            bands.append(ir.Band(band.op, threshold, points))
+        otherwise = self._band_constant(clause.otherwise)
+        self._band_points(otherwise, top, clause.otherwise.span)
+        return ir.StepsRule(expr, tuple(bands), otherwise)
+
+    def _band_constant(self, node) -> float:
+        if isinstance(node, ast.Number):
+            return node.value
+        const = self._name(node)
+        if not isinstance(const, ir.Const) or const.type != ir.NUM:
+            self.error("not-constant", f"a band takes a number, a percent or a numeric param; '{node.id}' is not one", node.span)
+            raise _Bad
+        return const.value
+
+    def _band_points(self, points: float, top: float, span: Span) -> None:
+        if points > top:
+            self.error("band-over-max", f"this band gives {_fmt(points)} points, more than the criterion's max {_fmt(top)}", span)
+        elif points < 0:
+            self.error("band-negative", "a band cannot give negative points", span)
+
+    @staticmethod
+    def _unreachable(earlier: list[ir.Band], op: str, threshold: float) -> bool:
+        """True when every value this band matches is taken by an earlier band."""
+        if not earlier:
+            return False
+        marks = sorted({b.threshold for b in earlier} | {threshold})
+        probes = list(marks)
+        probes += [(a + b) / 2 for a, b in zip(marks, marks[1:])]
+        probes += [marks[0] - 1.0 - abs(marks[0]), marks[-1] + 1.0 + abs(marks[-1])]
+        test = {">=": lambda x, t: x >= t, ">": lambda x, t: x > t,
+                "<=": lambda x, t: x <= t, "<": lambda x, t: x < t}
+        return not any(
+            test[op](x, threshold) and not any(test[b.op](x, b.threshold) for b in earlier)
+            for x in probes
+        )
+
+    # ---- whole-tree checks
+    def _check_points(self, root: ir.Group) -> None:
+        for node in ir.Framework(root, (), (), ()).nodes():
+            if isinstance(node, ir.Group):
+                self._check_group(node)
+
+    def _check_group(self, group: ir.Group) -> None:
+        by_id = {c.id: c for c in group.nodes}
+        substitutes: dict[str, str] = {}
+        for child in group.nodes:
+            if not (isinstance(child, ir.Criterion) and child.replaces):
+                continue
+            span = self.replaces_spans.get(child.id)
+            original = by_id.get(child.replaces)
+            if original is None or not isinstance(original, ir.Criterion):
+                siblings = [c.id for c in group.nodes if isinstance(c, ir.Criterion) and c.id != child.id]
+                where = "" if child.replaces not in self.declared else f" in group '{group.id}'"
+                self.error("bad-replaces", f"'{child.id}' replaces '{child.replaces}', which is not a criterion{where}", span,
+                           did_you_mean(child.replaces, siblings))
+            elif original.replaces:
+                self.error("bad-replaces", f"'{child.replaces}' is itself a substitute; substitutes do not chain", span)
+            elif original.max != child.max:
+                self.error("bad-replaces", f"a substitute has the max of what it replaces: '{child.replaces}' has max {_fmt(original.max)}, '{child.id}' has {_fmt(child.max)}", span)
+            elif child.replaces in substitutes:
+                self.error("bad-replaces", f"'{child.replaces}' already has a substitute, '{substitutes[child.replaces]}'", span)
+            else:
+                substitutes[child.replaces] = child.id
+        total = sum(c.max for c in group.nodes if not (isinstance(c, ir.Criterion) and c.replaces))
+        span = self.max_spans.get(group.id)
+        word = "framework" if group.kind == "framework" else "group"
+        if not group.cap and not math.isclose(total, group.max, rel_tol=1e-12, abs_tol=1e-9):
+            self.error("points-sum", f"the children of {word} '{group.id}' add up to {_fmt(total)}, not its max {_fmt(group.max)}" + (" (say 'cap' to allow bonus points)" if total > group.max else ""), span)
+        elif group.cap and total < group.max - 1e-9:
+            self.error("points-sum", f"the children of {word} '{group.id}' add up to {_fmt(total)}, less than its max {_fmt(group.max)}", span)
+
+    def _check_ratio_guards(self, crit: ir.Criterion, explicit_policy: bool) -> None:
+        if explicit_policy:
+            return
+        guards = frozenset(ir.columns_used(*(e.cond for e in crit.exclusions)))
+        for expr, guard in _rule_contexts(crit.rule, guards):
+            for division in _unguarded_divisions(expr, guard, self.inputs):
+                span = self.spans.get(division)
+                if span in self.warned_spans:
+                    continue
+                self.warned_spans.add(span)
+                self.warn("unguarded-ratio", f"the denominator can be zero here, making '{crit.id}' missing; guard it with 'exclude when', or set 'on_missing'", span)
+
+    def _warn_unused(self) -> None:
+        for name, decl in self.declared.items():
+            if name in self.used:
+                continue
+            if isinstance(decl, ast.InputDecl):
+                self.warn("unused", f"input '{name}' is not used", self._name_span(decl))
+            elif isinstance(decl, ast.ParamDecl):
+                self.warn("unused", f"param '{name}' is not used", self._name_span(decl))
+            elif isinstance(decl, ast.LetDecl):
+                self.warn("unused", f"let '{name}' is not used", self._name_span(decl))
+
+
+def _rule_contexts(rule: ir.Rule, guards: frozenset[str]) -> Iterator[tuple[ir.Expr, frozenset[str]]]:
+    """Each expression of a rule with the inputs whose conditions are tested before it."""
+    if isinstance(rule, ir.CasesRule):
+        for cond, points in rule.whens:
+            yield cond, guards
+            guards = guards | frozenset(ir.columns_used(cond))
+            yield points, guards
+        yield rule.otherwise, guards
+        return
+    for expr in ir.rule_exprs(rule):
+        yield expr, guards
+
+
+def _unguarded_divisions(
+    expr: ir.Expr, guards: frozenset[str], inputs: Mapping[str, ir.Input]
+) -> Iterator[ir.Op]:
+    """Divisions whose denominator can be zero and reads an input no condition tests first.
+    `if`, `and` and `or` guard what they test; population functions ignore undefined values."""
+    if isinstance(expr, ir.Let):
+        yield from _unguarded_divisions(expr.expr, guards, inputs)
+    elif isinstance(expr, ir.Op):
+        if expr.op in ("/", "ratio"):
+            denominator = expr.args[1]
+            if can_be_zero(denominator, inputs) and not set(ir.columns_used(denominator)) <= guards:
+                yield expr
+        if expr.op == "if":
+            tested = guards | frozenset(ir.columns_used(expr.args[0]))
+            yield from _unguarded_divisions(expr.args[0], guards, inputs)
+            yield from _unguarded_divisions(expr.args[1], tested, inputs)
+            yield from _unguarded_divisions(expr.args[2], tested, inputs)
+        elif expr.op in ("and", "or", "all", "any"):
+            for i, arg in enumerate(expr.args):
+                siblings = frozenset(ir.columns_used(*(a for j, a in enumerate(expr.args) if j != i)))
+                yield from _unguarded_divisions(arg, guards | siblings, inputs)
+        else:
+            for arg in expr.args:
+                yield from _unguarded_divisions(arg, guards, inputs)
+
+
+# ---- small helpers ---------------------------------------------------------------------
+
+
+def _span_of(expr: ast.Expr) -> Span:
+    return expr.span
+
+
+def _kind_word(decl) -> str:
+    return {ast.InputDecl: "an input", ast.ParamDecl: "a param", ast.LetDecl: "a let",
+            ast.Group: "a group", ast.Criterion: "a criterion"}[type(decl)]
+
+
+def _option_word(key: str) -> str:
+    return key
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}" if value == int(value) else f"{value:.6g}"

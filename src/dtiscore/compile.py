@@ -1,0 +1,197 @@
+"""IR → a straight-line Python program over numpy columns.
+
+Passes, in order: fold constants; share common sub-expressions (IR nodes are frozen attrs
+values, so equal sub-trees hash equal and get one register); emit one assignment per
+register. The program is generated from the checked IR only: every name in it is one the
+compiler made (`cols[3]`, `r12`), and numbers are written with `repr(float)`; no text from
+the `.dti` file reaches the generated source, so a framework cannot run code.
+"""
+
+from __future__ import annotations
+
+import linecache
+import math
+from typing import Callable
+
+import attrs
+import numpy as np
+
+from . import ir, kernels
+from .interpret import constant_value
+
+_BINARY = {"+": "{} + {}", "-": "{} - {}", "*": "{} * {}"}
+_CALLS = {
+    "/": "divide", "ratio": "divide", "<": "less", "<=": "less_equal", ">": "greater",
+    ">=": "greater_equal", "==": "equal", "!=": "not_equal", "and": "logical_and",
+    "or": "logical_or", "not": "logical_not", "if": "choose", "round": "round_half_away",
+}
+_CHAINS = {"min": "np.minimum", "max": "np.maximum", "all": "logical_and", "any": "logical_or"}
+
+
+def fold(expr: ir.Expr) -> ir.Expr:
+    """Replace every sub-expression that reads no input by its value."""
+    if isinstance(expr, ir.Op):
+        args = tuple(fold(a) for a in expr.args)
+        folded = attrs.evolve(expr, args=args)
+        if all(isinstance(a, ir.Const) for a in args):
+            return ir.Const(constant_value(folded), expr.type)
+        return folded
+    if isinstance(expr, ir.Let):
+        inner = fold(expr.expr)
+        return inner if isinstance(inner, ir.Const) else attrs.evolve(expr, expr=inner)
+    if isinstance(expr, ir.Population):
+        return attrs.evolve(expr, arg=fold(expr.arg))
+    return expr
+
+
+@attrs.frozen
+class CriterionSlots:
+    """Where a criterion's compiled values land in the program's outputs."""
+
+    points: int
+    branch: int
+    exclusions: tuple[int, ...]
+
+
+class _Emitter:
+    def __init__(self, columns: dict[str, int]):
+        self.columns = columns
+        self.lines: list[str] = []
+        self.registers: dict[ir.Expr, str] = {}
+        self.outputs = 0
+        self.populations: dict[ir.Population, int] = {}  # each one's value, for explanations
+
+    def value(self, expr: ir.Expr) -> str:
+        if isinstance(expr, ir.Const):
+            return _literal(expr.value)
+        if isinstance(expr, ir.Let):
+            return self.value(expr.expr)
+        if expr in self.registers:
+            return self.registers[expr]
+        if isinstance(expr, ir.Column):
+            code = f"cols[{self.columns[expr.name]}]"
+        elif isinstance(expr, ir.Population):
+            fraction = "None" if expr.fraction is None else _literal(expr.fraction)
+            code = f"population({expr.func!r}, {self.value(expr.arg)}, {fraction})"
+        else:
+            code = self._op(expr)
+        register = f"r{len(self.registers)}"
+        self.registers[expr] = register
+        self.lines.append(f"{register} = {code}")
+        if isinstance(expr, ir.Population):
+            self.populations[expr] = self.output(register)
+        return register
+
+    def _op(self, expr: ir.Op) -> str:
+        args = [self.value(a) for a in expr.args]
+        if expr.op == "neg":
+            return f"-{args[0]}"
+        if expr.op in _BINARY:
+            return _BINARY[expr.op].format(*args)
+        if expr.op in _CALLS:
+            return f"{_CALLS[expr.op]}({', '.join(args)})"
+        if expr.op in _CHAINS:
+            code = args[0]
+            for arg in args[1:]:
+                code = f"{_CHAINS[expr.op]}({code}, {arg})"
+            return code
+        if expr.op == "clamp":
+            return f"np.minimum(np.maximum({args[0]}, {args[1]}), {args[2]})"
+        if expr.op == "abs":
+            return f"np.abs({args[0]})"
+        if expr.op == "count":
+            return " + ".join(args)
+        raise AssertionError(f"unknown op {expr.op}")
+
+    def output(self, code: str) -> int:
+        slot = self.outputs
+        self.outputs += 1
+        self.lines.append(f"out[{slot}] = {code}")
+        return slot
+
+
+def _literal(value: float) -> str:
+    if math.isnan(value):
+        return "NAN"
+    if math.isinf(value):
+        return "INF" if value > 0 else "-INF"
+    return repr(float(value))
+
+
+def _rule_code(emit: _Emitter, rule: ir.Rule, top: float) -> str:
+    """The kernel call giving (points, branch) for a rule."""
+    v = lambda e: emit.value(fold(e))  # noqa: E731 - a local shorthand
+    t = _literal(top)
+    if isinstance(rule, ir.ScoreRule):
+        return f"limited({v(rule.expr)}, {t})"
+    if isinstance(rule, ir.AwardRule):
+        return f"award({v(rule.cond)}, {t})"
+    if isinstance(rule, ir.ProportionalRule):
+        return f"fraction_of(divide({v(rule.expr)}, {v(rule.target)}), {t})"
+    if isinstance(rule, ir.LinearRule):
+        return f"linear({v(rule.expr)}, {v(rule.start)}, {v(rule.end)}, {t})"
+    if isinstance(rule, ir.StepsRule):
+        bands = ", ".join(f"({b.op!r}, {_literal(b.threshold)}, {_literal(b.points)})" for b in rule.bands)
+        return f"steps({v(rule.expr)}, ({bands},), {_literal(rule.otherwise)})"
+    if isinstance(rule, ir.DeductRule):
+        return f"limited({t} - {v(ir.Op('*', (rule.amount, rule.per)))}, {t})"
+    conditions = ", ".join(v(c) for c, _ in rule.whens)
+    values = ", ".join(v(p) for _, p in rule.whens)
+    return f"cases(({conditions},), ({values},), {v(rule.otherwise)}, {t})"
+
+
+@attrs.frozen
+class Program:
+    """A compiled framework's expressions: run it on columns to get every criterion's
+    exclusion conditions, points and branch codes."""
+
+    source: str
+    columns: tuple[str, ...]  # cols[i] is this input
+    slots: dict[str, CriterionSlots]
+    populations: dict[ir.Population, int]
+    n_outputs: int
+    function: Callable = attrs.field(repr=False)
+
+    def run(self, cols: list[np.ndarray], n: int) -> list:
+        out: list = [None] * self.n_outputs
+        self.function(cols, out, n)
+        return out
+
+    def disassemble(self) -> str:
+        """The generated program, for reading and debugging."""
+        return self.source
+
+
+_counter = iter(range(1, 1 << 62))
+
+
+def compile_program(framework: ir.Framework) -> Program:
+    columns = {spec.name: i for i, spec in enumerate(framework.inputs)}
+    emit = _Emitter(columns)
+    slots = {}
+    for crit in framework.criteria():
+        exclusions = tuple(
+            emit.output(f"np.broadcast_to({emit.value(fold(e.cond))}, (n,))") for e in crit.exclusions
+        )
+        code = _rule_code(emit, crit.rule, crit.max)
+        register = f"r{len(emit.registers)}"
+        emit.registers[("rule", crit.id)] = register  # a register of its own, never shared
+        emit.lines.append(f"{register} = {code}")
+        points = emit.output(f"np.broadcast_to({register}[0], (n,))")
+        branch = emit.output(f"np.broadcast_to({register}[1], (n,))")
+        slots[crit.id] = CriterionSlots(points, branch, exclusions)
+    body = "\n".join("    " + line for line in emit.lines) or "    pass"
+    source = f"def evaluate(cols, out, n):\n{body}\n"
+    filename = f"<dtiscore program {next(_counter)}>"
+    namespace = {name: getattr(kernels, name) for name in _KERNEL_NAMES}
+    namespace.update(np=np, NAN=math.nan, INF=math.inf)
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - generated from IR only
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    return Program(source, tuple(columns), slots, emit.populations, emit.outputs, namespace["evaluate"])
+
+
+_KERNEL_NAMES = (
+    "divide", "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
+    "logical_and", "logical_or", "logical_not", "choose", "round_half_away", "population",
+    "limited", "fraction_of", "linear", "award", "steps", "cases",
+)

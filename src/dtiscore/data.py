@@ -1,0 +1,231 @@
+"""User data → one float64 column per input, checked against each input's type and
+constraints. Bad values are errors naming unit, column and value; nothing is silently
+coerced: a "12.5" in a count column is an error, not 12.
+
+Encoding: a count/number/share is its value; a bool is 1.0/0.0; a choice is its option's
+position; NaN is "no value".
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from . import ir
+from .errors import DataError
+
+TRUE_WORDS = frozenset({"true", "1", "yes", "y", "có", "co", "đúng", "x"})
+FALSE_WORDS = frozenset({"false", "0", "no", "n", "không", "khong", "sai"})
+MISSING_WORDS = frozenset({"", "na", "n/a", "nan", "none", "null", "-"})
+
+
+class Columns:
+    """The checked columns, the unit ids, and which values were bad (when marking)."""
+
+    def __init__(self, values: dict[str, np.ndarray], units: list, invalid: dict[str, np.ndarray]):
+        self.values = values
+        self.units = units
+        self.invalid = invalid
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+
+def to_columns(
+    framework: ir.Framework,
+    data: Any,
+    units: Sequence[object] | None = None,
+    invalid: str = "raise",
+) -> Columns:
+    """Convert and check `data` (a mapping of input name → 1-D array-like, or a pandas
+    DataFrame). With invalid="mark", bad values become no value and are reported per unit
+    (their criteria get status `invalid`) instead of raising."""
+    if invalid not in ("raise", "mark"):
+        raise ValueError("invalid must be 'raise' or 'mark'")
+    mapping = _as_mapping(data)
+    absent = [spec.name for spec in framework.inputs if spec.name not in mapping]
+    if absent:
+        raise DataError([f"missing column '{name}' (input {name}: {_type_word(spec)})"
+                         for name in absent for spec in framework.inputs if spec.name == name])
+    raw = {spec.name: _as_array(mapping[spec.name]) for spec in framework.inputs}
+    lengths = {name: len(values) for name, values in raw.items()}
+    n = _common_length(lengths, units)
+    unit_ids = list(units) if units is not None else list(range(n))
+    _check_unit_ids(unit_ids)
+    problems: list[str] = []
+    values: dict[str, np.ndarray] = {}
+    bad: dict[str, np.ndarray] = {}
+    for spec in framework.inputs:
+        column, wrong = _convert(spec, raw[spec.name], unit_ids, problems)
+        values[spec.name] = column
+        if wrong.any():
+            bad[spec.name] = wrong
+    for spec in framework.inputs:
+        _check_constraints(spec, values, unit_ids, problems, bad)
+    if problems and invalid == "raise":
+        raise DataError(problems)
+    for name, wrong in bad.items():
+        values[name] = np.where(wrong, np.nan, values[name])
+    return Columns(values, unit_ids, bad if invalid == "mark" else {})
+
+
+def _as_mapping(data: Any) -> Mapping[str, Any]:
+    if hasattr(data, "columns") and hasattr(data, "to_numpy") and hasattr(data, "__getitem__"):
+        return {str(name): data[name].to_numpy() for name in data.columns}  # a DataFrame
+    if isinstance(data, Mapping):
+        return data
+    raise DataError([f"data must be a mapping of input name → column, or a pandas DataFrame, not {type(data).__name__}"])
+
+
+def _as_array(values: Any) -> np.ndarray:
+    if hasattr(values, "to_numpy"):
+        values = values.to_numpy()
+    array = np.asarray(values) if not isinstance(values, np.ndarray) else values
+    if array.ndim == 0:
+        raise DataError([f"a column must be 1-D, got the single value {array.item()!r}"])
+    if array.ndim != 1:
+        raise DataError([f"a column must be 1-D, got shape {array.shape}"])
+    return array
+
+
+def _common_length(lengths: dict[str, int], units) -> int:
+    distinct = set(lengths.values())
+    if units is not None:
+        distinct.add(len(units))
+    if len(distinct) > 1:
+        detail = ", ".join(f"{name}: {length}" for name, length in lengths.items())
+        if units is not None:
+            detail += f", units: {len(units)}"
+        raise DataError([f"columns have different lengths ({detail})"])
+    return distinct.pop() if distinct else 0
+
+
+def _check_unit_ids(units: list) -> None:
+    seen: dict[object, int] = {}
+    for i, unit in enumerate(units):
+        if unit in seen:
+            raise DataError([f"unit id {unit!r} appears twice (positions {seen[unit]} and {i})"])
+        seen[unit] = i
+
+
+def _type_word(spec: ir.Input) -> str:
+    return f"choice({', '.join(spec.options)})" if spec.kind == "choice" else spec.kind
+
+
+def _convert(spec: ir.Input, raw: np.ndarray, units: list, problems: list[str]):
+    """(float column, mask of bad values)."""
+    if raw.dtype.kind in "fiu" and spec.kind in ("count", "number", "share"):
+        column = raw.astype(float)
+        wrong = _numeric_problems(spec, column)
+    elif raw.dtype.kind == "b" and spec.kind == "bool":
+        return raw.astype(float), np.zeros(len(raw), dtype=bool)
+    else:
+        column = np.empty(len(raw))
+        wrong = np.zeros(len(raw), dtype=bool)
+        for i, value in enumerate(raw.tolist()):
+            parsed = _parse(spec, value)
+            if parsed is None:
+                wrong[i] = True
+                column[i] = np.nan
+            else:
+                column[i] = parsed
+        wrong |= _numeric_problems(spec, column) if spec.type == ir.NUM else False
+    for i in np.flatnonzero(wrong)[:50]:
+        problems.append(f"unit {units[i]!r}, column '{spec.name}': {_explain_value(spec, raw[i])}")
+    if wrong.sum() > 50:
+        problems.append(f"... column '{spec.name}' has {int(wrong.sum()) - 50} more bad values")
+    return column, wrong
+
+
+def _numeric_problems(spec: ir.Input, column: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        wrong = np.isinf(column)
+        if spec.kind == "count":
+            wrong |= (column < 0) | (column != np.floor(column))
+        elif spec.kind == "share":
+            wrong |= (column < 0) | (column > 1)
+        if spec.within is not None:
+            wrong |= (column < spec.within[0]) | (column > spec.within[1])
+    return wrong & ~np.isnan(column)
+
+
+def _parse(spec: ir.Input, value: Any) -> float | None:
+    """A single value as the input's float encoding; NaN for no value; None when bad."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return math.nan
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() in MISSING_WORDS:
+            return math.nan
+        return _parse_text(spec, text)
+    if isinstance(value, (bool, np.bool_)):
+        return float(value) if spec.kind == "bool" else None
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if spec.kind == "bool":
+            return number if number in (0.0, 1.0) else None
+        if spec.kind == "choice":
+            return None
+        return number
+    return None
+
+
+def _parse_text(spec: ir.Input, text: str) -> float | None:
+    if spec.kind == "bool":
+        word = text.lower()
+        return 1.0 if word in TRUE_WORDS else (0.0 if word in FALSE_WORDS else None)
+    if spec.kind == "choice":
+        return float(spec.options.index(text)) if text in spec.options else None
+    scale = 1.0
+    if text.endswith("%") and spec.kind in ("share", "number"):
+        text, scale = text[:-1].strip(), 0.01
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(number):
+        return None
+    if scale != 1.0:
+        number = float(text + "e-2")  # correctly rounded, as the language reads 21.8%
+    return number
+
+
+def _explain_value(spec: ir.Input, value: Any) -> str:
+    shown = repr(value.item() if hasattr(value, "item") else value)
+    if spec.kind == "count":
+        return f"{shown} is not a count (a whole number ≥ 0)" + _range_note(spec)
+    if spec.kind == "share":
+        return f"{shown} is not a share (a number in [0, 1], or a percent like 82%)" + _range_note(spec)
+    if spec.kind == "number":
+        return f"{shown} is not a number" + _range_note(spec)
+    if spec.kind == "bool":
+        return f"{shown} is not a bool (true/false, 1/0, yes/no, có/không)"
+    return f"{shown} is not one of {', '.join(spec.options)}"
+
+
+def _range_note(spec: ir.Input) -> str:
+    if spec.within is None:
+        return ""
+    return f" within {spec.within[0]:g}..{spec.within[1]:g}"
+
+
+def _check_constraints(spec, values, units, problems, bad) -> None:
+    if spec.at_most is None:
+        return
+    mine, limit = values[spec.name], values[spec.at_most]
+    with np.errstate(invalid="ignore"):
+        broken = mine > limit  # false where either has no value
+    for i in np.flatnonzero(broken)[:50]:
+        problems.append(
+            f"unit {units[i]!r}, column '{spec.name}': {_number(mine[i])} is more than "
+            f"{spec.at_most} ({_number(limit[i])}), but {spec.name} <= {spec.at_most}"
+        )
+    if broken.any():
+        bad[spec.name] = bad.get(spec.name, np.zeros(len(mine), dtype=bool)) | broken
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if value != int(value) else f"{int(value):,}"

@@ -1,0 +1,129 @@
+"""Errors and diagnostics. Every error dtiscore raises is a `DtiError`.
+
+A diagnostic that comes from a `.dti` file carries its position; `str()` shows
+`file:line:col: message`, the source line and a caret under the spot, the way compilers do,
+so that a framework author can find the mistake without reading a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable, Sequence
+
+import attrs
+
+
+@attrs.frozen
+class Span:
+    """A 1-based region of source text: where a node or a token stands."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, line: int, column: int, width: int = 1) -> "Span":
+        return cls(line, column, line, column + width)
+
+
+@attrs.frozen
+class Source:
+    """The text a span points into, and the name to show for it."""
+
+    text: str
+    filename: str = "<string>"
+
+    def line(self, number: int) -> str:
+        lines = self.text.splitlines()
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+@attrs.frozen
+class Diagnostic:
+    code: str  # a stable short name, e.g. "unknown-name"; tests and tools match on it
+    message: str
+    span: Span | None = None
+    severity: str = "error"  # or "warning"
+    suggestion: str | None = None
+
+    def render(self, source: Source | None) -> str:
+        text = self.message
+        if self.suggestion:
+            text += f" (did you mean '{self.suggestion}'?)"
+        if self.severity == "warning":
+            text = "warning: " + text
+        if self.span is None or source is None:
+            where = source.filename if source else "<string>"
+            return f"{where}: {text}"
+        head = f"{source.filename}:{self.span.line}:{self.span.column}: {text}"
+        line = source.line(self.span.line)
+        if not line:
+            return head
+        width = 1
+        if self.span.end_line == self.span.line:
+            width = max(1, self.span.end_column - self.span.column)
+        caret = " " * (self.span.column - 1) + "^" * min(width, max(1, len(line) - self.span.column + 1))
+        return f"{head}\n    {line}\n    {caret}"
+
+
+class DtiError(Exception):
+    """The root of every error dtiscore raises on purpose."""
+
+
+class FrameworkError(DtiError):
+    """A `.dti` file that cannot be used: a syntax error or failed static checks."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic], source: Source | None = None):
+        self.diagnostics = tuple(diagnostics)
+        self.source = source
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        return "\n".join(d.render(self.source) for d in self.diagnostics)
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+
+class DtiSyntaxError(FrameworkError):
+    """The text is not in the language's grammar."""
+
+
+class CheckError(FrameworkError):
+    """The text parses, but breaks a rule of the language (names, types, points)."""
+
+
+class DataError(DtiError):
+    """Data that cannot be scored: names the unit, the column and the value."""
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = tuple(problems)
+        shown = list(self.problems[:20])
+        if len(self.problems) > 20:
+            shown.append(f"... and {len(self.problems) - 20} more")
+        super().__init__("\n".join(shown))
+
+
+class MissingDataError(DataError):
+    """A criterion with `on_missing error` met a unit with missing inputs."""
+
+
+class UnknownIdError(DtiError, KeyError):
+    """An unknown node or unit id: a DtiError, and a KeyError for code that expects one."""
+
+    @classmethod
+    def of(cls, what: str, name: object, known: Iterable) -> "UnknownIdError":
+        suggestion = did_you_mean(str(name), [str(k) for k in known])
+        hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
+        return cls(f"no {what} {name!r}{hint}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """The closest known name, when one is close enough to be a likely typo."""
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None

@@ -1,0 +1,75 @@
+"""Interval reasoning over expressions: the range of values an expression can take, from
+its inputs' types and constraints. The checker uses it to tell which denominators can be
+zero; it errs on the side of "could be anything" whenever it is unsure."""
+
+from __future__ import annotations
+
+import math
+
+from typing import Mapping
+
+from . import ir
+
+INF = math.inf
+ANY = (-INF, INF)
+
+
+def interval(expr: ir.Expr, inputs: Mapping[str, ir.Input]) -> tuple[float, float]:
+    """Lowest and highest value `expr` can take for a defined unit (bools as 0/1)."""
+    if isinstance(expr, ir.Const):
+        return (expr.value, expr.value)
+    if isinstance(expr, ir.Column):
+        return input_range(inputs[expr.name])
+    if isinstance(expr, ir.Let):
+        return interval(expr.expr, inputs)
+    if isinstance(expr, ir.Population):
+        return interval(expr.arg, inputs)
+    if expr.type == ir.BOOL:
+        return (0.0, 1.0)
+    args = [interval(a, inputs) for a in expr.args]
+    op = expr.op
+    if op == "neg":
+        return (-args[0][1], -args[0][0])
+    if op == "+":
+        return (args[0][0] + args[1][0], args[0][1] + args[1][1])
+    if op == "-":
+        return (args[0][0] - args[1][1], args[0][1] - args[1][0])
+    if op == "*":
+        products = [a * b for a in args[0] for b in args[1]]
+        return ANY if any(math.isnan(p) for p in products) else (min(products), max(products))
+    if op == "min":
+        return (min(a[0] for a in args), min(a[1] for a in args))
+    if op == "max":
+        return (max(a[0] for a in args), max(a[1] for a in args))
+    if op == "clamp":
+        (low, high), (lo, _), (_, hi) = args
+        return (max(low, lo), min(high, hi)) if max(low, lo) <= min(high, hi) else (lo, hi)
+    if op == "abs":
+        low, high = args[0]
+        if low >= 0:
+            return (low, high)
+        if high <= 0:
+            return (-high, -low)
+        return (0.0, max(-low, high))
+    if op == "if":
+        return (min(args[1][0], args[2][0]), max(args[1][1], args[2][1]))
+    if op == "count":
+        return (0.0, float(len(args)))
+    if op == "round":
+        low, high = args[0]
+        return (math.floor(low), math.ceil(high))
+    return ANY  # division and anything else
+
+
+def input_range(spec: ir.Input) -> tuple[float, float]:
+    """The values an input's type and `in` constraint allow (a choice: its option codes)."""
+    low, high = {"count": (0.0, INF), "share": (0.0, 1.0), "bool": (0.0, 1.0),
+                 "choice": (0.0, float(max(len(spec.options) - 1, 0)))}.get(spec.kind, ANY)
+    if spec.within:
+        low, high = max(low, spec.within[0]), min(high, spec.within[1])
+    return (low, high)
+
+
+def can_be_zero(expr: ir.Expr, inputs: Mapping[str, ir.Input]) -> bool:
+    low, high = interval(expr, inputs)
+    return low <= 0.0 <= high
