@@ -121,23 +121,59 @@ def _convert(spec: ir.Input, raw: np.ndarray, units: list, problems: list[str]):
         column = raw.astype(float)
         wrong = _numeric_problems(spec, column)
     elif raw.dtype.kind == "b" and spec.kind == "bool":
-        return raw.astype(float), np.zeros(len(raw), dtype=bool)
+        return raw.astype(float), np.full(len(raw), False)
     else:
-        column = np.empty(len(raw))
-        wrong = np.zeros(len(raw), dtype=bool)
-        for i, value in enumerate(raw.tolist()):
-            parsed = _parse(spec, value)
-            if parsed is None:
-                wrong[i] = True
-                column[i] = np.nan
-            else:
-                column[i] = parsed
-        wrong |= _numeric_problems(spec, column) if spec.type == ir.NUM else False
+        column = _parse_each(spec, raw)
+        wrong = np.isnan(column) & ~_is_missing(raw)
+        if spec.type == ir.NUM:
+            wrong |= _numeric_problems(spec, column)
     for i in np.flatnonzero(wrong)[:50]:
         problems.append(f"unit {units[i]!r}, column '{spec.name}': {_explain_value(spec, raw[i])}")
     if wrong.sum() > 50:
         problems.append(f"... column '{spec.name}' has {int(wrong.sum()) - 50} more bad values")
     return column, wrong
+
+
+def _parse_each(spec: ir.Input, raw: np.ndarray) -> np.ndarray:
+    """Parse value by value, once per distinct value (CSV columns repeat a lot)."""
+    seen: dict = {}
+    column = np.empty(len(raw))
+    for i, value in enumerate(raw.tolist()):
+        key = (value.__class__, value)  # True and 1 are equal keys, but not equal inputs
+        try:
+            parsed = seen[key]
+        except (KeyError, TypeError):
+            parsed = _parse(spec, value)
+            parsed = math.nan if parsed is None else parsed
+            try:
+                seen[key] = parsed
+            except TypeError:
+                pass
+        column[i] = parsed
+    return column
+
+
+def _is_missing(raw: np.ndarray) -> np.ndarray:
+    """Which cells say "no value" (as opposed to a value that failed to parse)."""
+    seen: dict = {}
+    out = np.empty(len(raw), dtype=bool)
+    for i, value in enumerate(raw.tolist()):
+        key = (value.__class__, value)
+        try:
+            out[i] = seen[key]
+        except (KeyError, TypeError):
+            out[i] = _missing(value)
+            try:
+                seen[key] = out[i]
+            except TypeError:
+                pass
+    return out
+
+
+def _missing(value: Any) -> bool:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return isinstance(value, str) and value.strip().lower() in MISSING_WORDS
 
 
 def _numeric_problems(spec: ir.Input, column: np.ndarray) -> np.ndarray:
@@ -176,7 +212,9 @@ def _parse(spec: ir.Input, value: Any) -> float | None:
 def _parse_text(spec: ir.Input, text: str) -> float | None:
     if spec.kind == "bool":
         word = text.lower()
-        return 1.0 if word in TRUE_WORDS else (0.0 if word in FALSE_WORDS else None)
+        if word in TRUE_WORDS or word == "1.0":
+            return 1.0
+        return 0.0 if word in FALSE_WORDS or word == "0.0" else None
     if spec.kind == "choice":
         return float(spec.options.index(text)) if text in spec.options else None
     scale = 1.0
@@ -224,7 +262,7 @@ def _check_constraints(spec, values, units, problems, bad) -> None:
             f"{spec.at_most} ({_number(limit[i])}), but {spec.name} <= {spec.at_most}"
         )
     if broken.any():
-        bad[spec.name] = bad.get(spec.name, np.zeros(len(mine), dtype=bool)) | broken
+        bad[spec.name] = bad.get(spec.name, np.full(len(mine), False)) | broken
 
 
 def _number(value: float) -> str:

@@ -181,7 +181,7 @@ def cases(conditions, values, otherwise, top: float):
     with no value before the first that holds makes the result undefined."""
     shape = np.shape(conditions[0]) if conditions else np.shape(otherwise)
     shape = np.broadcast_shapes(shape, *(np.shape(c) for c in conditions), *(np.shape(v) for v in values), np.shape(otherwise))
-    decided = np.zeros(shape, dtype=bool)
+    decided = np.full(shape, False)
     raw = np.full(shape, NAN)
     branch = np.full(shape, -1, dtype=np.int8)
     for index, (cond, value) in enumerate(zip(conditions, values)):
