@@ -13,7 +13,8 @@ from typing import Iterator, Mapping
 
 from . import ast, ir
 from .errors import CheckError, Diagnostic, Source, Span, did_you_mean
-from .intervals import can_be_zero
+from .check_expr import TYPE_WORDS, Bad, ExpressionChecker, kind_word
+from .guards import rule_contexts, unguarded_divisions
 from .interpret import constant_value
 
 RESERVED = frozenset(
@@ -23,27 +24,6 @@ RESERVED = frozenset(
     error higher lower number share bool""".split()
 )
 
-# name → (fewest args, most args or None, argument type, result type)
-FUNCTIONS = {
-    "ratio": (2, 2, ir.NUM, ir.NUM),
-    "min": (1, None, ir.NUM, ir.NUM),
-    "max": (1, None, ir.NUM, ir.NUM),
-    "clamp": (3, 3, ir.NUM, ir.NUM),
-    "abs": (1, 1, ir.NUM, ir.NUM),
-    "round": (2, 2, ir.NUM, ir.NUM),
-    "count": (1, None, ir.BOOL, ir.NUM),
-    "all": (1, None, ir.BOOL, ir.BOOL),
-    "any": (1, None, ir.BOOL, ir.BOOL),
-    "best": (1, 1, ir.NUM, ir.NUM),
-    "worst": (1, 1, ir.NUM, ir.NUM),
-    "mean": (1, 1, ir.NUM, ir.NUM),
-    "percentile": (2, 2, ir.NUM, ir.NUM),
-}
-POPULATION = ("best", "worst", "mean", "percentile")
-ARITHMETIC = ("+", "-", "*", "/")
-ORDERING = ("<", "<=", ">", ">=")
-EQUALITY = ("==", "!=")
-TYPE_WORDS = {ir.NUM: "a number", ir.BOOL: "a condition (true/false)", "choice": "a choice"}
 
 
 def check(
@@ -53,11 +33,7 @@ def check(
     return Checker(tree, source, params or {}).run()
 
 
-class _Bad(Exception):
-    """Raised inside expression lowering once a problem is reported, to stop cascades."""
-
-
-class Checker:
+class Checker(ExpressionChecker):
     def __init__(self, tree: ast.Framework, source: Source, overrides: Mapping[str, object]):
         self.tree = tree
         self.source = source
@@ -140,7 +116,7 @@ class Checker:
             first = self.declared[name]
             self.error(
                 "duplicate-name",
-                f"'{name}' is already declared as {_kind_word(first)} at line {first.span.line}",
+                f"'{name}' is already declared as {kind_word(first)} at line {first.span.line}",
                 span,
             )
         else:
@@ -210,12 +186,12 @@ class Checker:
         self.resolving.append(name)
         try:
             expr = self.lower(decl.expr)
-        except _Bad:
+        except Bad:
             return None
         finally:
             self.resolving.pop()
         if any(isinstance(n, (ir.Column, ir.Let, ir.Population)) for n in ir.walk(expr)):
-            self.error("param-not-constant", f"param '{name}' must be a constant: it may use numbers and other params only", _span_of(decl.expr))
+            self.error("param-not-constant", f"param '{name}' must be a constant: it may use numbers and other params only", decl.expr.span)
             return None
         value = constant_value(expr)
         if name in self.overrides:
@@ -238,7 +214,7 @@ class Checker:
         self.resolving.append(name)
         try:
             let = ir.Let(name, self.lower(decl.expr))
-        except _Bad:
+        except Bad:
             return None
         finally:
             self.resolving.pop()
@@ -248,162 +224,9 @@ class Checker:
     def _cycle(self, name: str, decl) -> None:
         path = self.resolving[self.resolving.index(name):] + [name]
         self.error("cycle", "cycle: " + " → ".join(path), self._name_span(decl))
-        raise _Bad
+        raise Bad
 
     # ---- expressions
-    def lower(self, expr: ast.Expr) -> ir.Expr:
-        node = self._lower(expr)
-        self.spans.setdefault(node, expr.span)
-        return node
-
-    def _lower(self, expr: ast.Expr) -> ir.Expr:
-        if isinstance(expr, ast.Number):
-            return ir.Const(expr.value)
-        if isinstance(expr, ast.Bool):
-            return ir.Const(float(expr.value), ir.BOOL)
-        if isinstance(expr, ast.Name):
-            return self._name(expr)
-        if isinstance(expr, ast.Unary):
-            operand = self.lower(expr.operand)
-            if expr.op == "-":
-                self._expect(operand, ir.NUM, expr.operand, "'-'")
-                return ir.Op("neg", (operand,))
-            self._expect(operand, ir.BOOL, expr.operand, "'not'")
-            return ir.Op("not", (operand,), ir.BOOL)
-        if isinstance(expr, ast.Binary):
-            return self._binary(expr)
-        if isinstance(expr, ast.If):
-            cond = self.lower(expr.cond)
-            self._expect(cond, ir.BOOL, expr.cond, "'if'")
-            then, otherwise = self.lower(expr.then), self.lower(expr.otherwise)
-            for branch, node in ((then, expr.then), (otherwise, expr.otherwise)):
-                if branch.type == "choice":
-                    self._type_error(node, "a choice can only be compared with == or !=")
-            if then.type != otherwise.type:
-                self._type_error(expr.otherwise, f"'then' gives {TYPE_WORDS[then.type]} but 'else' gives {TYPE_WORDS[otherwise.type]}")
-            return ir.Op("if", (cond, then, otherwise), then.type)
-        return self._call(expr)
-
-    def _name(self, name: ast.Name) -> ir.Expr:
-        decl = self.declared.get(name.id)
-        if decl is None:
-            values = [n for n, d in self.declared.items() if isinstance(d, (ast.InputDecl, ast.ParamDecl, ast.LetDecl))]
-            self._unknown(name, "name", values)
-            raise _Bad
-        self.used.add(name.id)
-        if isinstance(decl, ast.InputDecl):
-            return ir.Column(name.id, self.inputs[name.id].type)
-        if isinstance(decl, ast.ParamDecl):
-            const = self._param(name.id)
-        elif isinstance(decl, ast.LetDecl):
-            const = self._let(name.id)
-        else:
-            self.error("not-a-value", f"'{name.id}' is {_kind_word(decl)}, not a value", name.span)
-            raise _Bad
-        if const is None:
-            raise _Bad
-        return const
-
-    def _binary(self, expr: ast.Binary) -> ir.Expr:
-        if expr.op in EQUALITY:
-            choice = self._choice_comparison(expr)
-            if choice is not None:
-                return choice
-        left, right = self.lower(expr.left), self.lower(expr.right)
-        if expr.op in ("and", "or"):
-            self._expect(left, ir.BOOL, expr.left, f"'{expr.op}'")
-            self._expect(right, ir.BOOL, expr.right, f"'{expr.op}'")
-            return ir.Op(expr.op, (left, right), ir.BOOL)
-        if expr.op in EQUALITY:
-            for side, node in ((left, expr.left), (right, expr.right)):
-                if side.type == "choice":
-                    self._type_error(node, "compare a choice with one of its options")
-            if left.type != right.type:
-                self._type_error(expr.right, f"cannot compare {TYPE_WORDS[left.type]} with {TYPE_WORDS[right.type]}")
-            return ir.Op(expr.op, (left, right), ir.BOOL)
-        self._expect(left, ir.NUM, expr.left, f"'{expr.op}'")
-        self._expect(right, ir.NUM, expr.right, f"'{expr.op}'")
-        return ir.Op(expr.op, (left, right), ir.BOOL if expr.op in ORDERING else ir.NUM)
-
-    def _choice_comparison(self, expr: ast.Binary) -> ir.Expr | None:
-        """`chair == deputy`: the bare option name is a constant of the choice's input."""
-        for column_side, option_side in ((expr.left, expr.right), (expr.right, expr.left)):
-            if not isinstance(column_side, ast.Name):
-                continue
-            decl = self.declared.get(column_side.id)
-            if not (isinstance(decl, ast.InputDecl) and decl.type.kind == "choice"):
-                continue
-            options = decl.type.options
-            self.used.add(column_side.id)
-            column = ir.Column(column_side.id, "choice")
-            self.spans.setdefault(column, column_side.span)
-            if isinstance(option_side, ast.Name) and option_side.id in options:
-                return ir.Op(expr.op, (column, ir.Const(float(options.index(option_side.id)))), ir.BOOL)
-            if isinstance(option_side, ast.Name):
-                other = self.declared.get(option_side.id)
-                if isinstance(other, ast.InputDecl) and other.type == decl.type:
-                    self.used.add(option_side.id)
-                    return ir.Op(expr.op, (column, ir.Column(option_side.id, "choice")), ir.BOOL)
-                self.error("unknown-option",
-                           f"'{option_side.id}' is not an option of '{column_side.id}' ({', '.join(options)})",
-                           option_side.span, did_you_mean(option_side.id, options))
-                raise _Bad
-            self._type_error(option_side, f"compare '{column_side.id}' with one of its options ({', '.join(options)})")
-        return None
-
-    def _call(self, call: ast.Call) -> ir.Expr:
-        if call.func not in FUNCTIONS:
-            self.error("unknown-function", f"unknown function '{call.func}'", call.span,
-                       did_you_mean(call.func, FUNCTIONS))
-            raise _Bad
-        fewest, most, arg_type, result = FUNCTIONS[call.func]
-        n = len(call.args)
-        if n < fewest or (most is not None and n > most):
-            wanted = str(fewest) if fewest == most else (f"{fewest} or more" if most is None else f"{fewest} to {most}")
-            self.error("arity", f"{call.func}() takes {wanted} argument{'s' if wanted != '1' else ''}, not {n}", call.span)
-            raise _Bad
-        args = [self.lower(a) for a in call.args]
-        for arg, node in zip(args, call.args):
-            self._expect(arg, arg_type, node, f"{call.func}()")
-        if call.func == "round":
-            return ir.Op("round", (args[0], self._constant_arg(args[1], call.args[1], integer=True)))
-        if call.func in POPULATION:
-            fraction = None
-            if call.func == "percentile":
-                fraction = self._constant_arg(args[1], call.args[1]).value
-                if not 0.0 <= fraction <= 1.0:
-                    self.error("bad-percentile", "percentile's p is a share in [0, 1], e.g. 90%", call.args[1].span)
-                    raise _Bad
-            return ir.Population(call.func, args[0], fraction)
-        return ir.Op(call.func, tuple(args), result)
-
-    def _constant_arg(self, arg: ir.Expr, node: ast.Expr, integer: bool = False) -> ir.Const:
-        if not all(isinstance(n, (ir.Const, ir.Op)) for n in ir.walk(arg)):
-            self.error("not-constant", "this argument must be a constant", node.span)
-            raise _Bad
-        value = constant_value(arg)
-        if integer and value != int(value):
-            self.error("not-constant", "this argument must be a whole number", node.span)
-            raise _Bad
-        return ir.Const(value)
-
-    def _expect(self, expr: ir.Expr, wanted: str, node: ast.Expr, where: str) -> None:
-        if expr.type == wanted:
-            return
-        if expr.type == "choice":
-            self._type_error(node, "a choice can only be compared with == or != to one of its options")
-        elif wanted == ir.NUM:
-            self._type_error(node, f"{where} needs a number, but this is a condition; use count(...) or 'if ... then 1 else 0'")
-        else:
-            self._type_error(node, f"{where} needs a condition (true/false), but this is a number")
-
-    def _type_error(self, node: ast.Expr, message: str) -> None:
-        self.error("type", message, node.span)
-        raise _Bad
-
-    def _unknown(self, name: ast.Name, what: str, candidates: list[str]) -> None:
-        self.error("unknown-name", f"unknown {what} '{name.id}'", name.span, did_you_mean(name.id, candidates))
-
     # ---- nodes
     def _root(self) -> ir.Group | None:
         tree = self.tree
@@ -434,13 +257,13 @@ class Checker:
             key = {ast.MaxDecl: "max", ast.CapDecl: "cap", ast.OnExclude: "on_exclude",
                    ast.OnMissing: "on_missing", ast.Tags: "tags"}[type(option)]
             if key in settings:
-                self.error("duplicate-option", f"'{_option_word(key)}' is given twice", option.span)
+                self.error("duplicate-option", f"'{key}' is given twice", option.span)
                 continue
             allowed = {"framework": ("max", "cap", "on_exclude", "on_missing"),
                        "group": ("max", "cap", "on_exclude", "tags"),
                        "criterion": ("max", "tags", "on_missing")}[kind]
             if key not in allowed:
-                self.error("bad-option", f"'{_option_word(key)}' does not apply to a {kind}", option.span)
+                self.error("bad-option", f"'{key}' does not apply to a {kind}", option.span)
                 continue
             if key == "max":
                 settings[key] = option.value.value
@@ -505,13 +328,13 @@ class Checker:
                     if replaces is not None:
                         self.error("duplicate-option", "'replaces' is given twice", clause.span)
                     replaces = clause.name
-            except _Bad:
+            except Bad:
                 ok = False
         rule = None
         if ok:
             try:
                 rule = self._rule(rules[0], top)
-            except _Bad:
+            except Bad:
                 pass
         if rule is None or not ok:
             return None
@@ -526,10 +349,10 @@ class Checker:
         decl = self.declared.get(clause.name.id)
         if decl is None:
             self._unknown(clause.name, "input", list(self.inputs))
-            raise _Bad
+            raise Bad
         if not (isinstance(decl, ast.InputDecl) and decl.type.kind == "bool"):
             self.error("type", f"evidence names a bool input; '{clause.name.id}' is not one", clause.name.span)
-            raise _Bad
+            raise Bad
         self.used.add(clause.name.id)
         return clause.name.id
 
@@ -586,7 +409,7 @@ class Checker:
         const = self._name(node)
         if not isinstance(const, ir.Const) or const.type != ir.NUM:
             self.error("not-constant", f"a band takes a number, a percent or a numeric param; '{node.id}' is not one", node.span)
-            raise _Bad
+            raise Bad
         return const.value
 
     def _band_points(self, points: float, top: float, span: Span) -> None:
@@ -650,8 +473,8 @@ class Checker:
         if explicit_policy:
             return
         guards = frozenset(ir.columns_used(*(e.cond for e in crit.exclusions)))
-        for expr, guard in _rule_contexts(crit.rule, guards):
-            for division in _unguarded_divisions(expr, guard, self.inputs):
+        for expr, guard in rule_contexts(crit.rule, guards):
+            for division in unguarded_divisions(expr, guard, self.inputs):
                 span = self.spans.get(division)
                 if span in self.warned_spans:
                     continue
@@ -670,59 +493,7 @@ class Checker:
                 self.warn("unused", f"let '{name}' is not used", self._name_span(decl))
 
 
-def _rule_contexts(rule: ir.Rule, guards: frozenset[str]) -> Iterator[tuple[ir.Expr, frozenset[str]]]:
-    """Each expression of a rule with the inputs whose conditions are tested before it."""
-    if isinstance(rule, ir.CasesRule):
-        for cond, points in rule.whens:
-            yield cond, guards
-            guards = guards | frozenset(ir.columns_used(cond))
-            yield points, guards
-        yield rule.otherwise, guards
-        return
-    for expr in ir.rule_exprs(rule):
-        yield expr, guards
-
-
-def _unguarded_divisions(
-    expr: ir.Expr, guards: frozenset[str], inputs: Mapping[str, ir.Input]
-) -> Iterator[ir.Op]:
-    """Divisions whose denominator can be zero and reads an input no condition tests first.
-    `if`, `and` and `or` guard what they test; population functions ignore undefined values."""
-    if isinstance(expr, ir.Let):
-        yield from _unguarded_divisions(expr.expr, guards, inputs)
-    elif isinstance(expr, ir.Op):
-        if expr.op in ("/", "ratio"):
-            denominator = expr.args[1]
-            if can_be_zero(denominator, inputs) and not set(ir.columns_used(denominator)) <= guards:
-                yield expr
-        if expr.op == "if":
-            tested = guards | frozenset(ir.columns_used(expr.args[0]))
-            yield from _unguarded_divisions(expr.args[0], guards, inputs)
-            yield from _unguarded_divisions(expr.args[1], tested, inputs)
-            yield from _unguarded_divisions(expr.args[2], tested, inputs)
-        elif expr.op in ("and", "or", "all", "any"):
-            for i, arg in enumerate(expr.args):
-                siblings = frozenset(ir.columns_used(*(a for j, a in enumerate(expr.args) if j != i)))
-                yield from _unguarded_divisions(arg, guards | siblings, inputs)
-        else:
-            for arg in expr.args:
-                yield from _unguarded_divisions(arg, guards, inputs)
-
-
 # ---- small helpers ---------------------------------------------------------------------
-
-
-def _span_of(expr: ast.Expr) -> Span:
-    return expr.span
-
-
-def _kind_word(decl) -> str:
-    return {ast.InputDecl: "an input", ast.ParamDecl: "a param", ast.LetDecl: "a let",
-            ast.Group: "a group", ast.Criterion: "a criterion"}[type(decl)]
-
-
-def _option_word(key: str) -> str:
-    return key
 
 
 def _fmt(value: float) -> str:

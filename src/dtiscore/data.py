@@ -83,7 +83,12 @@ def _as_mapping(data: Any) -> Mapping[str, Any]:
 def _as_array(values: Any) -> np.ndarray:
     if hasattr(values, "to_numpy"):
         values = values.to_numpy()
-    array = np.asarray(values) if not isinstance(values, np.ndarray) else values
+    array = values
+    if not isinstance(values, np.ndarray):
+        array = np.asarray(values)
+        if array.dtype.kind in "US":  # a mixed list became text: keep each value as given
+            array = np.empty(len(values), dtype=object)
+            array[:] = list(values)
     if array.ndim == 0:
         raise DataError([f"a column must be 1-D, got the single value {array.item()!r}"])
     if array.ndim != 1:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 import attrs
 
 from . import ir
-from .evaluate import places
 from .interpret import Expressions
 from .text import expr_text, format_value, value_kind
 
@@ -182,7 +181,7 @@ class _Reasons:
             reason = (f"{self.show(rule.expr)}: 0 points at {format_value(start, kind, self.inputs)}, "
                       f"{_num(top)} at {format_value(end, kind, self.inputs)} → {got}")
             op = ">=" if end >= start else "<="
-            return reason, (f"full points: " + self.needs(rule.expr, op, end)) if points < top else None
+            return reason, ("full points: " + self.needs(rule.expr, op, end)) if points < top else None
         if isinstance(rule, ir.ProportionalRule):
             target = self.value(rule.target)
             kind = value_kind(rule.expr, self.inputs)

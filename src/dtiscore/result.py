@@ -4,7 +4,7 @@ explanations of single units (which read these arrays; they never re-score)."""
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
