@@ -129,7 +129,7 @@ def _convert(spec: ir.Input, raw: np.ndarray, units: list, problems: list[str]):
         return raw.astype(float), np.full(len(raw), False)
     else:
         column = _parse_each(spec, raw)
-        wrong = np.isnan(column) & ~_is_missing(raw)
+        wrong = np.isnan(column) & ~_is_missing(raw, spec.options)
         if spec.type == ir.NUM:
             wrong |= _numeric_problems(spec, column)
     for i in np.flatnonzero(wrong)[:50]:
@@ -158,7 +158,7 @@ def _parse_each(spec: ir.Input, raw: np.ndarray) -> np.ndarray:
     return column
 
 
-def _is_missing(raw: np.ndarray) -> np.ndarray:
+def _is_missing(raw: np.ndarray, options: tuple[str, ...]) -> np.ndarray:
     """Which cells say "no value" (as opposed to a value that failed to parse)."""
     seen: dict = {}
     out = np.empty(len(raw), dtype=bool)
@@ -167,7 +167,7 @@ def _is_missing(raw: np.ndarray) -> np.ndarray:
         try:
             out[i] = seen[key]
         except (KeyError, TypeError):
-            out[i] = _missing(value)
+            out[i] = _missing(value, options)
             try:
                 seen[key] = out[i]
             except TypeError:
@@ -175,7 +175,9 @@ def _is_missing(raw: np.ndarray) -> np.ndarray:
     return out
 
 
-def _missing(value: Any) -> bool:
+def _missing(value: Any, options: tuple[str, ...] = ()) -> bool:
+    if isinstance(value, str) and value.strip() in options:
+        return False
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return True
     return isinstance(value, str) and value.strip().lower() in MISSING_WORDS
@@ -199,6 +201,8 @@ def _parse(spec: ir.Input, value: Any) -> float | None:
         return math.nan
     if isinstance(value, str):
         text = value.strip()
+        if spec.kind == "choice" and text in spec.options:  # an option named `none` is a value
+            return float(spec.options.index(text))
         if text.lower() in MISSING_WORDS:
             return math.nan
         return _parse_text(spec, text)

@@ -59,14 +59,15 @@ def _number(value: float) -> str:
 
 
 def value_kind(expr: ir.Expr, inputs: Mapping[str, ir.Input]) -> str:
-    """How to show an expression's value: an input's kind, 'share' for a ratio, else 'number'."""
+    """How to show an expression's value: an input's kind, 'share' for ratio(...), else 'number'.
+    (A plain `/` is often a rate times points, so it is not shown as a percent.)"""
     while isinstance(expr, ir.Let):
         expr = expr.expr
     if isinstance(expr, ir.Column):
         return inputs[expr.name].kind if expr.name in inputs else "number"
     if expr.type == ir.BOOL:
         return "bool"
-    if isinstance(expr, ir.Op) and expr.op in ("ratio", "/"):
+    if isinstance(expr, ir.Op) and expr.op == "ratio":
         return "share"
     if isinstance(expr, ir.Population):
         return value_kind(expr.arg, inputs)
