@@ -1,59 +1,42 @@
-"""The `dtiscore` command line: check, score and explain."""
+"""Commands: check, score, explain."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
 
-from .api import load
-from .errors import DtiError
-from .tables import read_csv, write_csv
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    try:
-        return args.run(args)
-    except DtiError as error:
-        print(error, file=sys.stderr)
-        return 1
-    except BrokenPipeError:  # e.g. `dtiscore score ... | head`
-        return 0
+from ..api import load
+from ..errors import DtiError
+from ..tables import read_csv, write_csv
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dtiscore", description="Score DTI frameworks written as .dti files.")
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
-
+def register(commands) -> None:
     check = commands.add_parser("check", help="check a framework file: syntax, names, types, points")
     check.add_argument("framework", metavar="FILE.dti")
-    _params_option(check)
+    params_option(check)
     check.set_defaults(run=_check)
 
     score = commands.add_parser("score", help="score every unit of a CSV file")
     score.add_argument("framework", metavar="FILE.dti")
     score.add_argument("data", metavar="DATA.csv")
     score.add_argument("-o", "--output", metavar="OUT.csv", help="write here instead of standard output")
-    _params_option(score)
+    params_option(score)
     score.set_defaults(run=_score)
 
     explain = commands.add_parser("explain", help="explain one unit's points and lost points")
     explain.add_argument("framework", metavar="FILE.dti")
     explain.add_argument("data", metavar="DATA.csv")
     explain.add_argument("--unit", required=True, metavar="ID", help="the unit's id (its 'unit' cell)")
-    _params_option(explain)
+    params_option(explain)
     explain.set_defaults(run=_explain)
-    return parser
 
 
-def _params_option(command: argparse.ArgumentParser) -> None:
+def params_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                          help="override a param (repeatable); VALUE is a number, a percent or true/false")
 
 
-def _params(pairs: list[str]) -> dict[str, object]:
+def parse_params(pairs: list[str]) -> dict[str, object]:
     params: dict[str, object] = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
@@ -71,7 +54,7 @@ def _params(pairs: list[str]) -> dict[str, object]:
 
 
 def _check(args) -> int:
-    framework = load(args.framework, params=_params(args.param))
+    framework = load(args.framework, params=parse_params(args.param))
     if framework.warnings:
         print(framework.render_warnings(), file=sys.stderr)
     root = framework.root
@@ -81,14 +64,15 @@ def _check(args) -> int:
     return 0
 
 
-def _scored(args):
-    framework = load(args.framework, params=_params(args.param))
+def scored(args):
+    """Load the framework and score the data file the command names."""
+    framework = load(args.framework, params=parse_params(args.param))
     units, columns = read_csv(args.data)
     return framework.score(columns, units=units)
 
 
 def _score(args) -> int:
-    result = _scored(args)
+    result = scored(args)
     table = result.table()
     if args.output:
         write_csv(args.output, table)
@@ -98,10 +82,6 @@ def _score(args) -> int:
 
 
 def _explain(args) -> int:
-    result = _scored(args)
+    result = scored(args)
     print(result.explain(args.unit))
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
