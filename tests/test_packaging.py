@@ -25,4 +25,4 @@ def test_wheel_carries_the_grammar_and_the_command(tmp_path):
         assert archive.read("dtiscore/grammars/dti.lark").decode("utf-8") == load_grammar()
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
         assert "dtiscore = dtiscore.cli:main" in archive.read(entry_points).decode()
-    assert "dtiscore/cli.py" in names
+    assert "dtiscore/cli/__init__.py" in names

@@ -84,7 +84,7 @@ class Checker(ExpressionChecker):
         self._warn_unused()
         errors = [d for d in self.diagnostics if d.severity == "error"]
         if errors or root is None:
-            raise CheckError(self._sorted(self.diagnostics), self.source)
+            raise CheckError(self._sorted(errors), self.source)  # warnings wait for a clean file
         framework = ir.Framework(
             root=root,
             inputs=tuple(self.inputs.values()),

@@ -54,12 +54,14 @@ class CriterionSlots:
 
 
 class _Emitter:
-    def __init__(self, columns: dict[str, int]):
+    """Writes one function body. Population values come in `pops`, computed beforehand."""
+
+    def __init__(self, columns: dict[str, int], populations: dict[ir.Population, int]):
         self.columns = columns
+        self.populations = populations
         self.lines: list[str] = []
         self.registers: dict[ir.Expr, str] = {}
         self.outputs = 0
-        self.populations: dict[ir.Population, int] = {}  # each one's value, for explanations
 
     def value(self, expr: ir.Expr) -> str:
         if isinstance(expr, ir.Const):
@@ -68,18 +70,15 @@ class _Emitter:
             return self.value(expr.expr)
         if expr in self.registers:
             return self.registers[expr]
+        if isinstance(expr, ir.Population):
+            return f"pops[{self.populations[expr]}]"
         if isinstance(expr, ir.Column):
             code = f"cols[{self.columns[expr.name]}]"
-        elif isinstance(expr, ir.Population):
-            fraction = "None" if expr.fraction is None else _literal(expr.fraction)
-            code = f"population({expr.func!r}, {self.value(expr.arg)}, {fraction})"
         else:
             code = self._op(expr)
         register = f"r{len(self.registers)}"
         self.registers[expr] = register
         self.lines.append(f"{register} = {code}")
-        if isinstance(expr, ir.Population):
-            self.populations[expr] = self.output(register)
         return register
 
     def _op(self, expr: ir.Op) -> str:
@@ -119,8 +118,8 @@ def _literal(value: float) -> str:
 
 
 def _rule_code(emit: _Emitter, rule: ir.Rule, top: float) -> str:
-    """The kernel call giving (points, branch) for a rule."""
-    v = lambda e: emit.value(fold(e))  # noqa: E731 - a local shorthand
+    """The kernel call giving (points, branch) for a rule (already folded)."""
+    v = emit.value
     t = _literal(top)
     if isinstance(rule, ir.ScoreRule):
         return f"limited({v(rule.expr)}, {t})"
@@ -134,7 +133,7 @@ def _rule_code(emit: _Emitter, rule: ir.Rule, top: float) -> str:
         bands = ", ".join(f"({b.op!r}, {_literal(b.threshold)}, {_literal(b.points)})" for b in rule.bands)
         return f"steps({v(rule.expr)}, ({bands},), {_literal(rule.otherwise)})"
     if isinstance(rule, ir.DeductRule):
-        return f"limited({t} - {v(ir.Op('*', (rule.amount, rule.per)))}, {t})"
+        return f"limited({t} - {v(fold(ir.Op('*', (rule.amount, rule.per))))}, {t})"
     conditions = ", ".join(v(c) for c, _ in rule.whens)
     values = ", ".join(v(p) for _, p in rule.whens)
     return f"cases(({conditions},), ({values},), {v(rule.otherwise)}, {t})"
@@ -142,19 +141,26 @@ def _rule_code(emit: _Emitter, rule: ir.Rule, top: float) -> str:
 
 @attrs.frozen
 class Program:
-    """A compiled framework's expressions: run it on columns to get every criterion's
-    exclusion conditions, points and branch codes."""
+    """A compiled framework's expressions, as two functions: `populations` runs once over
+    whole columns (best, mean, ... need every unit); `evaluate` runs on any slice of units
+    and gives every criterion's exclusion conditions, points and branch codes."""
 
     source: str
     columns: tuple[str, ...]  # cols[i] is this input
     slots: dict[str, CriterionSlots]
-    populations: dict[ir.Population, int]
+    population_order: tuple[ir.Population, ...]  # pops[i] is this one's value
     n_outputs: int
+    population_function: Callable = attrs.field(repr=False)
     function: Callable = attrs.field(repr=False)
 
-    def run(self, cols: list[np.ndarray], n: int) -> list:
+    def populations(self, cols: list[np.ndarray]) -> list[float]:
+        pops: list = [None] * len(self.population_order)
+        self.population_function(cols, pops)
+        return pops
+
+    def run(self, cols: list[np.ndarray], pops: list[float], n: int) -> list:
         out: list = [None] * self.n_outputs
-        self.function(cols, out, n)
+        self.function(cols, pops, out, n)
         return out
 
     def disassemble(self) -> str:
@@ -167,27 +173,76 @@ _counter = iter(range(1, 1 << 62))
 
 def compile_program(framework: ir.Framework) -> Program:
     columns = {spec.name: i for i, spec in enumerate(framework.inputs)}
-    emit = _Emitter(columns)
+    rules = {crit.id: _folded_rule(crit.rule) for crit in framework.criteria()}
+    conditions = {crit.id: [fold(e.cond) for e in crit.exclusions] for crit in framework.criteria()}
+    order = _populations(
+        [e for crit in framework.criteria() for e in ir.rule_exprs(rules[crit.id]) + tuple(conditions[crit.id])]
+    )
+    numbers = {p: i for i, p in enumerate(order)}
+
+    first = _Emitter(columns, numbers)
+    for population in order:
+        fraction = "None" if population.fraction is None else _literal(population.fraction)
+        first.lines.append(
+            f"pops[{numbers[population]}] = population({population.func!r}, {first.value(population.arg)}, {fraction})"
+        )
+
+    emit = _Emitter(columns, numbers)
     slots = {}
     for crit in framework.criteria():
         exclusions = tuple(
-            emit.output(f"np.broadcast_to({emit.value(fold(e.cond))}, (n,))") for e in crit.exclusions
+            emit.output(f"np.broadcast_to({emit.value(cond)}, (n,))") for cond in conditions[crit.id]
         )
-        code = _rule_code(emit, crit.rule, crit.max)
-        register = f"r{len(emit.registers)}"
-        emit.registers[("rule", crit.id)] = register  # a register of its own, never shared
-        emit.lines.append(f"{register} = {code}")
+        register = f"p{len(slots)}"  # a register of its own: rules are never shared
+        emit.lines.append(f"{register} = {_rule_code(emit, rules[crit.id], crit.max)}")
         points = emit.output(f"np.broadcast_to({register}[0], (n,))")
         branch = emit.output(f"np.broadcast_to({register}[1], (n,))")
         slots[crit.id] = CriterionSlots(points, branch, exclusions)
-    body = "\n".join("    " + line for line in emit.lines) or "    pass"
-    source = f"def evaluate(cols, out, n):\n{body}\n"
+
+    source = (_function("populations(cols, pops)", first.lines)
+              + "\n\n" + _function("evaluate(cols, pops, out, n)", emit.lines))
     filename = f"<dtiscore program {next(_counter)}>"
     namespace = {name: getattr(kernels, name) for name in _KERNEL_NAMES}
     namespace.update(np=np, NAN=math.nan, INF=math.inf)
     exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - generated from IR only
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    return Program(source, tuple(columns), slots, emit.populations, emit.outputs, namespace["evaluate"])
+    return Program(source, tuple(columns), slots, tuple(order), emit.outputs,
+                   namespace["populations"], namespace["evaluate"])
+
+
+def _function(signature: str, lines: list[str]) -> str:
+    body = "\n".join("    " + line for line in lines) or "    pass"
+    return f"def {signature}:\n{body}\n"
+
+
+def _folded_rule(rule: ir.Rule) -> ir.Rule:
+    if isinstance(rule, ir.CasesRule):
+        return ir.CasesRule(tuple((fold(c), fold(p)) for c, p in rule.whens), fold(rule.otherwise))
+    if isinstance(rule, ir.StepsRule):
+        return attrs.evolve(rule, expr=fold(rule.expr))
+    if isinstance(rule, ir.DeductRule):
+        return ir.DeductRule(fold(rule.amount), fold(rule.per))
+    fields = {f.name: fold(getattr(rule, f.name)) for f in attrs.fields(type(rule))}
+    return type(rule)(**fields)
+
+
+def _populations(exprs: list[ir.Expr]) -> list[ir.Population]:
+    """Every population function, inner ones before the ones that use them."""
+    order: dict[ir.Population, None] = {}
+
+    def visit(expr: ir.Expr) -> None:
+        if isinstance(expr, ir.Op):
+            for arg in expr.args:
+                visit(arg)
+        elif isinstance(expr, ir.Let):
+            visit(expr.expr)
+        elif isinstance(expr, ir.Population):
+            visit(expr.arg)
+            order.setdefault(expr, None)
+
+    for expr in exprs:
+        visit(expr)
+    return list(order)
 
 
 _KERNEL_NAMES = (

@@ -15,7 +15,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from . import ir
-from .errors import DataError
+from .errors import DataError, DataProblem
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "có", "co", "đúng", "x"})
 FALSE_WORDS = frozenset({"false", "0", "no", "n", "không", "khong", "sai"})
@@ -48,14 +48,16 @@ def to_columns(
     mapping = _as_mapping(data)
     absent = [spec.name for spec in framework.inputs if spec.name not in mapping]
     if absent:
-        raise DataError([f"missing column '{name}' (input {name}: {_type_word(spec)})"
+        raise DataError([DataProblem(f"missing column '{name}' (input {name}: {_type_word(spec)})", column=name)
                          for name in absent for spec in framework.inputs if spec.name == name])
     raw = {spec.name: _as_array(mapping[spec.name]) for spec in framework.inputs}
     lengths = {name: len(values) for name, values in raw.items()}
     n = _common_length(lengths, units)
+    if units is None:
+        units = _frame_units(data, n)
     unit_ids = list(units) if units is not None else list(range(n))
     _check_unit_ids(unit_ids)
-    problems: list[str] = []
+    problems: list[DataProblem] = []
     values: dict[str, np.ndarray] = {}
     bad: dict[str, np.ndarray] = {}
     for spec in framework.inputs:
@@ -78,6 +80,19 @@ def _as_mapping(data: Any) -> Mapping[str, Any]:
     if isinstance(data, Mapping):
         return data
     raise DataError([f"data must be a mapping of input name → column, or a pandas DataFrame, not {type(data).__name__}"])
+
+
+def _frame_units(data: Any, n: int) -> list | None:
+    """A DataFrame's unit ids: its `unit` column, else its index unless that is the default
+    0..n-1 (so `result.to_pandas()` and frames indexed by unit round-trip)."""
+    if not (hasattr(data, "columns") and hasattr(data, "index")):
+        return None
+    if "unit" in data.columns:
+        return data["unit"].tolist()
+    index = data.index
+    if type(index).__name__ == "RangeIndex" and index.name is None and index.start == 0 and index.step == 1:
+        return None
+    return index.tolist() if len(index) == n else None
 
 
 def _as_array(values: Any) -> np.ndarray:
@@ -112,7 +127,7 @@ def _check_unit_ids(units: list) -> None:
     seen: dict[object, int] = {}
     for i, unit in enumerate(units):
         if unit in seen:
-            raise DataError([f"unit id {unit!r} appears twice (positions {seen[unit]} and {i})"])
+            raise DataError([DataProblem(f"unit id {unit!r} appears twice (positions {seen[unit]} and {i})", position=i)])
         seen[unit] = i
 
 
@@ -120,7 +135,7 @@ def _type_word(spec: ir.Input) -> str:
     return f"choice({', '.join(spec.options)})" if spec.kind == "choice" else spec.kind
 
 
-def _convert(spec: ir.Input, raw: np.ndarray, units: list, problems: list[str]):
+def _convert(spec: ir.Input, raw: np.ndarray, units: list, problems: list[DataProblem]):
     """(float column, mask of bad values)."""
     if raw.dtype.kind in "fiu" and spec.kind in ("count", "number", "share"):
         column = raw.astype(float)
@@ -133,9 +148,11 @@ def _convert(spec: ir.Input, raw: np.ndarray, units: list, problems: list[str]):
         if spec.type == ir.NUM:
             wrong |= _numeric_problems(spec, column)
     for i in np.flatnonzero(wrong)[:50]:
-        problems.append(f"unit {units[i]!r}, column '{spec.name}': {_explain_value(spec, raw[i])}")
+        problems.append(DataProblem(f"unit {units[i]!r}, column '{spec.name}': {_explain_value(spec, raw[i])}",
+                                    position=int(i), column=spec.name))
     if wrong.sum() > 50:
-        problems.append(f"... column '{spec.name}' has {int(wrong.sum()) - 50} more bad values")
+        problems.append(DataProblem(f"... column '{spec.name}' has {int(wrong.sum()) - 50} more bad values",
+                                    column=spec.name))
     return column, wrong
 
 
@@ -266,10 +283,11 @@ def _check_constraints(spec, values, units, problems, bad) -> None:
     with np.errstate(invalid="ignore"):
         broken = mine > limit  # false where either has no value
     for i in np.flatnonzero(broken)[:50]:
-        problems.append(
+        problems.append(DataProblem(
             f"unit {units[i]!r}, column '{spec.name}': {_number(mine[i])} is more than "
-            f"{spec.at_most} ({_number(limit[i])}), but {spec.name} <= {spec.at_most}"
-        )
+            f"{spec.at_most} ({_number(limit[i])}), but {spec.name} <= {spec.at_most}",
+            position=int(i), column=spec.name,
+        ))
     if broken.any():
         bad[spec.name] = bad.get(spec.name, np.full(len(mine), False)) | broken
 

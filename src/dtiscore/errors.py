@@ -95,11 +95,26 @@ class CheckError(FrameworkError):
     """The text parses, but breaks a rule of the language (names, types, points)."""
 
 
+@attrs.frozen
+class DataProblem:
+    """One thing wrong with data: the message, and where it is when that is known
+    (`position`: the unit's row among the data, from 0; `column`: the column's name), so a
+    reader of a file can add the file name and the row it came from."""
+
+    message: str
+    position: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class DataError(DtiError):
     """Data that cannot be scored: names the unit, the column and the value."""
 
-    def __init__(self, problems: Sequence[str]):
-        self.problems = tuple(problems)
+    def __init__(self, problems: Sequence[str | DataProblem]):
+        self.details = tuple(p if isinstance(p, DataProblem) else DataProblem(str(p)) for p in problems)
+        self.problems = tuple(p.message for p in self.details)
         shown = list(self.problems[:20])
         if len(self.problems) > 20:
             shown.append(f"... and {len(self.problems) - 20} more")

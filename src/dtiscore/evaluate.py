@@ -1,12 +1,16 @@
 """The compiled evaluator's second half: from the program's per-criterion values to every
 node's points, effective max, status and lost points, for all units at once.
 
-Sums run over a group's places in file order, exactly as the reference interpreter adds
-them, so the two agree to the last bit.
+Units are taken in blocks of `BLOCK` so that temporaries stay in cache and are reused
+rather than allocated afresh at full length; blocks run on a small thread pool (numpy
+releases the GIL inside its loops). Sums run over a group's places in file order, exactly
+as the reference interpreter adds them, so the two agree to the last bit.
 """
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Sequence
 
 import attrs
@@ -16,7 +20,29 @@ from . import ir
 from .compile import Program
 from .errors import MissingDataError
 
+BLOCK = 16384  # units per block: 128 KiB per float temporary
 _SEVERITY = {"zero": 0, "exclude": 1, "error": 2}
+
+
+def blocks(n: int, size: int = BLOCK) -> list[slice]:
+    return [slice(start, min(start + size, n)) for start in range(0, n, size)] or [slice(0, 0)]
+
+
+def default_threads() -> int:
+    return min(4, os.cpu_count() or 1)
+
+
+def run_blocks(work, n: int, threads: int | None = None) -> None:
+    """Call work(block) for every block of n units, on threads when there are several."""
+    parts = blocks(n)
+    threads = default_threads() if threads is None else threads
+    if threads <= 1 or len(parts) < 2:
+        for part in parts:
+            work(part)
+        return
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for _ in pool.map(work, parts):  # re-raises the first error
+            pass
 
 
 @attrs.define
@@ -33,75 +59,116 @@ class Scores:
     populations: dict[ir.Population, float]  # population functions' values in this run
 
 
+@attrs.frozen
+class Layout:
+    """Where each node's row is, and each group's places: computed once per framework."""
+
+    nodes: tuple[ir.Node, ...]
+    row: dict[str, int]
+    criterion_row: dict[str, int]
+    criteria: tuple[ir.Criterion, ...]
+    groups_bottom_up: tuple[ir.Group, ...]
+    places: dict[str, tuple[tuple[int, int | None, float], ...]]  # group → (row, substitute row, max)
+
+    @classmethod
+    def of(cls, framework: ir.Framework) -> "Layout":
+        nodes = tuple(framework.nodes())
+        row = {node.id: i for i, node in enumerate(nodes)}
+        criteria = tuple(n for n in nodes if isinstance(n, ir.Criterion))
+        groups = tuple(n for n in reversed(nodes) if isinstance(n, ir.Group))
+        places = {
+            g.id: tuple((row[o.id], None if s is None else row[s.id], o.max) for o, s in group_places(g))
+            for g in groups
+        }
+        return cls(nodes, row, {c.id: i for i, c in enumerate(criteria)}, criteria, groups, places)
+
+
+def group_places(group: ir.Group) -> list[tuple[ir.Node, ir.Criterion | None]]:
+    """(original, its substitute or None) for each place of a group, in file order."""
+    substitutes = {c.replaces: c for c in group.nodes if isinstance(c, ir.Criterion) and c.replaces}
+    return [
+        (node, substitutes.get(node.id))
+        for node in group.nodes
+        if not (isinstance(node, ir.Criterion) and node.replaces)
+    ]
+
+
 def evaluate(
     framework: ir.Framework,
     program: Program,
     columns: Sequence[np.ndarray],
     invalid: dict[str, np.ndarray],
     units: Sequence[object],
+    layout: Layout | None = None,
+    threads: int | None = None,
 ) -> Scores:
+    layout = layout or Layout.of(framework)
     n = len(units)
-    nodes = list(framework.nodes())
-    row = {node.id: i for i, node in enumerate(nodes)}
-    criteria = [node for node in nodes if isinstance(node, ir.Criterion)]
-    crow = {c.id: i for i, c in enumerate(criteria)}
+    pops = program.populations(list(columns))
     scores = Scores(
-        order=tuple(node.id for node in nodes),
+        order=tuple(node.id for node in layout.nodes),
         # np.empty, not np.zeros: every row is written below, and calloc'd pages are
         # several times slower to touch first on some kernels (measured: 10x here).
-        points=np.empty((len(nodes), n)),
-        effective_max=np.empty((len(nodes), n)),
-        applicable=np.empty((len(nodes), n), dtype=bool),
-        status=np.empty((len(criteria), n), dtype=np.int8),
-        branch=np.empty((len(criteria), n), dtype=np.int8),
-        criteria=tuple(c.id for c in criteria),
-        populations={},
+        points=np.empty((len(layout.nodes), n)),
+        effective_max=np.empty((len(layout.nodes), n)),
+        applicable=np.empty((len(layout.nodes), n), dtype=bool),
+        status=np.empty((len(layout.criteria), n), dtype=np.int8),
+        branch=np.empty((len(layout.criteria), n), dtype=np.int8),
+        criteria=tuple(c.id for c in layout.criteria),
+        populations={p: float(v) for p, v in zip(program.population_order, pops)},
     )
-    outputs = program.run(list(columns), n)
-    scores.populations = {p: float(outputs[slot]) for p, slot in program.populations.items()}
     by_name = dict(zip(program.columns, columns))
     inputs = {spec.name: spec for spec in framework.inputs}
-    for crit in criteria:
-        _criterion(crit, program, outputs, by_name, inputs, invalid, units, scores, row[crit.id], crow[crit.id])
-    for node in reversed(nodes):
-        if isinstance(node, ir.Group):
-            _group(node, scores, row, crow)
+
+    def work(block: slice) -> None:
+        cols = [c[block] for c in columns]
+        outputs = program.run(cols, pops, block.stop - block.start)
+        named = {name: c[block] for name, c in by_name.items()}
+        bad = {name: mask[block] for name, mask in invalid.items()}
+        for crit in layout.criteria:
+            _criterion(crit, program.slots[crit.id], outputs, named, inputs, bad, units, block,
+                       scores, layout.row[crit.id], layout.criterion_row[crit.id])
+        for group in layout.groups_bottom_up:
+            _group(group, layout, scores, block)
+
+    run_blocks(work, n, threads)
     return scores
 
 
-def _criterion(crit, program, outputs, columns, inputs, invalid, units, scores, r, c) -> None:
-    slots = program.slots[crit.id]
+def _criterion(crit, slots, outputs, columns, inputs, invalid, units, block, scores, r, c) -> None:
     points = outputs[slots.points]
-    status = np.full(points.shape, ir.SCORED, dtype=np.int8)
-    status[np.isnan(points)] = ir.MISSING
+    status = np.isnan(points).astype(np.int8)
+    status *= ir.MISSING  # SCORED is 0
     if crit.evidence is not None:
         status[columns[crit.evidence] != 1.0] = ir.NO_EVIDENCE
-    excluded = np.full(points.shape, False)
-    unknown = np.full(points.shape, False)
-    for slot in slots.exclusions:
-        cond = outputs[slot]
-        excluded |= cond == 1.0
-        unknown |= np.isnan(cond)
-    status[unknown & ~excluded] = ir.MISSING
-    status[excluded] = ir.EXCLUDED
-    bad = np.full(points.shape, False)
+    if slots.exclusions:
+        excluded = outputs[slots.exclusions[0]] == 1.0
+        unknown = np.isnan(outputs[slots.exclusions[0]])
+        for slot in slots.exclusions[1:]:
+            excluded |= outputs[slot] == 1.0
+            unknown |= np.isnan(outputs[slot])
+        status[unknown & ~excluded] = ir.MISSING
+        status[excluded] = ir.EXCLUDED
     for name in crit.inputs:
         if name in invalid:
-            bad |= invalid[name]
-    status[bad] = ir.INVALID
+            status[invalid[name]] = ir.INVALID
+    scored = status == ir.SCORED
+    applicable = status != ir.EXCLUDED
     missing = status == ir.MISSING
-    applicable = (status != ir.EXCLUDED)
     if missing.any():
         policy = _missing_policy(crit, columns, inputs, missing)
         if (policy == _SEVERITY["error"]).any():
-            raise _missing_error(crit, columns, units, missing & (policy == _SEVERITY["error"]))
+            raise _missing_error(crit, columns, units, block, missing & (policy == _SEVERITY["error"]))
         applicable &= ~(missing & (policy == _SEVERITY["exclude"]))
-    scored = status == ir.SCORED
-    scores.points[r] = np.where(scored, points, 0.0)
-    scores.effective_max[r] = np.where(applicable, crit.max, 0.0)
-    scores.applicable[r] = applicable
-    scores.status[c] = status
-    scores.branch[c] = np.where(scored, outputs[slots.branch], -1)
+    kept = scores.points[r, block]
+    np.copyto(kept, points)
+    kept[~scored] = 0.0
+    np.multiply(applicable, crit.max, out=scores.effective_max[r, block])
+    scores.applicable[r, block] = applicable
+    scores.status[c, block] = status
+    branch = scores.branch[c, block]
+    branch[...] = outputs[slots.branch]
+    branch[~scored] = -1
 
 
 def _missing_policy(crit, columns, inputs, missing) -> np.ndarray:
@@ -113,98 +180,96 @@ def _missing_policy(crit, columns, inputs, missing) -> np.ndarray:
         absent = missing & np.isnan(columns[name])
         if absent.any():
             own = _SEVERITY[inputs[name].on_missing or crit.on_missing]
-            np.maximum(policy, np.where(absent, own, -1), out=policy, casting="unsafe")
+            policy[absent & (policy < own)] = own
     policy[policy < 0] = default
     return policy
 
 
-def _missing_error(crit, columns, units, where) -> MissingDataError:
+def _missing_error(crit, columns, units, block, where) -> MissingDataError:
     problems = []
     for i in np.flatnonzero(where)[:20]:
         absent = [name for name in crit.inputs if np.isnan(columns[name][i])]
         problems.append(
-            f"unit {units[i]!r}: criterion '{crit.id}' has no value "
+            f"unit {units[block.start + i]!r}: criterion '{crit.id}' has no value "
             f"(missing: {', '.join(absent) or 'an undefined value'}) and on_missing is error"
         )
     return MissingDataError(problems)
 
 
-def places(group: ir.Group) -> list[tuple[ir.Node, ir.Criterion | None]]:
-    """(original, its substitute or None) for each place of a group, in file order."""
-    substitutes = {c.replaces: c for c in group.nodes if isinstance(c, ir.Criterion) and c.replaces}
-    return [
-        (node, substitutes.get(node.id))
-        for node in group.nodes
-        if not (isinstance(node, ir.Criterion) and node.replaces)
-    ]
-
-
-def _group(group: ir.Group, scores: Scores, row: dict[str, int], crow: dict[str, int]) -> None:
-    n = scores.points.shape[1]
-    raw, m_app = np.full(n, 0.0), np.full(n, 0.0)
+def _group(group: ir.Group, layout: Layout, scores: Scores, block: slice) -> None:
+    points, effective, applicable = scores.points, scores.effective_max, scores.applicable
+    m = block.stop - block.start
+    raw, m_app = np.full(m, 0.0), np.full(m, 0.0)
+    any_applicable = np.full(m, False)
     m_all = 0.0
-    any_applicable = np.full(n, False)
-    for original, substitute in places(group):
-        o = row[original.id]
-        m_all += original.max
-        if substitute is not None:
-            s = row[substitute.id]
-            taken = scores.applicable[o]  # the original applies: the substitute is inactive
-            scores.status[crow[substitute.id]][taken] = ir.INACTIVE
-            scores.branch[crow[substitute.id]][taken] = -1
-            scores.points[s][taken] = 0.0
-            scores.effective_max[s][taken] = 0.0
-            scores.applicable[s][taken] = False
-        for r in (o,) if substitute is None else (o, row[substitute.id]):
-            raw += scores.points[r]
-            m_app += scores.effective_max[r]
-            any_applicable |= scores.applicable[r]
-    g = row[group.id]
+    for o, s, top in layout.places[group.id]:
+        m_all += top
+        if s is not None:  # where the original applies, its substitute is inactive
+            taken = applicable[o, block]
+            scores.status[layout.criterion_row[layout.nodes[s].id], block][taken] = ir.INACTIVE
+            scores.branch[layout.criterion_row[layout.nodes[s].id], block][taken] = -1
+            points[s, block][taken] = 0.0
+            effective[s, block][taken] = 0.0
+            applicable[s, block][taken] = False
+        for r in (o,) if s is None else (o, s):
+            raw += points[r, block]
+            m_app += effective[r, block]
+            any_applicable |= applicable[r, block]
+    g = layout.row[group.id]
     if group.on_exclude == "rescale":
         scaled = raw * m_all
         np.divide(scaled, m_app, out=scaled, where=m_app > 0.0)
-        points = np.minimum(group.max, scaled)
-        effective = np.full(n, group.max)
+        np.minimum(scaled, group.max, out=scaled)
+        group_max = np.full(m, group.max)
     else:
-        effective = np.minimum(group.max, m_app)
-        points = np.minimum(raw, effective)
-    scores.points[g] = np.where(any_applicable, points, 0.0)
-    scores.effective_max[g] = np.where(any_applicable, effective, 0.0)
-    scores.applicable[g] = any_applicable
+        group_max = np.minimum(m_app, group.max)
+        scaled = np.minimum(raw, group_max)
+    scaled[~any_applicable] = 0.0
+    group_max[~any_applicable] = 0.0
+    points[g, block] = scaled
+    effective[g, block] = group_max
+    applicable[g, block] = any_applicable
 
 
-def attribute(framework: ir.Framework, scores: Scores) -> np.ndarray:
+def attribute(framework: ir.Framework, scores: Scores, layout: Layout | None = None,
+              threads: int | None = None) -> np.ndarray:
     """Lost points of every node, passed top-down as the specification says."""
-    row = {node_id: i for i, node_id in enumerate(scores.order)}
+    layout = layout or Layout.of(framework)
     lost = np.empty_like(scores.points)  # every row is written
-    root = row[framework.root.id]
-    lost[root] = scores.effective_max[root] - scores.points[root]
-    for node in framework.nodes():
-        if isinstance(node, ir.Group):
-            _pass_down(node, scores, row, lost)
+    root = layout.row[framework.root.id]
+
+    def work(block: slice) -> None:
+        np.subtract(scores.effective_max[root, block], scores.points[root, block], out=lost[root, block])
+        for group in reversed(layout.groups_bottom_up):
+            _pass_down(group, layout, scores, lost, block)
+
+    run_blocks(work, scores.points.shape[1], threads)
     return lost
 
 
-def _pass_down(group: ir.Group, scores: Scores, row: dict[str, int], lost: np.ndarray) -> None:
-    deficit = lost[row[group.id]]
-    members = [r for original, sub in places(group)
-               for r in ((row[original.id],) if sub is None else (row[original.id], row[sub.id]))]
-    m_all = sum(original.max for original, _ in places(group))
-    m_app = np.full(deficit.shape, 0.0)
+def _pass_down(group: ir.Group, layout: Layout, scores: Scores, lost: np.ndarray, block: slice) -> None:
+    deficit = lost[layout.row[group.id], block]
+    places = layout.places[group.id]
+    members = [r for o, s, _ in places for r in ((o,) if s is None else (o, s))]
+    m_all = sum(top for _, _, top in places)
+    m = block.stop - block.start
+    m_app = np.full(m, 0.0)
     for r in members:
-        m_app += scores.effective_max[r]
-    factor = np.ones(deficit.shape)
+        m_app += scores.effective_max[r, block]
+    factor = np.full(m, 1.0)
     if group.on_exclude == "rescale":
         np.divide(m_all, m_app, out=factor, where=m_app > 0.0)
     weights = []
-    total = np.full(deficit.shape, 0.0)
+    total = np.full(m, 0.0)
     for r in members:
-        weight = np.where(scores.applicable[r], factor * (scores.effective_max[r] - scores.points[r]), 0.0)
+        weight = scores.effective_max[r, block] - scores.points[r, block]
+        weight *= factor
+        weight[~scores.applicable[r, block]] = 0.0
         weights.append(weight)
         total += weight
     positive = total > 0.0
     for r, weight in zip(members, weights):
-        share = deficit * weight
+        share = lost[r, block]
+        np.multiply(deficit, weight, out=share)
         np.divide(share, total, out=share, where=positive)
         share[~positive] = 0.0
-        lost[r] = share

@@ -11,7 +11,7 @@ from . import ir
 from .compile import Program, compile_program
 from .data import to_columns
 from .errors import Diagnostic, Source, UnknownIdError
-from .evaluate import evaluate
+from .evaluate import Layout, evaluate
 
 
 @attrs.frozen
@@ -121,23 +121,30 @@ class Framework:
     def program(self) -> Program:
         return compile_program(self.ir)
 
+    @functools.cached_property
+    def layout(self) -> Layout:
+        return Layout.of(self.ir)
+
     def disassemble(self) -> str:
         """The generated numpy program, for reading."""
         return self.program.disassemble()
 
-    def score(self, data: Any, units: Sequence[object] | None = None, invalid: str = "raise"):
+    def score(self, data: Any, units: Sequence[object] | None = None, invalid: str = "raise",
+              threads: int | None = None):
         """Score every unit in `data` at once → `Result`.
 
         data: a mapping of input name → 1-D array-like (NaN/None = missing), or a pandas
         DataFrame. units: optional ids, one per row (default 0..n-1). invalid: "raise"
         (default) stops at bad values with a `DataError`; "mark" scores the rest and gives
-        the criteria that read a bad value the status `invalid`.
+        the criteria that read a bad value the status `invalid`. threads: how many threads
+        score blocks of units (default: up to 4, by the cores there are).
         """
         from .result import Result
 
         columns = to_columns(self.ir, data, units, invalid)
         ordered = [columns.values[name] for name in self.program.columns]
-        scores = evaluate(self.ir, self.program, ordered, columns.invalid, columns.units)
+        scores = evaluate(self.ir, self.program, ordered, columns.invalid, columns.units,
+                          self.layout, threads)
         return Result(self, scores, columns)
 
     def __repr__(self) -> str:

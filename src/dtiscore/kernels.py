@@ -105,6 +105,12 @@ def population(func: str, values, fraction):
 # ---- scoring rules: each gives (points, branch); points NaN where undefined, branch -1 ----
 
 
+def _vector(x) -> np.ndarray:
+    """A float array of at least one dimension (a rule on constants gives one value)."""
+    x = np.asarray(x, dtype=float)
+    return x.reshape(1) if x.ndim == 0 else x
+
+
 def _codes(points, *conditions_and_codes):
     branch = np.full(points.shape, -1, dtype=np.int8)
     for condition, code in conditions_and_codes:
@@ -114,7 +120,7 @@ def _codes(points, *conditions_and_codes):
 
 def limited(x, top: float):
     """x clamped to [0, top]; branch 1 at the top, 2 at zero, 0 between."""
-    x = np.asarray(x, dtype=float)
+    x = _vector(x)
     points = np.minimum(np.maximum(x, 0.0), top)
     defined = ~np.isnan(x)
     high = defined & (x >= top)
@@ -124,7 +130,7 @@ def limited(x, top: float):
 
 def fraction_of(fraction, top: float):
     """top × fraction clamped to [0, 1]; branches as `limited`."""
-    fraction = np.asarray(fraction, dtype=float)
+    fraction = _vector(fraction)
     defined = ~np.isnan(fraction)
     high = defined & (fraction >= 1.0)
     low = defined & ~high & (fraction <= 0.0)
@@ -135,7 +141,7 @@ def fraction_of(fraction, top: float):
 
 
 def linear(x, start, end, top: float):
-    x, start, end = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, start, end)))
+    x, start, end = np.broadcast_arrays(*(_vector(v) for v in (x, start, end)))
     span = end - start
     with np.errstate(invalid="ignore", divide="ignore"):
         fraction = (x - start) / np.where(span == 0.0, NAN, span)
@@ -150,7 +156,7 @@ def linear(x, start, end, top: float):
 
 
 def award(cond, top: float):
-    cond = np.asarray(cond, dtype=float)
+    cond = _vector(cond)
     points = np.where(cond == 1.0, top, 0.0)
     points[np.isnan(cond)] = NAN
     branch = np.where(np.isnan(cond), -1, cond).astype(np.int8)
@@ -162,7 +168,7 @@ _BAND_TESTS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<"
 
 def steps(x, bands, otherwise: float):
     """bands: (op, threshold, points) in order; the first that holds decides."""
-    x = np.asarray(x, dtype=float)
+    x = _vector(x)
     points = np.full(x.shape, otherwise)
     branch = np.full(x.shape, len(bands), dtype=np.int8)
     for index in range(len(bands) - 1, -1, -1):  # later bands first, so earlier ones win
@@ -180,7 +186,8 @@ def cases(conditions, values, otherwise, top: float):
     """The first condition that holds gives its value (clamped to [0, top]); a condition
     with no value before the first that holds makes the result undefined."""
     shape = np.shape(conditions[0]) if conditions else np.shape(otherwise)
-    shape = np.broadcast_shapes(shape, *(np.shape(c) for c in conditions), *(np.shape(v) for v in values), np.shape(otherwise))
+    shape = np.broadcast_shapes((1,), shape, *(np.shape(c) for c in conditions),
+                                *(np.shape(v) for v in values), np.shape(otherwise))
     decided = np.full(shape, False)
     raw = np.full(shape, NAN)
     branch = np.full(shape, -1, dtype=np.int8)

@@ -4,7 +4,7 @@ explanations of single units (which read these arrays; they never re-score)."""
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 import attrs
 import numpy as np
@@ -105,7 +105,7 @@ class Result:
 
     @functools.cached_property
     def _lost(self) -> np.ndarray:
-        return attribute(self.framework.ir, self.scores)
+        return attribute(self.framework.ir, self.scores, self.framework.layout)
 
     def lost(self, node_id: str) -> np.ndarray:
         """Lost points attributed to a node, per unit: for every unit the criteria's lost
@@ -113,10 +113,21 @@ class Result:
         return self._lost[self._node_row(node_id)]
 
     # ---- across units
-    def rank(self) -> np.ndarray:
+    def rank(self, by: "str | Sequence[object] | np.ndarray | None" = None) -> np.ndarray:
         """Competition ranking by total: 1 is best, ties share the better rank (1, 2, 2, 4).
-        Totals equal to 9 decimals count as tied (float noise is not a difference)."""
-        return competition_rank(self.total)
+        Totals equal to 9 decimals count as tied (float noise is not a difference).
+
+        by: rank within peer groups instead, units with the same value ranked among
+        themselves: an input's name (e.g. "has_procedures") or one value per unit."""
+        if by is None:
+            return competition_rank(self.total)
+        if isinstance(by, str):
+            if by not in self.columns.values:
+                raise UnknownIdError.of("input", by, self.columns.values)
+            return rank_within(self.total, self.columns.values[by])
+        if len(by) != len(self):
+            raise ValueError(f"rank(by=...) needs one value per unit ({len(self)}), got {len(by)}")
+        return rank_within(self.total, by)
 
     def view(self, tag_key: str) -> dict[str, View]:
         """For each value of a tag: points, max and index of the outermost nodes carrying it."""
@@ -166,6 +177,13 @@ class Result:
         """One unit's inputs in their float encoding (NaN = no value)."""
         return {name: float(column[position]) for name, column in self.columns.values.items()}
 
+    def to_pandas(self, nodes: bool = False):
+        """A pandas DataFrame indexed by unit: total, index, rank and each group's points;
+        with nodes=True, the points of every node (groups and criteria) instead."""
+        from .frames import result_frame
+
+        return result_frame(self, nodes)
+
     def table(self, groups: bool = True) -> dict[str, np.ndarray | list]:
         """unit, total, index, rank and (optionally) one column of points per group."""
         out: dict = {"unit": self.units, "total": self.total, "index": self.index, "rank": self.rank()}
@@ -183,3 +201,25 @@ def competition_rank(values: np.ndarray) -> np.ndarray:
     return (greater + 1).astype(np.int64)
 
 
+def rank_within(values: np.ndarray, groups: "Sequence[object] | np.ndarray") -> np.ndarray:
+    """Competition ranking of `values` within each group of units with equal `groups` values
+    (units with no value, None or NaN, form one group of their own)."""
+    values = np.asarray(values, dtype=float)
+    array = np.asarray(groups) if not isinstance(groups, np.ndarray) else groups
+    if array.dtype.kind in "fiub":
+        _, codes = np.unique(array, return_inverse=True)  # NaNs count as one value
+    else:
+        seen: dict = {}
+        codes = np.empty(len(values), dtype=np.int64)
+        for i, value in enumerate(array.tolist()):
+            if value is None or (isinstance(value, float) and value != value):
+                value = _NO_VALUE
+            codes[i] = seen.setdefault(value, len(seen))
+    out = np.empty(len(values), dtype=np.int64)
+    for code in np.unique(codes):
+        members = codes == code
+        out[members] = competition_rank(values[members])
+    return out
+
+
+_NO_VALUE = object()

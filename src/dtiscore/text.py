@@ -1,16 +1,30 @@
-"""IR expressions and values as the language writes them, for messages and explanations."""
+"""IR expressions and values as the language writes them, and numbers as Vietnamese and
+English readers write them, for messages, explanations and reports.
+
+Numbers: English `583,139` and `21.8%`; Vietnamese `583.139` and `21,8%` (decimal comma,
+thousands dot). Points keep up to two decimals, percents one; a value is shown with more
+decimals only where fewer would make it look equal to the limit it is compared with
+(`49.96%` is not shown as `50%` next to "< 50%").
+"""
 
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import Mapping
 
 from . import ir
+
+LANGS = ("vi", "en")
 
 # Binding strength, loosest first, as in the grammar.
 _LEVEL = {"or": 1, "and": 2, "not": 3, "<": 4, "<=": 4, ">": 4, ">=": 4, "==": 4, "!=": 4,
           "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}
 _FUNCTION_NAMES = {"ratio", "min", "max", "clamp", "abs", "round", "count", "all", "any"}
+
+# Comparison operators as people read them.
+SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠"}
+NEGATED = {">=": "<", ">": "≤", "<=": ">", "<": "≥"}
 
 
 def expr_text(expr: ir.Expr, inputs: Mapping[str, ir.Input] | None = None) -> str:
@@ -69,25 +83,84 @@ def value_kind(expr: ir.Expr, inputs: Mapping[str, ir.Input]) -> str:
         return "bool"
     if isinstance(expr, ir.Op) and expr.op == "ratio":
         return "share"
+    if isinstance(expr, ir.Op) and expr.op in ("min", "max", "clamp", "round", "abs", "if"):
+        kinds = {value_kind(a, inputs) for a in expr.args[1 if expr.op == "if" else 0:]
+                 if not isinstance(a, ir.Const)}
+        if len(kinds) == 1:
+            return kinds.pop()
     if isinstance(expr, ir.Population):
         return value_kind(expr.arg, inputs)
     return "number"
 
 
-def format_value(value: float, kind: str, inputs=None, expr: ir.Expr | None = None) -> str:
-    """A value as people write it: 583,139; 21.8%; yes/no; a choice's option."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "no value"
+# ---- numbers -----------------------------------------------------------------------------
+
+
+def default_lang(title: str) -> str:
+    """'vi' for a title written in Vietnamese (it has Vietnamese letters or tone marks),
+    else 'en'."""
+    decomposed = unicodedata.normalize("NFD", title)
+    if any(ch in "đĐ" or unicodedata.combining(ch) for ch in decomposed):
+        return "vi"
+    return "en"
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    return lang
+
+
+def number(value: float, lang: str = "en", decimals: int = 2) -> str:
+    """A number with thousands separators and at most `decimals` decimals (trailing zeros
+    dropped): 583,139 / 43.65 in English, 583.139 / 43,65 in Vietnamese."""
+    if value is None or value != value:
+        return "-"
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", "-0.0"):
+        text = "0"
+    if lang == "vi":
+        text = text.translate(_VI)
+    return text
+
+
+_VI = str.maketrans({",": ".", ".": ","})
+
+
+def signed(value: float, lang: str = "en", decimals: int = 2) -> str:
+    """A change with its sign: +76.9, -3, 0."""
+    text = number(value, lang, decimals)
+    return text if text.startswith("-") or text == "0" else "+" + text
+
+
+def percent(value: float, lang: str = "en", decimals: int = 1) -> str:
+    """A share as a percent: 0.218 → 21.8% (en), 21,8% (vi)."""
+    return number(value * 100.0, lang, decimals) + "%"
+
+
+def format_value(value: float, kind: str, lang: str = "en", options: tuple[str, ...] = (),
+                 against: float | None = None) -> str:
+    """A value as people write it: counts with separators, shares as percents, yes/no,
+    a choice's option. `against`: a limit the value is compared with; the value gets more
+    decimals where it would otherwise look equal to it."""
+    if value is None or value != value:
+        return "không có số liệu" if lang == "vi" else "no value"
     if kind == "bool":
+        if lang == "vi":
+            return "có" if value == 1.0 else "không"
         return "yes" if value == 1.0 else "no"
-    if kind == "choice" and isinstance(expr, ir.Column) and inputs and expr.name in inputs:
-        options = inputs[expr.name].options
-        return options[int(value)] if 0 <= int(value) < len(options) else str(value)
-    if kind == "share":
-        percent = value * 100
-        return f"{percent:.2f}".rstrip("0").rstrip(".") + "%"
-    if kind == "count" and value == int(value):
-        return f"{int(value):,}"
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return f"{value:,.4f}".rstrip("0").rstrip(".")
+    if kind == "choice":
+        index = int(value)
+        return options[index] if 0 <= index < len(options) else number(value, lang)
+    show = percent if kind == "share" else number
+    decimals = 1 if kind == "share" else 2
+    text = show(value, lang, decimals)
+    if against is not None and against == against and value != against:
+        while decimals < 8 and text == show(against, lang, decimals):
+            decimals += 1
+            text = show(value, lang, decimals)
+    return text
