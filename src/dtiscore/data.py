@@ -65,8 +65,9 @@ def to_columns(
         values[spec.name] = column
         if wrong.any():
             bad[spec.name] = wrong
+    unreadable = dict(bad)  # a value that is not of its type is not compared again
     for spec in framework.inputs:
-        _check_constraints(spec, values, unit_ids, problems, bad)
+        _check_constraints(spec, values, unit_ids, problems, bad, unreadable)
     if problems and invalid == "raise":
         raise DataError(problems)
     for name, wrong in bad.items():
@@ -276,12 +277,15 @@ def _range_note(spec: ir.Input) -> str:
     return f" within {spec.within[0]:g}..{spec.within[1]:g}"
 
 
-def _check_constraints(spec, values, units, problems, bad) -> None:
+def _check_constraints(spec, values, units, problems, bad, unreadable) -> None:
     if spec.at_most is None:
         return
     mine, limit = values[spec.name], values[spec.at_most]
     with np.errstate(invalid="ignore"):
         broken = mine > limit  # false where either has no value
+    for name in (spec.name, spec.at_most):
+        if name in unreadable:
+            broken &= ~unreadable[name]
     for i in np.flatnonzero(broken)[:50]:
         problems.append(DataProblem(
             f"unit {units[i]!r}, column '{spec.name}': {_number(mine[i])} is more than "
