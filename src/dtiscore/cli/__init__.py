@@ -7,9 +7,9 @@ import sys
 from typing import Sequence
 
 from ..errors import DtiError
-from . import core
+from . import core, data
 
-COMMAND_MODULES = (core,)
+COMMAND_MODULES = (core, data)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

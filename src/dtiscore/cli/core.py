@@ -6,8 +6,9 @@ import argparse
 import sys
 
 from ..api import load
-from ..errors import DtiError
-from ..tables import read_csv, write_csv
+from ..errors import DtiError, did_you_mean
+from ..tables import read_table, score_table, write_table
+from .progress import Progress
 
 
 def register(commands) -> None:
@@ -16,24 +17,49 @@ def register(commands) -> None:
     params_option(check)
     check.set_defaults(run=_check)
 
-    score = commands.add_parser("score", help="score every unit of a CSV file")
+    score = commands.add_parser("score", help="score every unit of a data file (CSV, Excel, Parquet, JSON)")
     score.add_argument("framework", metavar="FILE.dti")
-    score.add_argument("data", metavar="DATA.csv")
-    score.add_argument("-o", "--output", metavar="OUT.csv", help="write here instead of standard output")
+    score.add_argument("data", metavar="DATA", help="a .csv, .xlsx, .parquet, .json or .jsonl file")
+    score.add_argument("-o", "--output", metavar="OUT",
+                       help="write here instead of standard output (.csv, .json, .txt, .xlsx or .parquet)")
+    score.add_argument("--format", choices=("csv", "json", "table"),
+                       help="csv (default), json (a list of records) or table (aligned text)")
+    score.add_argument("--rank-by", metavar="COLUMN",
+                       help="rank within peer groups: units with the same value in COLUMN (an input or "
+                            "another column of the data file, e.g. has_procedures) are ranked among themselves")
     params_option(score)
+    data_options(score)
     score.set_defaults(run=_score)
 
     explain = commands.add_parser("explain", help="explain one unit's points and lost points")
     explain.add_argument("framework", metavar="FILE.dti")
-    explain.add_argument("data", metavar="DATA.csv")
+    explain.add_argument("data", metavar="DATA", help="a .csv, .xlsx, .parquet, .json or .jsonl file")
     explain.add_argument("--unit", required=True, metavar="ID", help="the unit's id (its 'unit' cell)")
     params_option(explain)
+    data_options(explain)
     explain.set_defaults(run=_explain)
 
 
 def params_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                          help="override a param (repeatable); VALUE is a number, a percent or true/false")
+
+
+def data_options(command: argparse.ArgumentParser) -> None:
+    """How to read the data file: CSV delimiter and decimal comma, Excel sheet."""
+    group = command.add_argument_group("reading the data file")
+    group.add_argument("--delimiter", metavar="CHAR", type=_delimiter,
+                       help="CSV cell separator (default: ',', ';' or tab, whichever the header uses); 'tab' for a tab")
+    group.add_argument("--decimal-comma", action="store_true",
+                       help="numbers are written with a decimal comma (848,47)")
+    group.add_argument("--sheet", metavar="NAME", help="Excel: the sheet to read (default: the first)")
+
+
+def _delimiter(text: str) -> str:
+    text = "\t" if text.lower() in ("tab", "\\t") else text
+    if len(text) != 1:
+        raise argparse.ArgumentTypeError(f"a delimiter is one character (or 'tab'), not {text!r}")
+    return text
 
 
 def parse_params(pairs: list[str]) -> dict[str, object]:
@@ -66,19 +92,52 @@ def _check(args) -> int:
 
 def scored(args):
     """Load the framework and score the data file the command names."""
+    return read_and_score(args)[0]
+
+
+def read_and_score(args, progress: Progress | None = None):
+    """(Result, Table): the framework scored on the data file, which is read with the
+    command's data options; data errors name file:row, unit, column and value."""
     framework = load(args.framework, params=parse_params(args.param))
-    units, columns = read_csv(args.data)
-    return framework.score(columns, units=units)
+    table = read_table(args.data, delimiter=getattr(args, "delimiter", None), sheet=getattr(args, "sheet", None),
+                       progress=progress.reading if progress else None)
+    if progress:
+        progress.stage(f"scoring {len(table):,} units")
+    result = score_table(framework, table, decimal_comma=getattr(args, "decimal_comma", False))
+    return result, table
 
 
 def _score(args) -> int:
-    result = scored(args)
-    table = result.table()
-    if args.output:
-        write_csv(args.output, table)
-    else:
-        write_csv(sys.stdout, table)
+    progress = Progress.for_file(args.data)
+    try:
+        result, table = read_and_score(args, progress)
+        columns = result.table()
+        if args.rank_by:
+            columns = _ranked_by(columns, result, table, args.rank_by)
+        progress.stage("writing")
+        write_table(args.output or sys.stdout, columns, args.format if args.format or args.output else "csv")
+    finally:
+        progress.done()
     return 0
+
+
+def _ranked_by(columns: dict, result, table, name: str) -> dict:
+    """The table with `rank` within peer groups and the peer column shown after it."""
+    if name in result.framework.inputs:
+        ranks = result.rank(by=name)
+    elif name in table.columns:
+        ranks = result.rank(by=[str(cell).strip() if cell is not None else None for cell in table.columns[name]])
+    else:
+        known = list(table.columns)
+        close = did_you_mean(name, known)
+        raise DtiError(f"--rank-by {name}: no column {name!r} in {table.source}"
+                       + (f" (did you mean '{close}'?)" if close else ""))
+    out = {}
+    for key, values in columns.items():
+        out[key] = ranks if key == "rank" else values
+        if key == "rank":
+            out[name] = list(table.columns[name])
+    return out
 
 
 def _explain(args) -> int:
