@@ -14,7 +14,7 @@ from typing import Iterator, Mapping
 from . import ast, ir
 from .errors import CheckError, Diagnostic, Source, Span, did_you_mean
 from .check_expr import TYPE_WORDS, Bad, ExpressionChecker, kind_word
-from .guards import rule_contexts, unguarded_divisions
+from .guards import rule_contexts, unguarded_divisions, zero_divisions
 from .interpret import constant_value
 
 RESERVED = frozenset(
@@ -48,16 +48,29 @@ class Checker(ExpressionChecker):
         self.inputs: dict[str, ir.Input] = {}
         self.max_spans: dict[str, Span] = {}  # where each node's `max` was written
         self.replaces_spans: dict[str, Span | None] = {}
-        self.warned_spans: set[Span | None] = set()
+        self.warned_spans: set = set()
         self.default_missing = "zero"
+        self.failed: set[str] = set()  # lets/params already reported: not reported at each use
+        self.ratio_users: dict[Span | None, list[str]] = {}  # unguarded divisions → criteria
 
     def _name_span(self, decl) -> Span:
         """The span of a declaration's name: the first whole word after its keyword."""
-        span = decl.span
         name = getattr(decl, "name", None) or decl.id
-        found = re.compile(rf"\b{re.escape(name)}\b").search(self.source.line(span.line), span.column)
-        column = found.start() + 1 if found else span.column
-        return Span(span.line, column, span.line, column + len(name))
+        return self._word_span(name, decl.span, after_keyword=True)
+
+    def _word_span(self, word: str, within: Span, occurrence: int = 1, after_keyword: bool = False) -> Span:
+        """Where `word` stands (its n-th whole-word occurrence) inside a span of the source."""
+        pattern = re.compile(rf"(?<![a-z0-9_]){re.escape(word)}(?![a-z0-9_])")
+        seen = 0
+        for line in range(within.line, within.end_line + 1):
+            text = self.source.line(line)
+            start = within.column if line == within.line and after_keyword else (within.column - 1 if line == within.line else 0)
+            for found in pattern.finditer(text, start):
+                seen += 1
+                if seen == occurrence:
+                    column = found.start() + 1
+                    return Span(line, column, line, column + len(word))
+        return within
 
     # ---- reporting
     def error(self, code: str, message: str, span: Span | None, suggestion: str | None = None):
@@ -68,6 +81,7 @@ class Checker(ExpressionChecker):
 
     # ---- the whole file
     def run(self) -> tuple[ir.Framework, tuple[Diagnostic, ...]]:
+        self._declare_name(self.tree.id, self.tree)
         self._declare(self.tree.items)
         self._check_overrides()
         for decl in self._declarations(ast.InputDecl):
@@ -82,6 +96,7 @@ class Checker(ExpressionChecker):
         if root is not None:
             self._check_points(root)
         self._warn_unused()
+        self._warn_unguarded()
         errors = [d for d in self.diagnostics if d.severity == "error"]
         if errors or root is None:
             raise CheckError(self._sorted(errors), self.source)  # warnings wait for a clean file
@@ -112,6 +127,7 @@ class Checker(ExpressionChecker):
         span = self._name_span(item)
         if name in RESERVED:
             self.error("reserved-name", f"'{name}' is a reserved word; choose another name", span)
+            self.failed.add(name)  # uses of it are not reported again
         elif name in self.declared:
             first = self.declared[name]
             self.error(
@@ -126,26 +142,37 @@ class Checker(ExpressionChecker):
         seen = set()
         for option in decl.type.options:
             if option in seen:
-                self.error("duplicate-option", f"choice option '{option}' is listed twice", decl.span)
+                self.error("duplicate-option", f"choice option '{option}' is listed twice",
+                           self._word_span(option, decl.span, occurrence=2))
             seen.add(option)
 
     def _declarations(self, kind) -> Iterator:
         return (d for d in self.declared.values() if isinstance(d, kind))
 
     def _check_overrides(self) -> None:
+        """Keep only usable overrides; report the others once."""
         params = [n for n, d in self.declared.items() if isinstance(d, ast.ParamDecl)]
+        usable = {}
         for name, value in self.overrides.items():
             if name not in params:
                 self.error("unknown-param", f"no param named '{name}' to override", None,
                            did_you_mean(name, params))
-            elif isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                if not isinstance(value, bool):
-                    self.error("bad-param", f"param '{name}' must be a finite number or a bool, not {value!r}", None)
+            elif isinstance(value, bool) or (isinstance(value, (int, float)) and math.isfinite(value)):
+                usable[name] = value
+            else:
+                self.error("bad-param", f"param '{name}' must be a finite number or a bool, not {value!r}", None)
+        self.overrides = usable
 
     # ---- inputs
     def _input(self, decl: ast.InputDecl) -> ir.Input:
         on_missing = better = within = at_most = None
+        given = set()
         for option in decl.options:
+            word = {ast.OnMissing: "on_missing", ast.Better: "better", ast.Within: "in", ast.AtMost: "<="}[type(option)]
+            if word in given:
+                self.error("duplicate-option", f"'{word}' is given twice", option.span)
+                continue
+            given.add(word)
             if isinstance(option, ast.OnMissing):
                 on_missing = option.policy
             elif isinstance(option, ast.Better):
@@ -177,28 +204,23 @@ class Checker(ExpressionChecker):
 
     # ---- params and lets
     def _param(self, name: str) -> ir.Const | None:
+        """A param's value (the override when there is one); None once reported bad."""
         if name in self.param_values:
             return self.param_values[name]
+        expr = self._resolve(name)
+        if expr is None:
+            return None
         decl = self.declared[name]
-        if name in self.resolving:
-            self._cycle(name, decl)
-            return None
-        self.resolving.append(name)
-        try:
-            expr = self.lower(decl.expr)
-        except Bad:
-            return None
-        finally:
-            self.resolving.pop()
         if any(isinstance(n, (ir.Column, ir.Let, ir.Population)) for n in ir.walk(expr)):
-            self.error("param-not-constant", f"param '{name}' must be a constant: it may use numbers and other params only", decl.expr.span)
-            return None
+            return self._fail(name, "param-not-constant", f"param '{name}' must be a constant: it may use numbers and other params only", decl.expr.span)
         value = constant_value(expr)
+        if not math.isfinite(value):
+            word = "undefined (a division by zero)" if math.isnan(value) else "too large"
+            return self._fail(name, "bad-param", f"param '{name}' is {word}", decl.expr.span)
         if name in self.overrides:
             override = self.overrides[name]
             if isinstance(override, bool) != (expr.type == ir.BOOL):
-                self.error("bad-param", f"param '{name}' is {TYPE_WORDS[expr.type]}; the override {override!r} is not", None)
-                return None
+                return self._fail(name, "bad-param", f"param '{name}' is {TYPE_WORDS[expr.type]}; the override {override!r} is not", None)
             value = float(override)
         const = ir.Const(value, expr.type)
         self.param_values[name] = const
@@ -207,24 +229,35 @@ class Checker(ExpressionChecker):
     def _let(self, name: str) -> ir.Let | None:
         if name in self.lets:
             return self.lets[name]
+        expr = self._resolve(name)
+        if expr is None:
+            return None
+        self.lets[name] = ir.Let(name, expr)
+        return self.lets[name]
+
+    def _resolve(self, name: str) -> ir.Expr | None:
+        """Lower a let's or param's expression once; a name that failed stays failed."""
+        if name in self.failed:
+            return None
         decl = self.declared[name]
         if name in self.resolving:
-            self._cycle(name, decl)
+            path = self.resolving[self.resolving.index(name):] + [name]
+            self.failed.update(path)
+            self.error("cycle", "cycle: " + " → ".join(path), self._name_span(decl))
             return None
         self.resolving.append(name)
         try:
-            let = ir.Let(name, self.lower(decl.expr))
+            return self.lower(decl.expr)
         except Bad:
+            self.failed.add(name)
             return None
         finally:
             self.resolving.pop()
-        self.lets[name] = let
-        return let
 
-    def _cycle(self, name: str, decl) -> None:
-        path = self.resolving[self.resolving.index(name):] + [name]
-        self.error("cycle", "cycle: " + " → ".join(path), self._name_span(decl))
-        raise Bad
+    def _fail(self, name: str, code: str, message: str, span: Span | None) -> None:
+        self.failed.add(name)
+        self.error(code, message, span)
+        return None
 
     # ---- expressions
     # ---- nodes
@@ -241,6 +274,7 @@ class Checker(ExpressionChecker):
         if not nodes:
             self.error("empty", f"framework '{tree.id}' has no groups or criteria", self._name_span(tree))
             return None
+        self._check_sum(tree, settings, nodes, "framework")
         if children is None:
             return None
         return ir.Group(tree.id, tree.title, settings["max"], (), settings.get("cap", False),
@@ -297,6 +331,7 @@ class Checker(ExpressionChecker):
         if not nodes:
             self.error("empty", f"group '{group.id}' has no criteria", self._name_span(group))
             return None
+        self._check_sum(group, settings, nodes, "group")
         if children is None:
             return None
         return ir.Group(group.id, group.title, settings["max"], settings.get("tags", ()),
@@ -443,14 +478,17 @@ class Checker(ExpressionChecker):
     def _check_group(self, group: ir.Group) -> None:
         by_id = {c.id: c for c in group.nodes}
         substitutes: dict[str, str] = {}
+        word = "framework" if group.kind == "framework" else "group"
         for child in group.nodes:
             if not (isinstance(child, ir.Criterion) and child.replaces):
                 continue
             span = self.replaces_spans.get(child.id)
             original = by_id.get(child.replaces)
-            if original is None or not isinstance(original, ir.Criterion):
+            if child.replaces == child.id:
+                self.error("bad-replaces", "a criterion cannot replace itself", span)
+            elif original is None or not isinstance(original, ir.Criterion):
                 siblings = [c.id for c in group.nodes if isinstance(c, ir.Criterion) and c.id != child.id]
-                where = "" if child.replaces not in self.declared else f" in group '{group.id}'"
+                where = "" if child.replaces not in self.declared else f" in {word} '{group.id}'"
                 self.error("bad-replaces", f"'{child.id}' replaces '{child.replaces}', which is not a criterion{where}", span,
                            did_you_mean(child.replaces, siblings))
             elif original.replaces:
@@ -461,25 +499,46 @@ class Checker(ExpressionChecker):
                 self.error("bad-replaces", f"'{child.replaces}' already has a substitute, '{substitutes[child.replaces]}'", span)
             else:
                 substitutes[child.replaces] = child.id
-        total = sum(c.max for c in group.nodes if not (isinstance(c, ir.Criterion) and c.replaces))
-        span = self.max_spans.get(group.id)
-        word = "framework" if group.kind == "framework" else "group"
-        if not group.cap and not math.isclose(total, group.max, rel_tol=1e-12, abs_tol=1e-9):
-            self.error("points-sum", f"the children of {word} '{group.id}' add up to {_fmt(total)}, not its max {_fmt(group.max)}" + (" (say 'cap' to allow bonus points)" if total > group.max else ""), span)
-        elif group.cap and total < group.max - 1e-9:
-            self.error("points-sum", f"the children of {word} '{group.id}' add up to {_fmt(total)}, less than its max {_fmt(group.max)}", span)
+
+    def _check_sum(self, node, settings: dict, children: list, word: str) -> None:
+        """Children's max (a substitute's counted once, with its original) against the
+        node's own. Read from the declarations, so it is checked even where a child has
+        an error of its own."""
+        if settings.get("max") is None:
+            return
+        total = 0.0
+        for child in children:
+            maxima = [o.value.value for o in child.options if isinstance(o, ast.MaxDecl)]
+            if not maxima:
+                return  # reported as missing-max
+            replaced = [c.name.id for c in getattr(child, "clauses", ()) if isinstance(c, ast.Replaces)]
+            if not replaced or replaced[0] == child.id:
+                total += maxima[0]
+        top, span = settings["max"], self.max_spans.get(node.id)
+        if not settings.get("cap") and not math.isclose(total, top, rel_tol=1e-12, abs_tol=1e-9):
+            self.error("points-sum", f"the children of {word} '{node.id}' add up to {_fmt(total)}, not its max {_fmt(top)}" + (" (say 'cap' to allow bonus points)" if total > top else ""), span)
+        elif settings.get("cap") and total < top - 1e-9:
+            self.error("points-sum", f"the children of {word} '{node.id}' add up to {_fmt(total)}, less than its max {_fmt(top)}", span)
 
     def _check_ratio_guards(self, crit: ir.Criterion, explicit_policy: bool) -> None:
-        if explicit_policy:
-            return
         guards = frozenset(ir.columns_used(*(e.cond for e in crit.exclusions)))
         for expr, guard in rule_contexts(crit.rule, guards):
-            for division in unguarded_divisions(expr, guard, self.inputs):
+            for division in zero_divisions(expr, self.inputs):
                 span = self.spans.get(division)
-                if span in self.warned_spans:
-                    continue
-                self.warned_spans.add(span)
-                self.warn("unguarded-ratio", f"the denominator can be zero here, making '{crit.id}' missing; guard it with 'exclude when', or set 'on_missing'", span)
+                if ("zero", span) not in self.warned_spans:
+                    self.warned_spans.add(("zero", span))
+                    self.error("zero-denominator", f"the denominator here is always zero, so '{crit.id}' can never be scored", span)
+            if explicit_policy:
+                continue
+            for division in unguarded_divisions(expr, guard, self.inputs):
+                users = self.ratio_users.setdefault(self.spans.get(division), [])
+                if crit.id not in users:
+                    users.append(crit.id)
+
+    def _warn_unguarded(self) -> None:
+        for span, users in self.ratio_users.items():
+            names = " and ".join(f"'{u}'" for u in users) if len(users) < 3 else f"'{users[0]}' and {len(users) - 1} more"
+            self.warn("unguarded-ratio", f"the denominator can be zero here, making {names} missing; guard it with 'exclude when', or set 'on_missing'", span)
 
     def _warn_unused(self) -> None:
         for name, decl in self.declared.items():

@@ -4,7 +4,7 @@ inherits this and supplies the declarations, params and lets it resolves names a
 from __future__ import annotations
 
 from . import ast, ir
-from .errors import did_you_mean
+from .errors import Span, did_you_mean
 from .interpret import constant_value
 
 FUNCTIONS = {
@@ -38,6 +38,7 @@ class ExpressionChecker:
     """Lowering and typing of expressions (a base of `check.Checker`)."""
 
     declared: dict
+    failed: set
     inputs: dict
     spans: dict
     used: set
@@ -77,6 +78,8 @@ class ExpressionChecker:
 
     def _name(self, name: ast.Name) -> ir.Expr:
         decl = self.declared.get(name.id)
+        if decl is None and name.id in self.failed:  # a rejected declaration, reported there
+            raise Bad
         if decl is None:
             values = [n for n, d in self.declared.items() if isinstance(d, (ast.InputDecl, ast.ParamDecl, ast.LetDecl))]
             self._unknown(name, "name", values)
@@ -144,7 +147,8 @@ class ExpressionChecker:
 
     def _call(self, call: ast.Call) -> ir.Expr:
         if call.func not in FUNCTIONS:
-            self.error("unknown-function", f"unknown function '{call.func}'", call.span,
+            name = Span(call.span.line, call.span.column, call.span.line, call.span.column + len(call.func))
+            self.error("unknown-function", f"unknown function '{call.func}'", name,
                        did_you_mean(call.func, FUNCTIONS))
             raise Bad
         fewest, most, arg_type, result = FUNCTIONS[call.func]
@@ -198,4 +202,4 @@ class ExpressionChecker:
 
 def kind_word(decl) -> str:
     return {ast.InputDecl: "an input", ast.ParamDecl: "a param", ast.LetDecl: "a let",
-            ast.Group: "a group", ast.Criterion: "a criterion"}[type(decl)]
+            ast.Group: "a group", ast.Criterion: "a criterion", ast.Framework: "the framework"}[type(decl)]

@@ -130,13 +130,19 @@ def _rule_code(emit: _Emitter, rule: ir.Rule, top: float) -> str:
     if isinstance(rule, ir.LinearRule):
         return f"linear({v(rule.expr)}, {v(rule.start)}, {v(rule.end)}, {t})"
     if isinstance(rule, ir.StepsRule):
-        bands = ", ".join(f"({b.op!r}, {_literal(b.threshold)}, {_literal(b.points)})" for b in rule.bands)
-        return f"steps({v(rule.expr)}, ({bands},), {_literal(rule.otherwise)})"
+        bands = _tuple(f"({b.op!r}, {_literal(b.threshold)}, {_literal(b.points)})" for b in rule.bands)
+        return f"steps({v(rule.expr)}, {bands}, {_literal(rule.otherwise)})"
     if isinstance(rule, ir.DeductRule):
         return f"limited({t} - {v(fold(ir.Op('*', (rule.amount, rule.per))))}, {t})"
-    conditions = ", ".join(v(c) for c, _ in rule.whens)
-    values = ", ".join(v(p) for _, p in rule.whens)
-    return f"cases(({conditions},), ({values},), {v(rule.otherwise)}, {t})"
+    conditions = _tuple(v(c) for c, _ in rule.whens)
+    values = _tuple(v(p) for _, p in rule.whens)
+    return f"cases({conditions}, {values}, {v(rule.otherwise)}, {t})"
+
+
+def _tuple(items) -> str:
+    """A tuple literal: (), (a,), (a, b)."""
+    items = list(items)
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
 @attrs.frozen

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterator, Mapping
 
 from . import ir
-from .intervals import can_be_zero
+from .intervals import can_be_zero, interval
 
 
 def rule_contexts(rule: ir.Rule, guards: frozenset[str]) -> Iterator[tuple[ir.Expr, frozenset[str]]]:
@@ -49,3 +49,10 @@ def unguarded_divisions(
 
 
 # ---- small helpers ---------------------------------------------------------------------
+
+
+def zero_divisions(expr: ir.Expr, inputs: Mapping[str, ir.Input]) -> Iterator[ir.Op]:
+    """Divisions whose denominator is zero whatever the data (a criterion that can never score)."""
+    for node in ir.walk(expr):
+        if isinstance(node, ir.Op) and node.op in ("/", "ratio") and interval(node.args[1], inputs) == (0.0, 0.0):
+            yield node

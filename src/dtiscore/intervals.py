@@ -34,9 +34,9 @@ def interval(expr: ir.Expr, inputs: Mapping[str, ir.Input]) -> tuple[float, floa
         return (args[0][0] + args[1][0], args[0][1] + args[1][1])
     if op == "-":
         return (args[0][0] - args[1][1], args[0][1] - args[1][0])
-    if op == "*":
-        products = [a * b for a in args[0] for b in args[1]]
-        return ANY if any(math.isnan(p) for p in products) else (min(products), max(products))
+    if op == "*":  # values are finite, so 0 × an unbounded side is 0, not NaN
+        products = [0.0 if a == 0 or b == 0 else a * b for a in args[0] for b in args[1]]
+        return (min(products), max(products))
     if op == "min":
         return (min(a[0] for a in args), min(a[1] for a in args))
     if op == "max":

@@ -4,6 +4,7 @@ builds the frozen AST mechanically. No meaning is given here: that is `check`'s 
 from __future__ import annotations
 
 import functools
+import math
 from importlib import resources
 from pathlib import Path
 
@@ -37,7 +38,11 @@ def parse(text: str, filename: str = "<string>") -> ast.Framework:
         tree = _parser().parse(text)
     except lark.exceptions.UnexpectedInput as error:
         raise DtiSyntaxError([_syntax_diagnostic(error, text)], source) from None
-    return _ToAst().transform(tree)
+    builder = _ToAst()
+    framework = builder.transform(tree)
+    if builder.problems:
+        raise DtiSyntaxError(builder.problems, source)
+    return framework
 
 
 # ---- syntax errors ---------------------------------------------------------------------
@@ -70,19 +75,37 @@ _TOKEN_NAMES = {
 
 
 _COMPARISONS = {"<", "<=", ">", ">=", "==", "!="}
-_COMPARISON_TERMINALS = {"LESSTHAN", "MORETHAN"}
+_OPERAND_TOKENS = {"NAME", "NUMBER", "PERCENT", "ADD_OP", "MUL_OP", "MINUS", "RPAR", "LPAR", "COMMA"}
+
+
+def _follows_comparison(text: str, position: int) -> bool:
+    """Is the token at `position` a second comparison in one expression (`a < b < c`)?"""
+    try:
+        tokens = list(_parser().lex(text[:position]))
+    except lark.exceptions.LarkError:
+        return False
+    for token in reversed(tokens):
+        if str(token) in _COMPARISONS:
+            return True
+        if token.type not in _OPERAND_TOKENS:
+            return False
+    return False
+
+
+@functools.lru_cache(maxsize=1)
+def _terminal_words() -> dict[str, str]:
+    """Terminal name → how it is written: keywords and punctuation by their own text."""
+    words = {}
+    for terminal in _parser().terminals:
+        if terminal.pattern.type == "str":
+            words[terminal.name] = f"'{terminal.pattern.value}'"
+    words.update(_TOKEN_NAMES)
+    return words
 
 
 def _describe_expected(expected: set[str]) -> str:
-    names = []
-    for terminal in sorted(expected):
-        if terminal in _TOKEN_NAMES:
-            names.append(_TOKEN_NAMES[terminal])
-        elif terminal.isupper():  # an anonymous keyword terminal, e.g. ELSE
-            names.append(f"'{terminal.lower()}'")
-        else:
-            names.append(terminal)
-    names = sorted(set(names))
+    words = _terminal_words()
+    names = sorted({words.get(terminal, terminal.lower()) for terminal in expected})
     if len(names) > 8:
         return "expected one of " + ", ".join(names[:8]) + ", ..."
     return "expected " + (names[0] if len(names) == 1 else "one of " + ", ".join(names))
@@ -111,8 +134,13 @@ def _syntax_diagnostic(error: lark.exceptions.UnexpectedInput, text: str) -> Dia
             return Diagnostic("syntax", "unexpected end of file: a '{' is not closed", span)
         return Diagnostic("syntax", "unexpected end of file; " + _describe_expected(expected), span)
     span = Span.point(token.line, token.column, max(1, len(str(token))))
-    if str(token) in _COMPARISONS and not expected & _COMPARISON_TERMINALS:
+    in_expression = "AND" in expected or "OR" in expected
+    if str(token) in _COMPARISONS and _follows_comparison(text, token.start_pos):
         return Diagnostic("syntax", "comparisons do not chain: write 'a < b and b < c'", span)
+    if str(token) == "=" and in_expression:
+        return Diagnostic("syntax", "unexpected '='; to compare, write '=='", span)
+    if token.type in ("CRITERION", "GROUP") and "RBRACE" in expected:
+        return Diagnostic("syntax", f"unexpected '{token}': a '{{' above is not closed", span)
     if token.type == "RBRACE" and "ELSE" in expected:
         return Diagnostic("syntax", "missing 'else' band: steps and cases need an 'else: POINTS' last", span)
     return Diagnostic("syntax", f"unexpected {str(token)!r}; " + _describe_expected(expected), span)
@@ -148,6 +176,9 @@ def _string(token: Token | None) -> str | None:
 
 @v_args(inline=True, meta=True)
 class _ToAst(Transformer):
+    def __init__(self):
+        super().__init__()
+        self.problems: list[Diagnostic] = []  # lexical problems found while building
     # ---- structure
     def start(self, meta, framework):
         return framework
@@ -320,6 +351,9 @@ class _ToAst(Transformer):
             value = float(text[:-1] + "e-2")  # correctly rounded: 21.8% is 0.218
         else:
             value = float(text)
+        if not math.isfinite(value):
+            self.problems.append(Diagnostic("syntax", "number too large", _token_span(token)))
+            value = 0.0
         return ast.Number(value, text, _token_span(token))
 
 
