@@ -83,6 +83,9 @@ class _Emitter:
 
     def _op(self, expr: ir.Op) -> str:
         args = [self.value(a) for a in expr.args]
+        divisor = expr.args[1] if len(expr.args) == 2 else None
+        if expr.op in ("/", "ratio") and isinstance(divisor, ir.Const) and divisor.value != 0.0:
+            return f"{args[0]} / {args[1]}"  # a nonzero constant divisor needs no zero check
         if expr.op == "neg":
             return f"-{args[0]}"
         if expr.op in _BINARY:
@@ -126,8 +129,10 @@ def _rule_code(emit: _Emitter, rule: ir.Rule, top: float) -> str:
     if isinstance(rule, ir.AwardRule):
         return f"award({v(rule.cond)}, {t})"
     if isinstance(rule, ir.ProportionalRule):
-        return f"fraction_of(divide({v(rule.expr)}, {v(rule.target)}), {t})"
+        return f"fraction_of({emit.value(ir.Op('/', (rule.expr, rule.target)))}, {t})"
     if isinstance(rule, ir.LinearRule):
+        if isinstance(rule.start, ir.Const) and isinstance(rule.end, ir.Const) and rule.start != rule.end:
+            return f"linear_fixed({v(rule.expr)}, {v(rule.start)}, {v(rule.end)}, {t})"
         return f"linear({v(rule.expr)}, {v(rule.start)}, {v(rule.end)}, {t})"
     if isinstance(rule, ir.StepsRule):
         bands = _tuple(f"({b.op!r}, {_literal(b.threshold)}, {_literal(b.points)})" for b in rule.bands)
@@ -254,5 +259,5 @@ def _populations(exprs: list[ir.Expr]) -> list[ir.Population]:
 _KERNEL_NAMES = (
     "divide", "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
     "logical_and", "logical_or", "logical_not", "choose", "round_half_away", "population",
-    "limited", "fraction_of", "linear", "award", "steps", "cases",
+    "limited", "fraction_of", "linear", "linear_fixed", "award", "steps", "cases",
 )

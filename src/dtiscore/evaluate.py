@@ -69,6 +69,7 @@ class Layout:
     criteria: tuple[ir.Criterion, ...]
     groups_bottom_up: tuple[ir.Group, ...]
     places: dict[str, tuple[tuple[int, int | None, float], ...]]  # group → (row, substitute row, max)
+    inputs_read: dict[str, tuple[str, ...]]  # criterion → the inputs it reads
 
     @classmethod
     def of(cls, framework: ir.Framework) -> "Layout":
@@ -80,7 +81,8 @@ class Layout:
             g.id: tuple((row[o.id], None if s is None else row[s.id], o.max) for o, s in group_places(g))
             for g in groups
         }
-        return cls(nodes, row, {c.id: i for i, c in enumerate(criteria)}, criteria, groups, places)
+        return cls(nodes, row, {c.id: i for i, c in enumerate(criteria)}, criteria, groups, places,
+                   {c.id: c.inputs for c in criteria})
 
 
 def group_places(group: ir.Group) -> list[tuple[ir.Node, ir.Criterion | None]]:
@@ -126,8 +128,9 @@ def evaluate(
         named = {name: c[block] for name, c in by_name.items()}
         bad = {name: mask[block] for name, mask in invalid.items()}
         for crit in layout.criteria:
-            _criterion(crit, program.slots[crit.id], outputs, named, inputs, bad, units, block,
-                       scores, layout.row[crit.id], layout.criterion_row[crit.id])
+            _criterion(crit, layout.inputs_read[crit.id], program.slots[crit.id], outputs, named,
+                       inputs, bad, units, block, scores, layout.row[crit.id],
+                       layout.criterion_row[crit.id])
         for group in layout.groups_bottom_up:
             _group(group, layout, scores, block)
 
@@ -135,48 +138,61 @@ def evaluate(
     return scores
 
 
-def _criterion(crit, slots, outputs, columns, inputs, invalid, units, block, scores, r, c) -> None:
+def _criterion(crit, inputs_read, slots, outputs, columns, inputs, invalid, units, block, scores, r, c) -> None:
+    """Status, points, effective max and branch of one criterion over one block.
+
+    Statuses are composed with int8 arithmetic (`s += (code - s) * mask`), not masked
+    writes: masks such as "evidence missing" are scattered, and numpy's masked writes slow
+    to several ns a unit on them, where the arithmetic stays a fraction of one."""
     points = outputs[slots.points]
-    status = np.isnan(points).astype(np.int8)
-    status *= ir.MISSING  # SCORED is 0
+    undefined = np.isnan(points)
+    status = undefined.view(np.int8) * np.int8(ir.MISSING)  # SCORED is 0
     if crit.evidence is not None:
-        status[columns[crit.evidence] != 1.0] = ir.NO_EVIDENCE
+        _overrule(status, ir.NO_EVIDENCE, columns[crit.evidence] != 1.0)
     if slots.exclusions:
         excluded = outputs[slots.exclusions[0]] == 1.0
         unknown = np.isnan(outputs[slots.exclusions[0]])
         for slot in slots.exclusions[1:]:
             excluded |= outputs[slot] == 1.0
             unknown |= np.isnan(outputs[slot])
-        status[unknown & ~excluded] = ir.MISSING
-        status[excluded] = ir.EXCLUDED
-    for name in crit.inputs:
+        if unknown.any():
+            _overrule(status, ir.MISSING, unknown & ~excluded)
+        _overrule(status, ir.EXCLUDED, excluded)
+    for name in inputs_read:
         if name in invalid:
-            status[invalid[name]] = ir.INVALID
+            _overrule(status, ir.INVALID, invalid[name])
     scored = status == ir.SCORED
     applicable = status != ir.EXCLUDED
-    missing = status == ir.MISSING
-    if missing.any():
-        policy = _missing_policy(crit, columns, inputs, missing)
-        if (policy == _SEVERITY["error"]).any():
-            raise _missing_error(crit, columns, units, block, missing & (policy == _SEVERITY["error"]))
-        applicable &= ~(missing & (policy == _SEVERITY["exclude"]))
+    if not scored.all():
+        missing = status == ir.MISSING
+        if missing.any():
+            policy = _missing_policy(crit, inputs_read, columns, inputs, missing)
+            if (policy == _SEVERITY["error"]).any():
+                raise _missing_error(crit, inputs_read, columns, units, block, missing & (policy == _SEVERITY["error"]))
+            applicable &= ~(missing & (policy == _SEVERITY["exclude"]))
     kept = scores.points[r, block]
-    np.copyto(kept, points)
-    kept[~scored] = 0.0
+    np.multiply(points, scored, out=kept)  # NaN × 0 stays NaN: those are undefined ones
+    if undefined.any():
+        np.copyto(kept, 0.0, where=undefined)
+    branch = scores.branch[c, block]
+    np.multiply(outputs[slots.branch], scored.view(np.int8), out=branch)
+    branch += scored.view(np.int8) - np.int8(1)  # -1 where not scored
     np.multiply(applicable, crit.max, out=scores.effective_max[r, block])
     scores.applicable[r, block] = applicable
     scores.status[c, block] = status
-    branch = scores.branch[c, block]
-    branch[...] = outputs[slots.branch]
-    branch[~scored] = -1
 
 
-def _missing_policy(crit, columns, inputs, missing) -> np.ndarray:
+def _overrule(status: np.ndarray, code: int, where: np.ndarray) -> None:
+    """status[where] = code, branch-free."""
+    status += (np.int8(code) - status) * where.view(np.int8)
+
+
+def _missing_policy(crit, inputs_read, columns, inputs, missing) -> np.ndarray:
     """Per unit: the most severe policy among the missing inputs' own (or the criterion's,
     for an input without one); the criterion's where no input is missing (undefined)."""
     default = _SEVERITY[crit.on_missing]
     policy = np.full(missing.shape, -1, dtype=np.int8)
-    for name in crit.inputs:
+    for name in inputs_read:
         absent = missing & np.isnan(columns[name])
         if absent.any():
             own = _SEVERITY[inputs[name].on_missing or crit.on_missing]
@@ -185,10 +201,10 @@ def _missing_policy(crit, columns, inputs, missing) -> np.ndarray:
     return policy
 
 
-def _missing_error(crit, columns, units, block, where) -> MissingDataError:
+def _missing_error(crit, inputs_read, columns, units, block, where) -> MissingDataError:
     problems = []
     for i in np.flatnonzero(where)[:20]:
-        absent = [name for name in crit.inputs if np.isnan(columns[name][i])]
+        absent = [name for name in inputs_read if np.isnan(columns[name][i])]
         problems.append(
             f"unit {units[block.start + i]!r}: criterion '{crit.id}' has no value "
             f"(missing: {', '.join(absent) or 'an undefined value'}) and on_missing is error"

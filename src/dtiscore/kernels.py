@@ -1,8 +1,12 @@
-"""Vectorised operations the compiled program calls, over whole columns at once.
+"""Vectorised operations the compiled program calls, over a block of units at once.
 
 Values are float64 arrays (or Python floats for constants); NaN is "no value". Each function
 gives NaN wherever the operation is undefined, so a missing input flows to the criterion
 that needs it and no further: `if`, `and` and `or` stop it when the other side decides.
+
+Speed notes: masked writes (`a[mask] = v`) and `np.where` cost several times a plain
+vector operation, so they run only when a cheap `.any()` says there is something to fix;
+in most blocks there is no missing value and no division by zero.
 """
 
 from __future__ import annotations
@@ -12,85 +16,118 @@ import numpy as np
 NAN = np.nan
 
 
-def divide(a, b):
-    """a / b, undefined (not infinite) where b == 0."""
-    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
-    out = np.full(a.shape, NAN)
-    np.divide(a, b, out=out, where=b != 0.0)
-    return out
+def _array(x) -> np.ndarray:
+    return np.asarray(x, dtype=float)
 
 
-def _compare(result, a, b):
-    result = result.astype(float)
-    result[np.isnan(a) | np.isnan(b)] = NAN
+def _vector(x) -> np.ndarray:
+    """A float array of at least one dimension (a rule on constants gives one value)."""
+    x = np.asarray(x, dtype=float)
+    return x.reshape(1) if x.ndim == 0 else x
+
+
+def has_nan(x) -> bool:
+    """Whether x holds a NaN: one summing pass, no temporary (inf - inf also says yes,
+    which only costs the careful path)."""
+    return isinstance(x, np.ndarray) and x.ndim > 0 and bool(np.isnan(np.add.reduce(x)))
+
+
+def _undefined_where(result: np.ndarray, *operands) -> np.ndarray:
+    """Set result to NaN wherever an operand has no value."""
+    missing = None
+    for operand in operands:
+        if has_nan(operand):
+            nan = np.isnan(operand)
+            missing = nan if missing is None else missing | nan
+    if missing is not None:
+        result = result.astype(float, copy=False)
+        result[np.broadcast_to(missing, result.shape)] = NAN
     return result
 
 
+def divide(a, b):
+    """a / b, undefined (not infinite) where b == 0."""
+    a, b = _array(a), _array(b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.divide(a, b)
+    zero = b == 0.0
+    if np.any(zero):
+        out = np.array(out, dtype=float, ndmin=1)  # np.divide may give a read-only scalar
+        out[np.broadcast_to(zero, out.shape)] = NAN
+    return out
+
+
+def _compare(test, a, b):
+    a, b = _array(a), _array(b)
+    return _undefined_where(test(a, b).astype(float), a, b)
+
+
 def less(a, b):
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return _compare(np.less(a, b), a, b)
+    return _compare(np.less, a, b)
 
 
 def less_equal(a, b):
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return _compare(np.less_equal(a, b), a, b)
+    return _compare(np.less_equal, a, b)
 
 
 def greater(a, b):
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return _compare(np.greater(a, b), a, b)
+    return _compare(np.greater, a, b)
 
 
 def greater_equal(a, b):
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return _compare(np.greater_equal(a, b), a, b)
+    return _compare(np.greater_equal, a, b)
 
 
 def equal(a, b):
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return _compare(np.equal(a, b), a, b)
+    return _compare(np.equal, a, b)
 
 
 def not_equal(a, b):
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return _compare(np.not_equal(a, b), a, b)
+    return _compare(np.not_equal, a, b)
 
 
 def logical_and(a, b):
-    """Kleene's and: false wins over no value."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return np.where((a == 0.0) | (b == 0.0), 0.0, a * b)
+    """Kleene's and: false wins over no value. (a·b is 1, 0 or NaN; a 0 side decides.)"""
+    a, b = _array(a), _array(b)
+    out = a * b
+    undecided = np.isnan(out)
+    if np.any(undecided):
+        out = np.where(undecided & ((a == 0.0) | (b == 0.0)), 0.0, out)
+    return out
 
 
 def logical_or(a, b):
-    """Kleene's or: true wins over no value."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return np.where((a == 1.0) | (b == 1.0), 1.0, a + b)
+    """Kleene's or: true wins over no value. (max(a, b) is 1, 0 or NaN; a 1 side decides.)"""
+    a, b = _array(a), _array(b)
+    out = np.maximum(a, b)
+    undecided = np.isnan(out)
+    if np.any(undecided):
+        out = np.where(undecided & ((a == 1.0) | (b == 1.0)), 1.0, out)
+    return out
 
 
 def logical_not(a):
-    return 1.0 - np.asarray(a, dtype=float)
+    return 1.0 - _array(a)
 
 
 def choose(cond, then, otherwise):
     """`if cond then a else b`; no value where cond has none."""
-    cond = np.asarray(cond, dtype=float)
-    out = np.where(cond == 1.0, then, otherwise).astype(float)
-    out[np.isnan(cond)] = NAN
-    return out
+    cond = _array(cond)
+    out = np.where(cond == 1.0, then, otherwise).astype(float, copy=False)
+    return _undefined_where(out, cond)
 
 
 def round_half_away(x, digits):
     """Round like a spreadsheet's ROUND: halves go away from zero."""
     scale = 10.0**digits
-    x = np.asarray(x, dtype=float)
+    x = _array(x)
     return np.sign(x) * (np.floor(np.abs(x) * scale + 0.5) / scale)
 
 
 def population(func: str, values, fraction):
     """best/worst/mean/percentile over the defined values; NaN over none."""
-    values = np.asarray(values, dtype=float)
-    present = values[~np.isnan(values)] if values.ndim else values[None][~np.isnan(values[None])]
+    values = np.atleast_1d(_array(values))
+    present = values[~np.isnan(values)]
     if present.size == 0:
         return NAN
     if func == "best":
@@ -102,65 +139,56 @@ def population(func: str, values, fraction):
     return float(np.percentile(present, fraction * 100.0))
 
 
-# ---- scoring rules: each gives (points, branch); points NaN where undefined, branch -1 ----
+# ---- scoring rules: each gives (points, branch) --------------------------------------
+# points are NaN where undefined; the branch code there does not matter (the evaluator
+# sets -1 wherever a criterion is not scored).
 
 
-def _vector(x) -> np.ndarray:
-    """A float array of at least one dimension (a rule on constants gives one value)."""
-    x = np.asarray(x, dtype=float)
-    return x.reshape(1) if x.ndim == 0 else x
-
-
-def _codes(points, *conditions_and_codes):
-    branch = np.full(points.shape, -1, dtype=np.int8)
-    for condition, code in conditions_and_codes:
-        branch[condition] = code
-    return branch
+def _ends(x: np.ndarray, top: float) -> np.ndarray:
+    """Branch codes of a clamp to [0, top]: 1 at the top, else 2 at zero, else 0."""
+    at_top = x >= top
+    code = np.greater(x <= 0.0, at_top).view(np.int8) * np.int8(2)
+    code += at_top.view(np.int8)
+    return code
 
 
 def limited(x, top: float):
-    """x clamped to [0, top]; branch 1 at the top, 2 at zero, 0 between."""
+    """x clamped to [0, top]."""
     x = _vector(x)
-    points = np.minimum(np.maximum(x, 0.0), top)
-    defined = ~np.isnan(x)
-    high = defined & (x >= top)
-    low = defined & ~high & (x <= 0.0)
-    return points, _codes(points, (defined, 0), (low, 2), (high, 1))
+    return np.minimum(np.maximum(x, 0.0), top), _ends(x, top)
 
 
 def fraction_of(fraction, top: float):
     """top × fraction clamped to [0, 1]; branches as `limited`."""
     fraction = _vector(fraction)
-    defined = ~np.isnan(fraction)
-    high = defined & (fraction >= 1.0)
-    low = defined & ~high & (fraction <= 0.0)
-    points = top * fraction
-    points[high] = top
-    points[low] = 0.0
-    return points, _codes(points, (defined, 0), (low, 2), (high, 1))
+    points = np.minimum(np.maximum(fraction, 0.0), 1.0)
+    points *= top
+    return points, _ends(fraction, 1.0)
 
 
 def linear(x, start, end, top: float):
+    """0 points at start, top at end, straight between; a step where start == end."""
     x, start, end = np.broadcast_arrays(*(_vector(v) for v in (x, start, end)))
     span = end - start
+    flat = span == 0.0
     with np.errstate(invalid="ignore", divide="ignore"):
-        fraction = (x - start) / np.where(span == 0.0, NAN, span)
-    points, branch = fraction_of(fraction, top)
-    flat = (span == 0.0) & ~np.isnan(x)  # from == to: a step at that value
-    reached = flat & (x >= end)
-    points[flat] = 0.0
-    points[reached] = top
-    branch[flat] = 2
-    branch[reached] = 1
+        points, branch = fraction_of((x - start) / span, top)
+    if flat.any():
+        reached = flat & (x >= end)
+        points = np.where(flat, np.where(reached, top, 0.0), points)
+        points = _undefined_where(points, x, start, end)
+        branch = np.where(flat, np.where(reached, 1, 2), branch).astype(np.int8)
     return points, branch
+
+
+def linear_fixed(x, start: float, end: float, top: float):
+    """`linear` whose limits are different constants (the usual case)."""
+    return fraction_of((_vector(x) - start) / (end - start), top)
 
 
 def award(cond, top: float):
     cond = _vector(cond)
-    points = np.where(cond == 1.0, top, 0.0)
-    points[np.isnan(cond)] = NAN
-    branch = np.where(np.isnan(cond), -1, cond).astype(np.int8)
-    return points, branch
+    return cond * top, (cond == 1.0).view(np.int8)
 
 
 _BAND_TESTS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less}
@@ -169,39 +197,41 @@ _BAND_TESTS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<"
 def steps(x, bands, otherwise: float):
     """bands: (op, threshold, points) in order; the first that holds decides."""
     x = _vector(x)
-    points = np.full(x.shape, otherwise)
-    branch = np.full(x.shape, len(bands), dtype=np.int8)
-    for index in range(len(bands) - 1, -1, -1):  # later bands first, so earlier ones win
-        op, threshold, band_points = bands[index]
-        hit = _BAND_TESTS[op](x, threshold)
-        points[hit] = band_points
-        branch[hit] = index
-    undefined = np.isnan(x)
-    points[undefined] = NAN
-    branch[undefined] = -1
-    return points, branch
+    index = _band_index(x, bands)
+    table = np.array([b[2] for b in bands] + [otherwise])
+    points = _undefined_where(table[index], x)
+    return points, index.astype(np.int8)
+
+
+def _band_index(x: np.ndarray, bands) -> np.ndarray:
+    """The position of the first band that holds (len(bands) for else), per unit."""
+    ops = {b[0] for b in bands}
+    thresholds = np.array([b[1] for b in bands])
+    if ops <= {">="} and np.all(np.diff(thresholds) < 0):
+        # descending `>=` bands: the first that holds is the count of thresholds above x
+        return len(bands) - np.searchsorted(thresholds[::-1], x, side="right")
+    if ops <= {">"} and np.all(np.diff(thresholds) < 0):
+        return len(bands) - np.searchsorted(thresholds[::-1], x, side="left")
+    index = np.full(x.shape, len(bands), dtype=np.intp)
+    for position in range(len(bands) - 1, -1, -1):  # later bands first, so earlier ones win
+        op, threshold, _ = bands[position]
+        index = np.where(_BAND_TESTS[op](x, threshold), position, index)
+    return index
 
 
 def cases(conditions, values, otherwise, top: float):
     """The first condition that holds gives its value (clamped to [0, top]); a condition
     with no value before the first that holds makes the result undefined."""
-    shape = np.shape(conditions[0]) if conditions else np.shape(otherwise)
-    shape = np.broadcast_shapes((1,), shape, *(np.shape(c) for c in conditions),
+    shape = np.broadcast_shapes((1,), *(np.shape(c) for c in conditions),
                                 *(np.shape(v) for v in values), np.shape(otherwise))
-    decided = np.full(shape, False)
-    raw = np.full(shape, NAN)
-    branch = np.full(shape, -1, dtype=np.int8)
-    for index, (cond, value) in enumerate(zip(conditions, values)):
-        cond = np.broadcast_to(np.asarray(cond, dtype=float), shape)
-        unknown = ~decided & np.isnan(cond)
-        decided |= unknown
-        hit = ~decided & (cond == 1.0)
-        raw[hit] = np.broadcast_to(value, shape)[hit]
-        branch[hit] = index
-        decided |= hit
-    rest = ~decided
-    raw[rest] = np.broadcast_to(otherwise, shape)[rest]
-    branch[rest] = len(conditions)
-    points, _ = limited(raw, top)
-    branch[np.isnan(points)] = -1
-    return points, branch
+    raw = np.broadcast_to(_array(otherwise), shape)
+    branch = np.full(shape, len(conditions), dtype=np.int8)
+    for position in range(len(conditions) - 1, -1, -1):  # later cases first
+        cond = np.broadcast_to(_array(conditions[position]), shape)
+        holds = cond == 1.0
+        unknown = np.isnan(cond)
+        raw = np.where(holds, values[position], raw)
+        branch = np.where(holds, np.int8(position), branch).astype(np.int8)
+        if unknown.any():  # no value here: undefined, whatever later cases say
+            raw = np.where(unknown, NAN, raw)
+    return limited(raw, top)[0], branch
