@@ -105,11 +105,104 @@ class _Emitter:
             return " + ".join(args)
         raise AssertionError(f"unknown op {expr.op}")
 
+    def condition(self, expr: ir.Expr) -> tuple[str, bool]:
+        """(code, is a numpy bool array) of a condition; the general program keeps every
+        value as floats, 0/1/NaN."""
+        return self.value(expr), False
+
     def output(self, code: str) -> int:
         slot = self.outputs
         self.outputs += 1
         self.lines.append(f"out[{slot}] = {code}")
         return slot
+
+
+class _CleanEmitter(_Emitter):
+    """The program for blocks where no input has a missing value and no population value is
+    undefined. There only a division can make a value undefined, so every condition that
+    reads no division is a numpy bool array: compared, combined and chosen in one numpy
+    operation each, with none of the NaN bookkeeping of the general program."""
+
+    def __init__(self, columns: dict[str, int], populations: dict[ir.Population, int]):
+        super().__init__(columns, populations)
+        self._maybe: dict[ir.Expr, bool] = {}
+        self._floats: dict[str, str] = {}
+
+    def maybe_undefined(self, expr: ir.Expr) -> bool:
+        if expr not in self._maybe:
+            if isinstance(expr, ir.Op):
+                divisor = expr.args[1] if len(expr.args) == 2 else None
+                by_zero = expr.op in ("/", "ratio") and not (isinstance(divisor, ir.Const) and divisor.value != 0.0)
+                self._maybe[expr] = by_zero or any(self.maybe_undefined(a) for a in expr.args)
+            elif isinstance(expr, ir.Let):
+                self._maybe[expr] = self.maybe_undefined(expr.expr)
+            else:  # constants, columns, populations: defined in a clean block
+                self._maybe[expr] = False
+        return self._maybe[expr]
+
+    def is_bool(self, expr: ir.Expr) -> bool:
+        """Is this value kept as a numpy bool array here?"""
+        return expr.type == ir.BOOL and not self.maybe_undefined(expr)
+
+    def value(self, expr: ir.Expr) -> str:
+        if isinstance(expr, ir.Const) and expr.type == ir.BOOL:
+            return "True" if expr.value == 1.0 else "False"
+        if isinstance(expr, ir.Column) and expr.type == ir.BOOL and expr not in self.registers:
+            code = self._register(expr, f"cols[{self.columns[expr.name]}] == 1.0")
+            return code
+        return super().value(expr)
+
+    def _register(self, expr: ir.Expr, code: str) -> str:
+        register = f"r{len(self.registers)}"
+        self.registers[expr] = register
+        self.lines.append(f"{register} = {code}")
+        return register
+
+    def float_value(self, expr: ir.Expr) -> str:
+        """The value as floats (a bool array becomes 0.0/1.0), for the general kernels."""
+        code = self.value(expr)
+        if not self.is_bool(expr):
+            return code
+        if code in ("True", "False"):
+            return "1.0" if code == "True" else "0.0"
+        if code not in self._floats:
+            self._floats[code] = self._register(("as float", code), f"as_float({code})")
+        return self._floats[code]
+
+    def _op(self, expr: ir.Op) -> str:
+        op = expr.op
+        if self.is_bool(expr):
+            args = [self.value(a) for a in expr.args]
+            if op in ("<", "<=", ">", ">=", "==", "!="):
+                return f"{args[0]} {op} {args[1]}"
+            if op in ("and", "all"):
+                return " & ".join(f"({a})" if " " in a else a for a in args)
+            if op in ("or", "any"):
+                return " | ".join(f"({a})" if " " in a else a for a in args)
+            if op == "not":
+                return f"~{args[0]}" if args[0] not in ("True", "False") else str(args[0] == "False")
+            if op == "if":
+                return f"np.where({args[0]}, {args[1]}, {args[2]})"
+        if op == "if" and self.is_bool(expr.args[0]):  # a number chosen by a defined condition
+            return f"np.where({self.value(expr.args[0])}, {self.float_value(expr.args[1])}, {self.float_value(expr.args[2])})"
+        if op == "count":
+            return " + ".join(self.float_value(a) for a in expr.args)
+        if any(self.is_bool(a) for a in expr.args):  # a general kernel on a mix: floats for all
+            args = [self.float_value(a) for a in expr.args]
+            return _general_call(op, args)
+        return super()._op(expr)
+
+    def condition(self, expr: ir.Expr) -> tuple[str, bool]:
+        return self.value(expr), self.is_bool(expr)
+
+
+def _general_call(op: str, args: list[str]) -> str:
+    if op in _CALLS:
+        return f"{_CALLS[op]}({', '.join(args)})"
+    code = args[0]
+    for arg in args[1:]:
+        code = f"{_CHAINS[op]}({code}, {arg})"
+    return code
 
 
 def _literal(value: float) -> str:
@@ -127,7 +220,8 @@ def _rule_code(emit: _Emitter, rule: ir.Rule, top: float) -> str:
     if isinstance(rule, ir.ScoreRule):
         return f"limited({v(rule.expr)}, {t})"
     if isinstance(rule, ir.AwardRule):
-        return f"award({v(rule.cond)}, {t})"
+        code, is_bool = emit.condition(rule.cond)
+        return f"{'award_bool' if is_bool else 'award'}({code}, {t})"
     if isinstance(rule, ir.ProportionalRule):
         return f"fraction_of({emit.value(ir.Op('/', (rule.expr, rule.target)))}, {t})"
     if isinstance(rule, ir.LinearRule):
@@ -139,9 +233,12 @@ def _rule_code(emit: _Emitter, rule: ir.Rule, top: float) -> str:
         return f"steps({v(rule.expr)}, {bands}, {_literal(rule.otherwise)})"
     if isinstance(rule, ir.DeductRule):
         return f"limited({t} - {v(fold(ir.Op('*', (rule.amount, rule.per))))}, {t})"
-    conditions = _tuple(v(c) for c, _ in rule.whens)
+    conditions = [emit.condition(c) for c, _ in rule.whens]
     values = _tuple(v(p) for _, p in rule.whens)
-    return f"cases({conditions}, {values}, {v(rule.otherwise)}, {t})"
+    if all(is_bool for _, is_bool in conditions):
+        return f"cases_bool({_tuple(c for c, _ in conditions)}, {values}, {v(rule.otherwise)}, {t})"
+    codes = _tuple(emit.float_value(c) if is_bool else code for (code, is_bool), (c, _) in zip(conditions, rule.whens))
+    return f"cases({codes}, {values}, {v(rule.otherwise)}, {t})"
 
 
 def _tuple(items) -> str:
@@ -163,15 +260,17 @@ class Program:
     n_outputs: int
     population_function: Callable = attrs.field(repr=False)
     function: Callable = attrs.field(repr=False)
+    clean_function: Callable = attrs.field(repr=False)  # for blocks with no missing value
 
     def populations(self, cols: list[np.ndarray]) -> list[float]:
         pops: list = [None] * len(self.population_order)
         self.population_function(cols, pops)
         return pops
 
-    def run(self, cols: list[np.ndarray], pops: list[float], n: int) -> list:
+    def run(self, cols: list[np.ndarray], pops: list[float], n: int, clean: bool = False) -> list:
+        """Run on one block; `clean` when no column and no population value is NaN."""
         out: list = [None] * self.n_outputs
-        self.function(cols, pops, out, n)
+        (self.clean_function if clean else self.function)(cols, pops, out, n)
         return out
 
     def disassemble(self) -> str:
@@ -198,7 +297,23 @@ def compile_program(framework: ir.Framework) -> Program:
             f"pops[{numbers[population]}] = population({population.func!r}, {first.value(population.arg)}, {fraction})"
         )
 
-    emit = _Emitter(columns, numbers)
+    slots, general = _block_function(_Emitter(columns, numbers), framework, rules, conditions)
+    clean_slots, clean = _block_function(_CleanEmitter(columns, numbers), framework, rules, conditions)
+    assert clean_slots == slots  # both write the same outputs in the same places
+    source = (_function("populations(cols, pops)", first.lines)
+              + "\n\n" + _function("evaluate(cols, pops, out, n)", general.lines)
+              + "\n\n" + _function("evaluate_clean(cols, pops, out, n)", clean.lines))
+    filename = f"<dtiscore program {next(_counter)}>"
+    namespace = {name: getattr(kernels, name) for name in _KERNEL_NAMES}
+    namespace.update(np=np, NAN=math.nan, INF=math.inf)
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - generated from IR only
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    return Program(source, tuple(columns), slots, tuple(order), general.outputs,
+                   namespace["populations"], namespace["evaluate"], namespace["evaluate_clean"])
+
+
+def _block_function(emit: _Emitter, framework: ir.Framework, rules, conditions):
+    """Every criterion's exclusion conditions, points and branch codes, into `out`."""
     slots = {}
     for crit in framework.criteria():
         exclusions = tuple(
@@ -209,16 +324,7 @@ def compile_program(framework: ir.Framework) -> Program:
         points = emit.output(f"np.broadcast_to({register}[0], (n,))")
         branch = emit.output(f"np.broadcast_to({register}[1], (n,))")
         slots[crit.id] = CriterionSlots(points, branch, exclusions)
-
-    source = (_function("populations(cols, pops)", first.lines)
-              + "\n\n" + _function("evaluate(cols, pops, out, n)", emit.lines))
-    filename = f"<dtiscore program {next(_counter)}>"
-    namespace = {name: getattr(kernels, name) for name in _KERNEL_NAMES}
-    namespace.update(np=np, NAN=math.nan, INF=math.inf)
-    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - generated from IR only
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    return Program(source, tuple(columns), slots, tuple(order), emit.outputs,
-                   namespace["populations"], namespace["evaluate"])
+    return slots, emit
 
 
 def _function(signature: str, lines: list[str]) -> str:
@@ -260,4 +366,5 @@ _KERNEL_NAMES = (
     "divide", "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
     "logical_and", "logical_or", "logical_not", "choose", "round_half_away", "population",
     "limited", "fraction_of", "linear", "linear_fixed", "award", "steps", "cases",
+    "award_bool", "cases_bool", "as_float",
 )

@@ -19,6 +19,7 @@ import numpy as np
 from . import ir
 from .compile import Program
 from .errors import MissingDataError
+from .kernels import has_nan
 
 BLOCK = 16384  # units per block: 128 KiB per float temporary
 _SEVERITY = {"zero": 0, "exclude": 1, "error": 2}
@@ -121,10 +122,13 @@ def evaluate(
     )
     by_name = dict(zip(program.columns, columns))
     inputs = {spec.name: spec for spec in framework.inputs}
+    gappy = [i for i, c in enumerate(columns) if has_nan(c)]  # columns with a missing value
+    pops_defined = not any(np.isnan(p) for p in pops)
 
     def work(block: slice) -> None:
         cols = [c[block] for c in columns]
-        outputs = program.run(cols, pops, block.stop - block.start)
+        clean = pops_defined and not invalid and not any(has_nan(cols[i]) for i in gappy)
+        outputs = program.run(cols, pops, block.stop - block.start, clean)
         named = {name: c[block] for name, c in by_name.items()}
         bad = {name: mask[block] for name, mask in invalid.items()}
         for crit in layout.criteria:

@@ -57,7 +57,7 @@ def interval(expr: ir.Expr, inputs: Mapping[str, ir.Input]) -> tuple[float, floa
         return (0.0, float(len(args)))
     if op == "round":
         low, high = args[0]
-        return (math.floor(low), math.ceil(high))
+        return (math.floor(low) if math.isfinite(low) else low, math.ceil(high) if math.isfinite(high) else high)
     return ANY  # division and anything else
 
 

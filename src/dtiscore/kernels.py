@@ -20,6 +20,11 @@ def _array(x) -> np.ndarray:
     return np.asarray(x, dtype=float)
 
 
+def as_float(x) -> np.ndarray:
+    """A bool array as 0.0/1.0."""
+    return np.asarray(x, dtype=float)
+
+
 def _vector(x) -> np.ndarray:
     """A float array of at least one dimension (a rule on constants gives one value)."""
     x = np.asarray(x, dtype=float)
@@ -235,3 +240,22 @@ def cases(conditions, values, otherwise, top: float):
         if unknown.any():  # no value here: undefined, whatever later cases say
             raw = np.where(unknown, NAN, raw)
     return limited(raw, top)[0], branch
+
+
+# ---- rules on conditions that are numpy bool arrays (blocks with no missing value) ----
+
+
+def award_bool(cond, top: float):
+    cond = np.asarray(cond, dtype=bool).reshape(-1)
+    return np.where(cond, top, 0.0), cond.view(np.int8)
+
+
+def cases_bool(conditions, values, otherwise, top: float):
+    """`cases` whose conditions cannot be undefined: np.select does it."""
+    shape = np.broadcast_shapes((1,), *(np.shape(c) for c in conditions),
+                                *(np.shape(v) for v in values), np.shape(otherwise))
+    conditions = [np.broadcast_to(c, shape) for c in conditions]
+    raw = np.select(conditions, [np.broadcast_to(_array(v), shape) for v in values],
+                    np.broadcast_to(_array(otherwise), shape))
+    branch = np.select(conditions, [np.int8(i) for i in range(len(conditions))], np.int8(len(conditions)))
+    return limited(raw, top)[0], branch.astype(np.int8, copy=False)
