@@ -26,8 +26,10 @@ def load_grammar() -> str:
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> lark.Lark:
+    # cache=True keeps the LALR tables in the temp folder: a new process loads them in
+    # milliseconds instead of building them again (~150 ms)
     return lark.Lark(
-        load_grammar(), parser="lalr", propagate_positions=True, maybe_placeholders=True
+        load_grammar(), parser="lalr", propagate_positions=True, maybe_placeholders=True, cache=True
     )
 
 
