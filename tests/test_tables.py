@@ -558,6 +558,16 @@ def test_broken_constraint_names_row(framework, tmp_path, capsys):
         f"{path}:3: unit 'hue', column 'online': 250 is more than dossiers (200), but online <= dossiers")
 
 
+def test_missing_value_with_on_missing_error_names_row(tmp_path, capsys):
+    framework = tmp_path / "strict.dti"
+    framework.write_text('framework m "M" { max 10 input n count on_missing error\n'
+                         ' criterion c "C" max 10 { score n } }\n', encoding="utf-8")
+    path = tmp_path / "data.csv"
+    path.write_text("unit,n\na,1\nb,\n", encoding="utf-8")
+    error = one_error(capsys, "score", framework, path)
+    assert error.startswith(f"{path}:3: unit 'b': ") and "missing: n" in error
+
+
 def test_empty_file(framework, tmp_path, capsys):
     path = tmp_path / "data.csv"
     path.write_text("# only a comment\n", encoding="utf-8")
@@ -632,3 +642,17 @@ def test_inspect_shipped_province_2022(capsys):
     assert "pillar: government, economy, society" in rows["foundation"]
     assert "not scored" in rows["smart_city"]
     assert rows["digital_government"].split()[-5:] == ["200", "22", "criteria", "pillar:", "government"]
+
+
+# ---------------------------------------------------------------- distinct values parsed once
+
+
+def test_mixed_cells_are_parsed_by_type_not_by_equality():
+    """True == 1 == 1.0 in Python, but a bool is not a count: distinct values are keyed by
+    type where bools mix with numbers (a JSON or Excel column can hold both)."""
+    framework = dtiscore.loads('framework m "M" { max 10 input n count\n criterion c "C" max 10 { score n } }')
+    with pytest.raises(dtiscore.DataError) as info:
+        framework.score({"n": np.array([1, True, 1.0, np.True_], dtype=object)}, units=["a", "b", "c", "d"])
+    assert [p.position for p in info.value.details] == [1, 3]
+    result = framework.score({"n": np.array([1, 2.0, "3", None, "", 1], dtype=object)})
+    assert result.total.tolist() == [1, 2, 3, 0, 0, 1]

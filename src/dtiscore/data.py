@@ -8,6 +8,7 @@ position; NaN is "no value".
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 from typing import Any, Mapping, Sequence
@@ -144,8 +145,8 @@ def _convert(spec: ir.Input, raw: np.ndarray, units: list, problems: list[DataPr
     elif raw.dtype.kind == "b" and spec.kind == "bool":
         return raw.astype(float), np.full(len(raw), False)
     else:
-        column = _parse_each(spec, raw)
-        wrong = np.isnan(column) & ~_is_missing(raw, spec.options)
+        column, missing = _parse_distinct(spec, raw)
+        wrong = np.isnan(column) & ~missing
         if spec.type == ir.NUM:
             wrong |= _numeric_problems(spec, column)
     for i in np.flatnonzero(wrong)[:50]:
@@ -155,6 +156,38 @@ def _convert(spec: ir.Input, raw: np.ndarray, units: list, problems: list[DataPr
         problems.append(DataProblem(f"... column '{spec.name}' has {int(wrong.sum()) - 50} more bad values",
                                     column=spec.name))
     return column, wrong
+
+
+def _parse_distinct(spec: ir.Input, raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(parsed column, which cells say "no value"), parsing each distinct value once: a
+    column of a large file holds few distinct values, and a Python step per cell is the cost."""
+    values = raw.tolist()
+    codes, distinct = _distinct(values)
+    if codes is None:  # an unhashable value (a list in JSON data): one at a time
+        return _parse_each(spec, raw), _is_missing(raw, spec.options)
+    parsed = np.array([math.nan if (p := _parse(spec, value)) is None else p for value in distinct], dtype=float)
+    missing = np.array([_missing(value, spec.options) for value in distinct], dtype=bool)
+    return parsed[codes], missing[codes]
+
+
+def _distinct(values: list) -> tuple[np.ndarray | None, list]:
+    """(each value's index among the distinct values, the distinct values in first-seen
+    order), in C loops (no Python step per value). True, 1 and 1.0 are equal keys but not
+    equal inputs, so where bools mix with numbers each key carries its type."""
+    kinds = set(map(type, values))
+    if kinds & {bool, np.bool_} and kinds - {bool, np.bool_, str, type(None)}:
+        keys: Any = list(zip(map(type, values), values))
+    else:
+        keys = values
+    seen: dict = {}
+    try:
+        first = np.fromiter(map(seen.setdefault, keys, itertools.count()), dtype=np.intp, count=len(values))
+    except TypeError:
+        return None, []
+    dense = np.empty(len(values), dtype=np.intp)
+    dense[np.fromiter(seen.values(), dtype=np.intp, count=len(seen))] = np.arange(len(seen))
+    distinct = [key[1] for key in seen] if keys is not values else list(seen)
+    return dense[first], distinct
 
 
 def _parse_each(spec: ir.Input, raw: np.ndarray) -> np.ndarray:

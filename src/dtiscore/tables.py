@@ -9,10 +9,14 @@ module per format; Excel and Parquet need the `excel` and `parquet` extras.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+
+import numpy as np
 
 from .errors import DataError, DataProblem, DtiError
 from .formats import csvfile, excel, jsonfile, parquet, text
@@ -37,6 +41,11 @@ def read_table(path: str | os.PathLike, *, delimiter: str | None = None, sheet: 
     delimiter: CSV only (default: `,`, `;` or tab, whichever the header uses); sheet: Excel
     only (default: the first sheet); progress: CSV only, called with the share read so far."""
     kind = _format(path, READ_FORMATS, "read")
+    with gc_paused():
+        return _read(path, kind, delimiter, sheet, unit_column, progress)
+
+
+def _read(path, kind, delimiter, sheet, unit_column, progress) -> Table:
     if kind == "csv":
         if delimiter is None and Path(path).suffix.lower() == ".tsv":
             delimiter = "\t"
@@ -57,25 +66,49 @@ def score_table(framework: "Framework", table: Table, *, invalid: str = "raise",
     columns: dict[str, Any] = dict(table.columns)
     if decimal_comma:
         columns.update(_decimal_comma(framework, table))
+    for name in framework.inputs:
+        if isinstance(columns.get(name), list):  # cells as they are: no guessing of a dtype
+            cells = np.empty(len(table), dtype=object)
+            cells[:] = columns[name]
+            columns[name] = cells
     try:
-        return framework.score(columns, units=table.units, invalid=invalid)
+        with gc_paused():
+            return framework.score(columns, units=table.units, invalid=invalid)
     except DataError as error:
         raise locate(error, table) from None
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """No cyclic garbage collection for a while: reading and checking a large file makes
+    millions of small objects without cycles, which the collector would scan again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def locate(error: DataError, table: Table) -> DataError:
     """The same error with each problem prefixed by `file:row` (the header's row for a
     missing column, the file alone where no unit is involved)."""
     problems = []
+    positions: dict[str, int] | None = None
     for problem in error.details:
         if problem.message.startswith(table.source + ":"):
             problems.append(problem)
             continue
-        where = table.where(problem.position) if problem.position is not None else (
+        position = problem.position
+        if position is None and problem.message.startswith("unit "):  # e.g. on_missing error, raised by scoring
+            positions = positions if positions is not None else {repr(u): i for i, u in enumerate(table.units)}
+            named = re.match(r"unit ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")", problem.message)
+            position = positions.get(named.group(1)) if named else None
+        where = table.where(position) if position is not None else (
             table.where(None) if problem.column is not None else table.source)
-        problems.append(DataProblem(f"{where}: {problem.message}", problem.position, problem.column))
-    located = type(error)(problems)
-    return located
+        problems.append(DataProblem(f"{where}: {problem.message}", position, problem.column))
+    return type(error)(problems)
 
 
 def write_table(target: Any, columns: Mapping[str, Sequence[object]], format: str | None = None) -> None:

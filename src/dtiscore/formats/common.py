@@ -58,20 +58,38 @@ def from_rows(source: str, header: Sequence[Any], rows: Iterable[tuple[int, Sequ
     """A table from a header and (row number, cells) pairs; rows with no value at all are
     skipped (spreadsheets leave them behind), so are unnamed columns with no value."""
     names = [unit_text(cell) for cell in header]
-    kept: list[tuple[int, Sequence[Any]]] = [(number, cells) for number, cells in rows
-                                             if not all(blank(cell) for cell in cells)]
-    used = [position for position, name in enumerate(names) if name]
+    numbers: list[int] = []
+    kept: list[Sequence[Any]] = []
+    width = len(names)
+    for number, cells in rows:
+        if _blank_row(cells):
+            continue
+        if len(cells) != width:
+            cells = (list(cells) + [None] * width)[:width] if len(cells) < width else cells
+        numbers.append(number)
+        kept.append(cells)
+    by_column = list(zip(*kept)) if kept else [()] * width
     for position, name in enumerate(names):
         if name:
             continue
-        for number, cells in kept:
-            if position < len(cells) and not blank(cells[position]):
-                raise DataError([f"{source}:{number}: the value {cells[position]!r} is in column "
-                                 f"{position + 1}, which has no name in the header (row {header_row})"])
-    columns = {names[position]: [cells[position] if position < len(cells) else None for _, cells in kept]
-               for position in used}
+        for number, value in zip(numbers, by_column[position]):
+            if not blank(value):
+                raise DataError([f"{source}:{number}: the value {value!r} is in column {position + 1}, "
+                                 f"which has no name in the header (row {header_row})"])
+    for number, cells in zip(numbers, kept):
+        if len(cells) > width and not all(blank(value) for value in cells[width:]):
+            raise DataError([f"{source}:{number}: {len(cells)} cells, but the header has {width}"])
+    used = [position for position, name in enumerate(names) if name]
     _check_header(source, [names[p] for p in used], header_row, unit_column, positions=[p + 1 for p in used])
-    return _finish(source, columns, [number for number, _ in kept], header_row, unit_column)
+    columns = {names[position]: list(by_column[position]) for position in used}
+    return _finish(source, columns, numbers, header_row, unit_column)
+
+
+def _blank_row(cells: Sequence[Any]) -> bool:
+    try:
+        return not "".join(cells).strip()  # text cells (CSV): fast
+    except TypeError:
+        return all(blank(cell) for cell in cells)
 
 
 def from_columns(source: str, columns: dict[str, Sequence[Any]], rows: list[int],

@@ -49,16 +49,17 @@ def parse(text: str, name: str = "<data>", delimiter: str | None = None, unit_co
     _check_split(name, header, header_line, header_row, chosen, delimiter is not None, unit_column)
     rows: list[tuple[int, list[str]]] = []
     mismatched: list[tuple[int, list[str]]] = []
+    width = len(header)
     start = reader.line_num
     for cells in reader:
         number = skipped + start + 1
         start = reader.line_num
-        if progress is not None and len(rows) % PROGRESS_EVERY == 0:
-            progress(min(1.0, (skipped + start) / total_lines))
-        if len(cells) != len(header) and any(cell.strip() for cell in cells):
+        if len(cells) != width and "".join(cells).strip():
             mismatched.append((number, cells))
             continue
         rows.append((number, cells))
+        if progress is not None and not len(rows) % PROGRESS_EVERY:
+            progress(min(1.0, (skipped + start) / total_lines))
     if mismatched:
         raise DataError([_mismatch(name, mismatched, len(header), chosen)])
     if progress is not None:
