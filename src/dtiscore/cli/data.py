@@ -19,6 +19,7 @@ def register(commands) -> None:
     template.add_argument("--units", metavar="FILE", help="pre-fill rows for the unit ids in FILE, one a line")
     template.add_argument("--delimiter", default=",", metavar="CHAR",
                           help="CSV cell separator (default ','; ';' suits spreadsheets set up for a decimal comma)")
+    params_option(template)
     template.set_defaults(run=_template)
 
     inspect = commands.add_parser("inspect", help="print the framework's tree: groups, points, criteria counts, tags")
@@ -29,7 +30,7 @@ def register(commands) -> None:
 
 
 def _template(args) -> int:
-    framework = load(args.framework)
+    framework = load(args.framework, params=parse_params(args.param))
     units = list(args.unit)
     if args.units:
         try:
