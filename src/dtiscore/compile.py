@@ -262,10 +262,21 @@ class Program:
     function: Callable = attrs.field(repr=False)
     clean_function: Callable = attrs.field(repr=False)  # for blocks with no missing value
 
-    def populations(self, cols: list[np.ndarray]) -> list[float]:
+    def populations(self, cols: list[np.ndarray], reduce=None) -> list[float]:
+        """Every population function's value over these columns. `reduce(k, func, values,
+        fraction)` gives the k-th value from its argument's values (streaming passes use
+        their own to gather values across batches)."""
         pops: list = [None] * len(self.population_order)
-        self.population_function(cols, pops)
+        self.population_function(cols, pops, reduce or _reduce)
         return pops
+
+    def population_levels(self) -> list[int]:
+        """How deeply each population function nests others (0: none inside)."""
+        levels: dict[ir.Population, int] = {}
+        for population in self.population_order:  # inner ones come first
+            inner = [levels[n] for n in ir.walk(population.arg) if isinstance(n, ir.Population) and n in levels]
+            levels[population] = 1 + max(inner) if inner else 0
+        return [levels[p] for p in self.population_order]
 
     def run(self, cols: list[np.ndarray], pops: list[float], n: int, clean: bool = False) -> list:
         """Run on one block; `clean` when no column and no population value is NaN."""
@@ -294,13 +305,14 @@ def compile_program(framework: ir.Framework) -> Program:
     for population in order:
         fraction = "None" if population.fraction is None else _literal(population.fraction)
         first.lines.append(
-            f"pops[{numbers[population]}] = population({population.func!r}, {first.value(population.arg)}, {fraction})"
+            f"pops[{numbers[population]}] = reduce({numbers[population]}, {population.func!r}, "
+            f"{first.value(population.arg)}, {fraction})"
         )
 
     slots, general = _block_function(_Emitter(columns, numbers), framework, rules, conditions)
     clean_slots, clean = _block_function(_CleanEmitter(columns, numbers), framework, rules, conditions)
     assert clean_slots == slots  # both write the same outputs in the same places
-    source = (_function("populations(cols, pops)", first.lines)
+    source = (_function("populations(cols, pops, reduce)", first.lines)
               + "\n\n" + _function("evaluate(cols, pops, out, n)", general.lines)
               + "\n\n" + _function("evaluate_clean(cols, pops, out, n)", clean.lines))
     filename = f"<dtiscore program {next(_counter)}>"
@@ -325,6 +337,10 @@ def _block_function(emit: _Emitter, framework: ir.Framework, rules, conditions):
         branch = emit.output(f"np.broadcast_to({register}[1], (n,))")
         slots[crit.id] = CriterionSlots(points, branch, exclusions)
     return slots, emit
+
+
+def _reduce(index: int, func: str, values, fraction):
+    return kernels.population(func, values, fraction)
 
 
 def _function(signature: str, lines: list[str]) -> str:

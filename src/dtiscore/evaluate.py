@@ -104,10 +104,13 @@ def evaluate(
     units: Sequence[object],
     layout: Layout | None = None,
     threads: int | None = None,
+    populations: list[float] | None = None,
 ) -> Scores:
+    """Score every unit; `populations` are the population functions' values when they were
+    computed beforehand (over more units than these, when streaming)."""
     layout = layout or Layout.of(framework)
     n = len(units)
-    pops = program.populations(list(columns))
+    pops = program.populations(list(columns)) if populations is None else list(populations)
     scores = Scores(
         order=tuple(node.id for node in layout.nodes),
         # np.empty, not np.zeros: every row is written below, and calloc'd pages are

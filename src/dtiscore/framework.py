@@ -147,6 +147,16 @@ class Framework:
                           self.layout, threads)
         return Result(self, scores, columns)
 
+    def score_batches(self, batches, invalid: str = "raise", threads: int | None = None):
+        """Score data too large for memory, batch by batch: yields one `Result` per batch.
+        A batch is a data mapping (or DataFrame) or a pair (units, data). Population
+        functions are computed over all batches first, so then `batches` must be readable
+        more than once (a list, or a function returning a new iterator). Ranks are within
+        a batch."""
+        from .stream import score_batches
+
+        return score_batches(self, batches, invalid, threads)
+
     def __repr__(self) -> str:
         return (f"<Framework {self.id!r}: {len(self.groups)} groups, {len(self.criteria)} criteria, "
                 f"max {self.root.max:g}>")

@@ -18,6 +18,9 @@ def rule_contexts(rule: ir.Rule, guards: frozenset[str]) -> Iterator[tuple[ir.Ex
             yield points, guards
         yield rule.otherwise, guards
         return
+    if isinstance(rule, ir.ProportionalRule) and not isinstance(rule.target, ir.Const):
+        yield ir.Op("/", (rule.expr, rule.target)), guards  # a target read from data may be 0
+        return
     for expr in ir.rule_exprs(rule):
         yield expr, guards
 

@@ -45,12 +45,15 @@ def kleene_or(a: float, b: float) -> float:
 
 
 def round_half_away(x: float, digits: float) -> float:
-    """Round like a spreadsheet's ROUND: halves go away from zero."""
+    """Round like a spreadsheet's ROUND: halves go away from zero, and a half that binary
+    floats store a hair below (1.005 × 100 = 100.49999999999999) still counts as a half:
+    the scaled value is first rounded to 9 decimals, as numpy's np.round does it."""
     if isnan(x) or isnan(digits):
         return NAN
     scale = 10.0 ** digits
     sign = 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
-    return sign * (math.floor(abs(x) * scale + 0.5) / scale)
+    scaled = float(np.round(np.float64(abs(x)) * scale, 9))
+    return sign * (math.floor(scaled + 0.5) / scale)
 
 
 def _min(a: float, b: float) -> float:

@@ -123,10 +123,11 @@ def choose(cond, then, otherwise):
 
 
 def round_half_away(x, digits):
-    """Round like a spreadsheet's ROUND: halves go away from zero."""
+    """Round like a spreadsheet's ROUND: halves go away from zero, and a half stored a hair
+    below by binary floats still counts (the scaled value is rounded to 9 decimals first)."""
     scale = 10.0**digits
     x = _array(x)
-    return np.sign(x) * (np.floor(np.abs(x) * scale + 0.5) / scale)
+    return np.sign(x) * (np.floor(np.round(np.abs(x) * scale, 9) + 0.5) / scale)
 
 
 def population(func: str, values, fraction):
@@ -252,6 +253,8 @@ def award_bool(cond, top: float):
 
 def cases_bool(conditions, values, otherwise, top: float):
     """`cases` whose conditions cannot be undefined: np.select does it."""
+    if not conditions:
+        return cases(conditions, values, otherwise, top)
     shape = np.broadcast_shapes((1,), *(np.shape(c) for c in conditions),
                                 *(np.shape(v) for v in values), np.shape(otherwise))
     conditions = [np.broadcast_to(c, shape) for c in conditions]
