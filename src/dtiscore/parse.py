@@ -8,6 +8,7 @@ import math
 from importlib import resources
 from pathlib import Path
 
+import attrs
 import lark
 from lark import Token, Transformer, v_args
 
@@ -45,6 +46,30 @@ def parse(text: str, filename: str = "<string>") -> ast.Framework:
     if builder.problems:
         raise DtiSyntaxError(builder.problems, source)
     return framework
+
+
+@attrs.frozen
+class Lexeme:
+    """One token as written, comments included: for tools that keep what the AST drops."""
+
+    type: str  # the grammar's terminal name: COMMENT, LBRACE, STRING, NAME, ...
+    text: str
+    span: Span
+
+
+def tokens(text: str, filename: str = "<string>") -> tuple[Lexeme, ...]:
+    """Every token of `text` in order, comments included, whitespace left out. `parse`
+    ignores comments; `dtiscore fmt` puts them back. Token types are those of a lexer that
+    does not know where it is in the grammar (a keyword may come out as a policy word), but
+    comments, strings and punctuation are exactly where the parser sees them."""
+    try:
+        return tuple(
+            Lexeme(token.type, str(token), _token_span(token))
+            for token in _parser().lex(text, dont_ignore=True)
+            if token.type != "WS"
+        )
+    except lark.exceptions.UnexpectedInput as error:
+        raise DtiSyntaxError([_syntax_diagnostic(error, text)], Source(text, filename)) from None
 
 
 # ---- syntax errors ---------------------------------------------------------------------

@@ -7,9 +7,9 @@ import sys
 from typing import Sequence
 
 from ..errors import DtiError
-from . import core, data
+from . import core, data, testing
 
-COMMAND_MODULES = (core, data)
+COMMAND_MODULES = (core, data, testing)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,92 @@
+"""Commands: fmt (the canonical layout of .dti files)."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from pathlib import Path
+
+from ..errors import DtiError
+from ..fmt import format_text
+
+
+def register(commands) -> None:
+    fmt = commands.add_parser(
+        "fmt", help="rewrite .dti files in the canonical layout (comments kept)")
+    fmt.add_argument("paths", nargs="+", metavar="FILE.dti",
+                     help="files or folders (every .dti below); '-' reads standard input and prints the result")
+    fmt.add_argument("--check", action="store_true",
+                     help="change nothing; list the files that would change and exit 1 if there are any")
+    fmt.add_argument("--diff", action="store_true", help="change nothing; print what would change as a diff")
+    fmt.set_defaults(run=_fmt)
+
+
+# ---- fmt ------------------------------------------------------------------------------------
+
+
+def _fmt(args) -> int:
+    status = 0
+    changed = unchanged = 0
+    for path in _files(args.paths, ".dti"):
+        try:
+            if path == "-":
+                before = sys.stdin.read()
+                after = format_text(before, "<stdin>")
+            else:
+                before = _read(path)
+                after = format_text(before, str(path))
+        except DtiError as error:
+            print(error, file=sys.stderr)
+            status = 1
+            continue
+        if after == before:
+            unchanged += 1
+            if path == "-" and not (args.check or args.diff):
+                sys.stdout.write(after)
+            continue
+        changed += 1
+        name = "<stdin>" if path == "-" else str(path)
+        if args.diff:
+            sys.stdout.writelines(difflib.unified_diff(
+                before.splitlines(keepends=True), after.splitlines(keepends=True), name, name))
+        if args.check:
+            print(f"would reformat {name}")
+            status = 1
+        elif path == "-" and not args.diff:
+            sys.stdout.write(after)
+        elif not args.diff:
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(after)
+            print(f"reformatted {name}", file=sys.stderr)
+    if args.check or len(args.paths) > 1 or any(Path(p).is_dir() for p in args.paths if p != "-"):
+        verb = "would be reformatted" if args.check or args.diff else "reformatted"
+        print(f"{changed} file{'s' if changed != 1 else ''} {verb}, {unchanged} unchanged", file=sys.stderr)
+    return status
+
+
+def _read(path: Path) -> str:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            return handle.read()
+    except OSError as error:
+        raise DtiError(f"{path}: cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise DtiError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+
+
+def _files(paths: list[str], suffix: str) -> list:
+    """The paths, with every file ending in `suffix` below each folder, sorted."""
+    out: list = []
+    for name in paths:
+        if name == "-":
+            out.append("-")
+            continue
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob(f"*{suffix}") if p.is_file())
+            if not found:
+                raise DtiError(f"{path}: no {suffix} files in this folder")
+            out += found
+        else:
+            out.append(path)
+    return out
