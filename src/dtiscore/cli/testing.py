@@ -1,4 +1,4 @@
-"""Commands: fmt (the canonical layout of .dti files)."""
+"""Commands: fmt (the canonical layout of .dti files), test (a framework's golden cases)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import difflib
 import sys
 from pathlib import Path
 
+from ..cases import SUFFIX, cases_path, read_cases
+from ..cases_run import run_cases, summary
 from ..errors import DtiError
 from ..fmt import format_text
 
@@ -19,6 +21,15 @@ def register(commands) -> None:
                      help="change nothing; list the files that would change and exit 1 if there are any")
     fmt.add_argument("--diff", action="store_true", help="change nothing; print what would change as a diff")
     fmt.set_defaults(run=_fmt)
+
+    test = commands.add_parser(
+        "test", help="run a framework's golden cases (FILE.cases.toml next to FILE.dti)")
+    test.add_argument("paths", nargs="+", metavar="FILE.dti",
+                      help="frameworks, cases files, or folders (every *.cases.toml below)")
+    test.add_argument("-k", "--case", action="append", default=[], metavar="NAME",
+                      help="run only the cases whose name contains NAME (repeatable)")
+    test.add_argument("-q", "--quiet", action="store_true", help="print only the cases that fail")
+    test.set_defaults(run=_test)
 
 
 # ---- fmt ------------------------------------------------------------------------------------
@@ -89,4 +100,51 @@ def _files(paths: list[str], suffix: str) -> list:
             out += found
         else:
             out.append(path)
+    return out
+
+
+# ---- test -----------------------------------------------------------------------------------
+
+
+def _test(args) -> int:
+    failed = False
+    outcomes_all = []
+    for path in _cases_files(args.paths):
+        try:
+            cases = read_cases(path)
+        except DtiError as error:
+            print(f"ERROR {path}\n{error}", file=sys.stderr)
+            failed = True
+            continue
+        names = [c.name for c in cases.cases if not args.case or any(k in c.name for k in args.case)]
+        outcomes = run_cases(cases, names)
+        outcomes_all += outcomes
+        print(f"{path} ({cases.framework_path.name})")
+        for outcome in outcomes:
+            if not (args.quiet and outcome.passed):
+                print("  " + outcome.report().replace("\n", "\n  "))
+        failed = failed or not all(o.passed for o in outcomes)
+    if outcomes_all:
+        print(summary(outcomes_all))
+    elif args.case:
+        print(f"no case name contains {' or '.join(map(repr, args.case))}", file=sys.stderr)
+    return 1 if failed or not outcomes_all else 0
+
+
+def _cases_files(paths: list[str]) -> list[Path]:
+    out = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob(f"*{SUFFIX}") if p.is_file())
+            if not found:
+                raise DtiError(f"{path}: no {SUFFIX} files in this folder")
+            out += found
+        elif path.name.endswith(SUFFIX):
+            out.append(path)
+        else:
+            cases = cases_path(path)
+            if not cases.exists():
+                raise DtiError(f"{path}: no golden cases: write them in {cases} (see docs/testing.md)")
+            out.append(cases)
     return out
