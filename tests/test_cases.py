@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import textwrap
 from importlib.metadata import entry_points
+from pathlib import Path
 
 import pytest
 
@@ -513,3 +514,32 @@ def test_the_plugin_leaves_python_tests_alone(pytester):
     pytester.makepyfile(test_plain="def test_ok():\n    assert True\n")
     result = pytester.runpytest(*plugin_args())
     result.assert_outcomes(passed=1)
+
+
+# ---- docs/testing.md ----------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.S | re.M)
+
+
+def fenced(doc: str) -> list[tuple[str, str]]:
+    return [(m.group(1).strip(), m.group(2)) for m in FENCE.finditer((ROOT / "docs" / doc).read_text(encoding="utf-8"))]
+
+
+def test_the_documented_sessions(tmp_path, monkeypatch, capsys):
+    """docs/testing.md's example runs as shown: the cases pass, fail as shown once
+    late_reports = 2, and demo.dti (docs/language.md's) is not in the canonical layout."""
+    demo = next(text for info, text in fenced("language.md") if info == "dti file=demo.dti")
+    blocks = fenced("testing.md")
+    cases = next(text for info, text in blocks if info == "toml file=demo.cases.toml")
+    sessions = [text for info, text in blocks if info == "console"]
+    (tmp_path / "demo.dti").write_text(demo, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for session, text in zip(sessions, (cases, cases.replace("late_reports = 1", "late_reports = 2"), cases)):
+        (tmp_path / "demo.cases.toml").write_text(text, encoding="utf-8")
+        command, _, expected = session.partition("\n")
+        assert command.startswith("$ dtiscore ")
+        main(command.removeprefix("$ dtiscore ").split())
+        captured = capsys.readouterr()
+        assert captured.out + captured.err == expected
+    assert len(sessions) == 3

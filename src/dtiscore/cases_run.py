@@ -163,7 +163,7 @@ def _compare_value(expected: Expected, actual) -> Mismatch | None:
         return Mismatch(expected.key, _with_tolerance(expected), _show(actual))
     if abs(actual - wanted) <= expected.tolerance + FLOAT_NOISE * max(1.0, abs(wanted)):
         return None
-    return Mismatch(expected.key, _with_tolerance(expected), _show(actual), f"off by {actual - wanted:+.10g}")
+    return Mismatch(expected.key, _with_tolerance(expected), _show(actual), f"off by {actual - wanted:+.6g}")
 
 
 def _compare_reason(expected: Expected, explanation) -> Mismatch | None:
