@@ -22,7 +22,8 @@ class Mismatch:
     note: str = ""
 
     def __str__(self) -> str:
-        return f"{self.key}: expected {self.expected}, got {self.actual}" + (f" ({self.note})" if self.note else "")
+        note = f" ({self.note})" if self.note else ""
+        return f"{self.key}: expected {self.expected}, got {self.actual}{note}"
 
 
 @attrs.frozen
@@ -131,7 +132,8 @@ def _actual(expected: Expected, result, position: int):
     if not target:
         if kind == "rank":
             return int(result.rank()[position])
-        return float({"total": result.total, "index": result.index, "effective_max": result.effective_max}[kind][position])
+        unit = {"total": result.total, "index": result.index, "effective_max": result.effective_max}
+        return float(unit[kind][position])
     node = target[0]
     if kind == "index":
         return float(result.node_index(node)[position])
@@ -208,5 +210,6 @@ def _context(result, position: int) -> str:
 def summary(outcomes: list[Outcome]) -> str:
     failed = sum(not o.passed for o in outcomes)
     total = len(outcomes)
-    return f"{total} case{'s' if total != 1 else ''}: {total - failed} passed" + (f", {failed} failed" if failed else "")
+    failures = f", {failed} failed" if failed else ""
+    return f"{total} case{'s' if total != 1 else ''}: {total - failed} passed{failures}"
 
