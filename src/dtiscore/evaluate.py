@@ -46,6 +46,15 @@ def run_blocks(work, n: int, threads: int | None = None) -> None:
             pass
 
 
+def touched(shape: tuple[int, ...], dtype=float) -> np.ndarray:
+    """A new array whose memory is already mapped in. Blocks write each row a slice at a
+    time; fresh pages first touched in that scattered order cost ~10x more than touched in
+    order (110 rows x 1M floats: 2.7 s against 0.36 s with this fill first)."""
+    array = np.empty(shape, dtype=dtype)
+    array.fill(0)
+    return array
+
+
 @attrs.define
 class Scores:
     """Per-node arrays, one row per node in `order` (parents before children)."""
@@ -113,13 +122,11 @@ def evaluate(
     pops = program.populations(list(columns)) if populations is None else list(populations)
     scores = Scores(
         order=tuple(node.id for node in layout.nodes),
-        # np.empty, not np.zeros: every row is written below, and calloc'd pages are
-        # several times slower to touch first on some kernels (measured: 10x here).
-        points=np.empty((len(layout.nodes), n)),
-        effective_max=np.empty((len(layout.nodes), n)),
-        applicable=np.empty((len(layout.nodes), n), dtype=bool),
-        status=np.empty((len(layout.criteria), n), dtype=np.int8),
-        branch=np.empty((len(layout.criteria), n), dtype=np.int8),
+        points=touched((len(layout.nodes), n)),
+        effective_max=touched((len(layout.nodes), n)),
+        applicable=touched((len(layout.nodes), n), bool),
+        status=touched((len(layout.criteria), n), np.int8),
+        branch=touched((len(layout.criteria), n), np.int8),
         criteria=tuple(c.id for c in layout.criteria),
         populations={p: float(v) for p, v in zip(program.population_order, pops)},
     )
@@ -258,7 +265,7 @@ def attribute(framework: ir.Framework, scores: Scores, layout: Layout | None = N
               threads: int | None = None) -> np.ndarray:
     """Lost points of every node, passed top-down as the specification says."""
     layout = layout or Layout.of(framework)
-    lost = np.empty_like(scores.points)  # every row is written
+    lost = touched(scores.points.shape)
     root = layout.row[framework.root.id]
 
     def work(block: slice) -> None:
