@@ -170,7 +170,7 @@ def test_explain_unit(files, capsys):
     assert "adopted" in out and "online_rate" in out
     assert out.index("adopted") < out.index("online_rate")
     # 50% of 200 dossiers = 100 online; hue has 50
-    assert "needs online >= 100 (+50)" in out
+    assert "needs online ≥ 100 (+50)" in out
 
 
 def test_explain_with_param(files, capsys):

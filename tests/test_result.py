@@ -309,7 +309,7 @@ def test_explain_steps_reason_names_value_and_band(demo):
 def test_explain_proportional_next_step_inverts_the_ratio(demo):
     online = {d.criterion: d for d in demo.explain("ha_giang").deductions}["online_dossiers"]
     # target 50% of 583,139 = 291,569.5 → at least 291,570 online; 291,570 − 127,265 = 164,305
-    assert "needs dossiers_online >= 291,570 (+164,305)" in online.next_step
+    assert "needs dossiers_online ≥ 291,570 (+164,305)" in online.next_step
     # the reason shows the rate 127,265/583,139 = 21.82...% and the target
     assert "21.8" in online.reason
     assert "50%" in online.reason
@@ -383,7 +383,7 @@ def test_explain_steps_below_every_band_points_to_the_nearest_band():
     # needs docs_signed >= 500, i.e. 282 more
     assert "21.8%" in signed.reason
     assert "50%" in signed.next_step and "60" in signed.next_step
-    assert "needs docs_signed >= 500 (+282)" in signed.next_step
+    assert "needs docs_signed ≥ 500 (+282)" in signed.next_step
 
 
 def test_explain_linear_and_award_next_steps():
@@ -399,7 +399,7 @@ def test_explain_linear_and_award_next_steps():
     # 25 days: 20 × (25 − 30)/(10 − 30) = 5 points, lost 15; full points at 10 days or fewer
     assert steps["speed"].points == pytest.approx(5)
     assert steps["speed"].lost == pytest.approx(15)
-    assert "days <= 10" in steps["speed"].next_step
+    assert "days ≤ 10" in steps["speed"].next_step
     assert "resolution" in steps["adopted"].next_step
     # most lost first: speed 15, adopted 10
     assert [d.criterion for d in explanation.deductions] == ["speed", "adopted"]

@@ -167,11 +167,34 @@ class Result:
     def _unit_positions(self) -> dict:
         return {unit: i for i, unit in enumerate(self.units)}
 
-    def explain(self, unit: object) -> "Explanation":
-        """Why one unit has the points it has: every group and deduction, with reasons."""
+    def explain(self, unit: object, lang: str | None = None) -> "Explanation":
+        """Why one unit has the points it has: every group and deduction, with reasons
+        ("vi" or "en"; by default "vi" for a framework with a Vietnamese title)."""
         from .explain import explain_unit
 
-        return explain_unit(self, self.position(unit))
+        return explain_unit(self, self.position(unit), lang)
+
+    # ---- analyses (each in its own module; see docs/explanations.md)
+    @property
+    def lang(self) -> str:
+        """The default language of reasons: "vi" for a framework with a Vietnamese title."""
+        from .text import default_lang
+
+        return default_lang(self.framework.title)
+
+    def gains(self, unit: object, k: int | None = 10):
+        """One unit's criteria ranked by the points their recovery would add to the total,
+        each with its next step (`dtiscore.whatif.Gain`)."""
+        from .whatif import gains
+
+        return gains(self, self.position(unit), k)
+
+    def plan(self, unit: object, target_total: float):
+        """The fewest criteria whose next steps take the unit's total to `target_total`
+        (`dtiscore.whatif.Plan`)."""
+        from .whatif import plan
+
+        return plan(self, self.position(unit), target_total)
 
     def input_row(self, position: int) -> dict[str, float]:
         """One unit's inputs in their float encoding (NaN = no value)."""

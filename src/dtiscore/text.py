@@ -9,6 +9,7 @@ decimals only where fewer would make it look equal to the limit it is compared w
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from typing import Mapping
@@ -116,6 +117,11 @@ def number(value: float, lang: str = "en", decimals: int = 2) -> str:
     dropped): 583,139 / 43.65 in English, 583.139 / 43,65 in Vietnamese."""
     if value is None or value != value:
         return "-"
+    return _formatted(float(value), lang, decimals)
+
+
+@functools.lru_cache(maxsize=65536)  # points, maxima and limits repeat across units
+def _formatted(value: float, lang: str, decimals: int) -> str:
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
     text = f"{value:,.{decimals}f}"

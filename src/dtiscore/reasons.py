@@ -1,0 +1,311 @@
+"""Why a criterion has the points it has: a reason code and the structured data behind it
+(branch taken, band, limits, input values), rendered in Vietnamese or English.
+
+Reasons are built from what the scoring kept (status and branch codes, points) and from the
+values of the criterion's own expressions for the units asked about (`values.Values`);
+the text is made from the data at the end, never by editing other text.
+
+Codes (stable; `docs/explanations.md` lists their parameters):
+
+    excluded inactive invalid no_evidence missing undefined
+    score award.met award.unmet proportional.met proportional.below
+    linear.full linear.between linear.zero steps.band steps.else
+    deduct.none deduct cases.when cases.else
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+import attrs
+import numpy as np
+
+from . import ir
+from .text import NEGATED, SYMBOLS, expr_text, format_value, number, value_kind
+from .values import Values
+
+CODES = (
+    "excluded", "inactive", "invalid", "no_evidence", "missing", "undefined",
+    "score", "award.met", "award.unmet", "proportional.met", "proportional.below",
+    "linear.full", "linear.between", "linear.zero", "steps.band", "steps.else",
+    "deduct.none", "deduct", "cases.when", "cases.else",
+)
+CODE = {name: i for i, name in enumerate(CODES)}
+_STATUS_CODE = {ir.EXCLUDED: "excluded", ir.INACTIVE: "inactive", ir.INVALID: "invalid",
+                ir.NO_EVIDENCE: "no_evidence"}
+
+
+@attrs.frozen
+class Reason:
+    """A reason: `code` (one of CODES) and its parameters (JSON-friendly values)."""
+
+    code: str
+    params: Mapping[str, Any] = attrs.field(hash=False)
+
+    def text(self, lang: str = "en") -> str:
+        return render(self, lang)
+
+    def to_dict(self, lang: str = "en") -> dict:
+        return {"code": self.code, "params": dict(self.params), "text": self.text(lang)}
+
+
+# ---- codes for many units at once -----------------------------------------------------------
+
+
+def reason_codes(crit: ir.Criterion, status: np.ndarray, branch: np.ndarray,
+                 absent: np.ndarray) -> np.ndarray:
+    """Reason codes (int8 positions in CODES) for one criterion over many units, from its
+    status and branch codes. `absent`: where one of the criterion's inputs has no value
+    (which tells `missing` from `undefined`)."""
+    codes = np.full(status.shape, CODE["score"], dtype=np.int8)
+    for status_code, name in _STATUS_CODE.items():
+        codes[status == status_code] = CODE[name]
+    missing = status == ir.MISSING
+    codes[missing & absent] = CODE["missing"]
+    codes[missing & ~absent] = CODE["undefined"]
+    scored = status == ir.SCORED
+    for code, where in _scored_codes(crit.rule, branch):
+        codes[scored & where] = CODE[code]
+    return codes
+
+
+def _scored_codes(rule: ir.Rule, branch: np.ndarray):
+    if isinstance(rule, ir.ScoreRule):
+        return [("score", branch >= 0)]
+    if isinstance(rule, ir.AwardRule):
+        return [("award.met", branch == 1), ("award.unmet", branch != 1)]
+    if isinstance(rule, ir.ProportionalRule):
+        return [("proportional.met", branch == 1), ("proportional.below", branch != 1)]
+    if isinstance(rule, ir.LinearRule):
+        return [("linear.full", branch == 1), ("linear.zero", branch == 2), ("linear.between", branch == 0)]
+    if isinstance(rule, ir.StepsRule):
+        return [("steps.band", branch < len(rule.bands)), ("steps.else", branch >= len(rule.bands))]
+    if isinstance(rule, ir.DeductRule):
+        return [("deduct.none", branch == 1), ("deduct", branch != 1)]
+    return [("cases.when", branch < len(rule.whens)), ("cases.else", branch >= len(rule.whens))]
+
+
+# ---- reasons with their data ------------------------------------------------------------------
+
+
+class Reasons:
+    """Builds the reasons of one framework's criteria for chosen units."""
+
+    def __init__(self, framework: ir.Framework):
+        self.framework = framework
+        self.inputs = {spec.name: spec for spec in framework.inputs}
+        self.titles = {node.id: node.title for node in framework.nodes()}
+
+    def subject(self, crit: ir.Criterion, expr: ir.Expr) -> dict:
+        """What a value is called: its expression text (en), and an input's label or the
+        criterion's title (vi); how to show it."""
+        inner = expr
+        while isinstance(inner, ir.Let):
+            inner = inner.expr
+        label = None
+        if isinstance(inner, ir.Column) and inner.name in self.inputs:
+            label = self.inputs[inner.name].label
+        kind = value_kind(expr, self.inputs)
+        options = self.inputs[inner.name].options if kind == "choice" else ()
+        return {"subject": expr_text(expr, self.inputs), "label": label or crit.title,
+                "kind": kind, "options": list(options)}
+
+    def input_label(self, name: str) -> str:
+        spec = self.inputs.get(name)
+        return spec.label if spec is not None and spec.label else name
+
+    def build(self, crit: ir.Criterion, values: Values, status: np.ndarray, branch: np.ndarray,
+              points: np.ndarray, invalid: Mapping[str, np.ndarray] | None = None) -> list[Reason]:
+        """One reason per unit of `values.positions` (status, branch and points per unit)."""
+        n = len(values.positions)
+        names = crit.inputs  # a property that walks the expressions: read it once
+        inputs = {name: values(ir.Column(name, self.inputs[name].type)) for name in names}
+        absent = np.zeros(n, dtype=bool)
+        for column in inputs.values():
+            absent |= np.isnan(column)
+        codes = reason_codes(crit, status, branch, absent)
+        base = {"criterion": crit.id, "title": crit.title, "max": crit.max}
+        makers = self._makers(crit, names, values, inputs, invalid)
+        out = []
+        for i in range(n):
+            code = CODES[codes[i]]
+            params = dict(base, points=float(points[i]))
+            params.update(makers[code](i, int(branch[i])))
+            out.append(Reason(code, params))
+        return out
+
+    def _makers(self, crit: ir.Criterion, names: tuple[str, ...], values: Values, inputs: dict[str, np.ndarray],
+                invalid) -> dict[str, Callable[[int, int], dict]]:
+        rule = crit.rule
+        makers: dict[str, Callable[[int, int], dict]] = {}
+        lazy: dict[str, np.ndarray] = {}
+
+        def value(key: str, expr: ir.Expr) -> np.ndarray:
+            if key not in lazy:
+                lazy[key] = values(expr)
+            return lazy[key]
+
+        def excluded(i, _):
+            for k, exclusion in enumerate(crit.exclusions):
+                if value(f"x{k}", exclusion.cond)[i] == 1.0:
+                    return {"condition": expr_text(exclusion.cond, self.inputs), "note": exclusion.reason}
+            return {"condition": None, "note": None}
+
+        makers["excluded"] = excluded
+        makers["inactive"] = lambda i, _: {"original": crit.replaces,
+                                           "original_title": self.titles.get(crit.replaces, crit.replaces)}
+        makers["invalid"] = lambda i, _: {"inputs": [n for n in names if invalid and n in invalid
+                                                     and bool(invalid[n][i])]
+                                          or [n for n in names if np.isnan(inputs[n][i])]}
+        makers["no_evidence"] = lambda i, _: {"evidence": crit.evidence,
+                                              "evidence_label": self.input_label(crit.evidence)}
+        makers["missing"] = lambda i, _: {"inputs": [n for n in names if np.isnan(inputs[n][i])],
+                                          "labels": [self.input_label(n) for n in names
+                                                     if np.isnan(inputs[n][i])]}
+        makers["undefined"] = lambda i, _: {}
+        if isinstance(rule, (ir.ScoreRule, ir.ProportionalRule, ir.LinearRule, ir.StepsRule)):
+            subject = self.subject(crit, rule.expr)
+            main = lambda i: dict(subject, value=_f(value("expr", rule.expr)[i]))  # noqa: E731
+        if isinstance(rule, ir.ScoreRule):
+            makers["score"] = lambda i, _: main(i)
+        elif isinstance(rule, ir.AwardRule):
+            subject = self.subject(crit, rule.cond)
+            makers["award.met"] = makers["award.unmet"] = lambda i, _: dict(subject, value=_f(value("expr", rule.cond)[i]))
+        elif isinstance(rule, ir.ProportionalRule):
+            makers["proportional.met"] = makers["proportional.below"] = \
+                lambda i, _: dict(main(i), target=_f(value("target", rule.target)[i]))
+        elif isinstance(rule, ir.LinearRule):
+            makers["linear.full"] = makers["linear.between"] = makers["linear.zero"] = \
+                lambda i, _: dict(main(i), start=_f(value("start", rule.start)[i]), end=_f(value("end", rule.end)[i]))
+        elif isinstance(rule, ir.StepsRule):
+            def band(i, b):
+                chosen = rule.bands[b]
+                return dict(main(i), band=b, op=chosen.op, threshold=chosen.threshold)
+
+            def otherwise(i, b):
+                lowest = min(rule.bands, key=lambda x: x.points) if rule.bands else None
+                return dict(main(i), band=b, op=lowest.op if lowest else None,
+                            threshold=lowest.threshold if lowest else None)
+
+            makers["steps.band"], makers["steps.else"] = band, otherwise
+        elif isinstance(rule, ir.DeductRule):
+            subject = self.subject(crit, rule.per)
+            makers["deduct"] = makers["deduct.none"] = lambda i, _: dict(
+                subject, value=_f(value("per", rule.per)[i]), amount=_f(value("amount", rule.amount)[i]))
+        else:
+            makers["cases.when"] = lambda i, b: {"case": b + 1, "condition": expr_text(rule.whens[b][0], self.inputs)}
+            makers["cases.else"] = lambda i, b: {"case": b + 1, "cases": len(rule.whens)}
+        return makers
+
+
+def _f(value: float) -> float | None:
+    value = float(value)
+    return None if value != value else value
+
+
+# ---- text -----------------------------------------------------------------------------------
+
+
+def render(reason: Reason, lang: str = "en") -> str:
+    return _RENDER[lang][reason.code](reason.params, lang)
+
+
+def _v(p: Mapping, key: str = "value", lang: str = "en", against: str | None = None) -> str:
+    return format_value(_nan(p.get(key)), p.get("kind", "number"), lang, tuple(p.get("options") or ()),
+                        _nan(p.get(against)) if against else None)
+
+
+def _nan(value):
+    return float("nan") if value is None else value
+
+
+def _pts(p: Mapping, lang: str) -> str:
+    points, top = number(p["points"], lang), number(p["max"], lang)
+    return f"{points} of {top} points" if lang == "en" else f"đạt {points}/{top} điểm"
+
+
+def _en_subject(p: Mapping) -> str:
+    return p["subject"]
+
+
+def _vi_subject(p: Mapping) -> str:
+    return p["label"]
+
+
+def _limit(p: Mapping, key: str, lang: str) -> str:
+    return format_value(_nan(p[key]), p.get("kind", "number"), lang, tuple(p.get("options") or ()))
+
+
+_EN: dict[str, Callable[[Mapping, str], str]] = {
+    "excluded": lambda p, l: p["note"] or (f"not applicable: {p['condition']}" if p["condition"] else "not applicable"),
+    "inactive": lambda p, l: f"not needed: '{p['original']}' applies, which this criterion replaces",
+    "invalid": lambda p, l: f"invalid data in: {', '.join(p['inputs']) or 'an input'}",
+    "no_evidence": lambda p, l: f"no evidence: '{p['evidence']}' is not true, so 0 of {number(p['max'], l)} points",
+    "missing": lambda p, l: f"no value for {', '.join(p['inputs'])} → {_pts(p, l)}",
+    "undefined": lambda p, l: f"a value is undefined (a division by zero) → {_pts(p, l)}",
+    "score": lambda p, l: f"{_en_subject(p)} = {_v(p, lang=l)} → {_pts(p, l)}",
+    "award.met": lambda p, l: f"{_en_subject(p)}: yes → {_pts(p, l)}",
+    "award.unmet": lambda p, l: f"{_en_subject(p)}: no → {_pts(p, l)}",
+    "proportional.met": lambda p, l: (f"{_en_subject(p)} = {_v(p, lang=l)} ≥ target {_limit(p, 'target', l)}"
+                                      f" → {_pts(p, l)}"),
+    "proportional.below": lambda p, l: (f"{_en_subject(p)} = {_v(p, lang=l, against='target')} < target "
+                                        f"{_limit(p, 'target', l)} → {_pts(p, l)}"),
+    "linear.full": lambda p, l: _en_linear(p, l),
+    "linear.between": lambda p, l: _en_linear(p, l),
+    "linear.zero": lambda p, l: _en_linear(p, l),
+    "steps.band": lambda p, l: (f"{_en_subject(p)} = {_v(p, lang=l, against='threshold')}: band "
+                                f"{SYMBOLS[p['op']]} {_limit(p, 'threshold', l)} → {_pts(p, l)}"),
+    "steps.else": lambda p, l: (f"{_en_subject(p)} = {_v(p, lang=l, against='threshold')}: no band holds"
+                                + (f" (the lowest is {SYMBOLS[p['op']]} {_limit(p, 'threshold', l)})" if p["op"] else "")
+                                + f" → {_pts(p, l)}"),
+    "deduct.none": lambda p, l: f"{_en_subject(p)} = {_v(p, lang=l)} → {_pts(p, l)}",
+    "deduct": lambda p, l: (f"{_en_subject(p)} = {_v(p, lang=l)}, {number(p['amount'], l)} points off each"
+                            f" → {_pts(p, l)}"),
+    "cases.when": lambda p, l: f"case {p['case']}: {p['condition']} → {_pts(p, l)}",
+    "cases.else": lambda p, l: f"no case holds (else) → {_pts(p, l)}",
+}
+
+
+def _en_linear(p: Mapping, l: str) -> str:
+    return (f"{_en_subject(p)} = {_v(p, lang=l)} (0 points at {_limit(p, 'start', l)}, "
+            f"{number(p['max'], l)} at {_limit(p, 'end', l)}) → {_pts(p, l)}")
+
+
+def _vi_linear(p: Mapping, l: str) -> str:
+    return (f"{_vi_subject(p)} {_v(p, lang=l)} (0 điểm tại {_limit(p, 'start', l)}, "
+            f"{number(p['max'], l)} điểm tại {_limit(p, 'end', l)}): {_pts(p, l)}")
+
+
+_VI: dict[str, Callable[[Mapping, str], str]] = {
+    "excluded": lambda p, l: p["note"] or (f"Không áp dụng: {p['condition']}" if p["condition"] else "Không áp dụng"),
+    "inactive": lambda p, l: (f"Không tính: tiêu chí {p['original']} ({p['original_title']}) được áp dụng, "
+                              f"tiêu chí này chỉ thay thế"),
+    "invalid": lambda p, l: f"Dữ liệu không hợp lệ: {', '.join(p['inputs']) or 'một đầu vào'}",
+    "no_evidence": lambda p, l: (f"Không có tài liệu kiểm chứng ({p['evidence_label']}): "
+                                 f"đạt 0/{number(p['max'], l)} điểm"),
+    "missing": lambda p, l: f"Thiếu số liệu: {'; '.join(p['labels'])}: {_pts(p, l)}",
+    "undefined": lambda p, l: f"Giá trị không xác định (chia cho 0): {_pts(p, l)}",
+    "score": lambda p, l: f"{_vi_subject(p)} {_v(p, lang=l)}: {_pts(p, l)}",
+    "award.met": lambda p, l: f"{_vi_subject(p)}: đạt yêu cầu: {_pts(p, l)}",
+    "award.unmet": lambda p, l: f"{_vi_subject(p)}: chưa đạt yêu cầu: {_pts(p, l)}",
+    "proportional.met": lambda p, l: (f"{_vi_subject(p)} {_v(p, lang=l)} ≥ mục tiêu {_limit(p, 'target', l)}: "
+                                      f"{_pts(p, l)}"),
+    "proportional.below": lambda p, l: (f"{_vi_subject(p)} {_v(p, lang=l, against='target')} < mục tiêu "
+                                        f"{_limit(p, 'target', l)}: {_pts(p, l)}"),
+    "linear.full": lambda p, l: _vi_linear(p, l),
+    "linear.between": lambda p, l: _vi_linear(p, l),
+    "linear.zero": lambda p, l: _vi_linear(p, l),
+    "steps.band": lambda p, l: (f"{_vi_subject(p)} {_v(p, lang=l, against='threshold')} {SYMBOLS[p['op']]} "
+                                f"{_limit(p, 'threshold', l)}: {_pts(p, l)}"),
+    "steps.else": lambda p, l: (f"{_vi_subject(p)} {_v(p, lang=l, against='threshold')}"
+                                + (f" {NEGATED[p['op']]} {_limit(p, 'threshold', l)} (mức thấp nhất)" if p["op"]
+                                   else " chưa đạt mức nào")
+                                + f": {_pts(p, l)}"),
+    "deduct.none": lambda p, l: f"{_vi_subject(p)} {_v(p, lang=l)}: {_pts(p, l)}",
+    "deduct": lambda p, l: (f"{_vi_subject(p)} {_v(p, lang=l)}, mỗi lần trừ {number(p['amount'], l)} điểm: "
+                            f"{_pts(p, l)}"),
+    "cases.when": lambda p, l: f"Trường hợp {p['case']} ({p['condition']}): {_pts(p, l)}",
+    "cases.else": lambda p, l: f"Không trường hợp nào thỏa mãn: {_pts(p, l)}",
+}
+
+_RENDER = {"en": _EN, "vi": _VI}
