@@ -182,6 +182,14 @@ class Result:
 
         return default_lang(self.framework.title)
 
+    def deductions(self, lang: str | None = None, every: bool = False):
+        """The deduction ledger of all units (`dtiscore.ledger.Ledger`): one row per unit and
+        criterion that lost points (every=True: all rows), most lost first within a unit."""
+        from .ledger import Ledger
+        from .text import check_lang
+
+        return Ledger.build(self, check_lang(lang or self.lang), every)
+
     def gains(self, unit: object, k: int | None = 10):
         """One unit's criteria ranked by the points their recovery would add to the total,
         each with its next step (`dtiscore.whatif.Gain`)."""
