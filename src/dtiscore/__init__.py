@@ -6,7 +6,8 @@
     result.total, result.rank(), result.explain(0)
 """
 
-from .api import load, loads
+from .api import clear_cache, load, loads
+from .compare import Comparison, compare
 from .errors import (
     CheckError,
     DataError,
@@ -20,10 +21,12 @@ from .errors import (
 from .framework import Framework, InputInfo, Node
 from .ir import STATUSES
 from .result import Result, View
+from .sustain import Sustainability, sustainability
 
 __all__ = [
-    "load", "loads", "Framework", "Node", "InputInfo", "Result", "View", "STATUSES",
+    "load", "loads", "clear_cache", "Framework", "Node", "InputInfo", "Result", "View", "STATUSES",
     "DtiError", "FrameworkError", "DtiSyntaxError", "CheckError", "DataError",
     "MissingDataError", "UnknownIdError", "Diagnostic",
+    "compare", "Comparison", "sustainability", "Sustainability",
 ]
 __version__ = "0.1.0"

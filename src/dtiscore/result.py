@@ -204,6 +204,13 @@ class Result:
 
         return plan(self, self.position(unit), target_total)
 
+    def rollup(self, mapping, how: str = "mean", weights=None):
+        """Units combined into parents (communes → district; merged provinces → one):
+        `mapping` is unit → parent (a dict, or one parent per unit). See `dtiscore.rollup`."""
+        from .rollup import rollup
+
+        return rollup(self, mapping, how, weights)
+
     def input_row(self, position: int) -> dict[str, float]:
         """One unit's inputs in their float encoding (NaN = no value)."""
         return {name: float(column[position]) for name, column in self.columns.values.items()}
