@@ -35,6 +35,12 @@ def register(commands) -> None:
     explain.add_argument("framework", metavar="FILE.dti")
     explain.add_argument("data", metavar="DATA", help="a .csv, .xlsx, .parquet, .json or .jsonl file")
     explain.add_argument("--unit", required=True, metavar="ID", help="the unit's id (its 'unit' cell)")
+    explain.add_argument("--format", choices=("text", "json"), default="text",
+                         help="text (default) or json (schema dtiscore.explain/1, see docs/explanations.md)")
+    explain.add_argument("--lang", choices=("vi", "en"),
+                         help="language of reasons (default: vi for a framework with a Vietnamese title)")
+    explain.add_argument("--top", type=int, default=10, metavar="N",
+                         help="deductions listed, most lost first (default 10; 0 for all)")
     params_option(explain)
     data_options(explain)
     explain.set_defaults(run=_explain)
@@ -141,6 +147,9 @@ def _ranked_by(columns: dict, result, table, name: str) -> dict:
 
 
 def _explain(args) -> int:
-    result = scored(args)
-    print(result.explain(args.unit))
+    from ..report import render_text, to_json
+
+    explanation = scored(args).explain(args.unit, lang=args.lang)
+    top = args.top or None
+    print(to_json(explanation, top) if args.format == "json" else render_text(explanation, top))
     return 0

@@ -1,0 +1,175 @@
+"""Commands: compare (two data files of the same units), sustain (several periods),
+report (one self-contained HTML page), deductions (the ledger of every lost point)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ..api import load
+from ..compare import compare
+from ..errors import DtiError
+from ..report_html import render_html
+from ..sustain import sustainability
+from ..tables import read_table, score_table, write_table
+from ..text import LANGS
+from .core import data_options, params_option, parse_params
+
+
+def register(commands) -> None:
+    cmp = commands.add_parser("compare", help="compare two data files of the same units: year over year, "
+                                              "or a self-assessment against the reviewed score")
+    cmp.add_argument("framework", metavar="FILE.dti", help="the framework of NEW (and of OLD, unless --old-framework)")
+    cmp.add_argument("old", metavar="OLD")
+    cmp.add_argument("new", metavar="NEW")
+    cmp.add_argument("--old-framework", metavar="OLD.dti", help="OLD's framework, when it is another version")
+    cmp.add_argument("--unit", metavar="ID", help="one unit's change, criterion by criterion")
+    cmp.add_argument("--labels", default="before,after", metavar="A,B", help="column names (default before,after)")
+    _output_options(cmp)
+    params_option(cmp)
+    data_options(cmp)
+    cmp.set_defaults(run=_compare)
+
+    sustain = commands.add_parser("sustain", help="which criteria each unit held at full points in every period")
+    sustain.add_argument("framework", metavar="FILE.dti", help="the framework of the latest period (and of the "
+                                                                "others, unless --frameworks)")
+    sustain.add_argument("data", metavar="DATA", nargs="+", help="one data file per period, oldest first")
+    sustain.add_argument("--frameworks", metavar="F1.dti,F2.dti,...",
+                         help="one framework per period, oldest first, when they differ")
+    sustain.add_argument("--threshold", type=float, default=1.0, metavar="SHARE",
+                         help="points / max needed in every period (default 1.0: full points)")
+    sustain.add_argument("--unit", metavar="ID", help="one unit's sustained and unsustained criteria by group")
+    _output_options(sustain)
+    params_option(sustain)
+    data_options(sustain)
+    sustain.set_defaults(run=_sustain)
+
+    report = commands.add_parser("report", help="write one self-contained HTML page: ranking, group "
+                                                "profiles, biggest deductions")
+    report.add_argument("framework", metavar="FILE.dti")
+    report.add_argument("data", metavar="DATA")
+    report.add_argument("-o", "--output", required=True, metavar="REPORT.html")
+    report.add_argument("--lang", choices=LANGS, help="vi or en (default: vi for a framework with a Vietnamese title)")
+    report.add_argument("--rows", type=int, default=60, metavar="N", help="units shown in the ranking (default 60)")
+    params_option(report)
+    data_options(report)
+    report.set_defaults(run=_report)
+
+    ledger = commands.add_parser("deductions", help="every lost point of every unit: unit, criterion, path, "
+                                                    "max, points, lost, status, reason")
+    ledger.add_argument("framework", metavar="FILE.dti")
+    ledger.add_argument("data", metavar="DATA")
+    ledger.add_argument("-o", "--output", metavar="OUT.csv", help="write here instead of standard output")
+    ledger.add_argument("--top", type=int, metavar="K", help="only each unit's K biggest deductions")
+    ledger.add_argument("--lang", choices=LANGS, help="language of the reasons")
+    params_option(ledger)
+    data_options(ledger)
+    ledger.set_defaults(run=_deductions)
+
+
+def _output_options(command) -> None:
+    command.add_argument("-o", "--output", metavar="OUT", help="write the table here (.csv, .json, .txt, ...)")
+    command.add_argument("--format", choices=("text", "csv", "json", "table"),
+                         help="text (default for --unit), csv (default), json or table")
+    command.add_argument("--lang", choices=LANGS, help="language of the text")
+
+
+def _score_file(framework, path, args):
+    table = read_table(path, delimiter=getattr(args, "delimiter", None), sheet=getattr(args, "sheet", None))
+    return score_table(framework, table, decimal_comma=getattr(args, "decimal_comma", False))
+
+
+def _write(columns: dict, args) -> None:
+    write_table(args.output or sys.stdout, columns, None if args.format in (None, "text") else args.format)
+
+
+def _compare(args) -> int:
+    params = parse_params(args.param)
+    new_framework = load(args.framework, params=params)
+    old_framework = load(args.old_framework, params=params) if args.old_framework else new_framework
+    labels = tuple(part.strip() for part in args.labels.split(","))
+    if len(labels) != 2 or not all(labels):
+        raise DtiError(f"--labels {args.labels!r}: write two names, e.g. self,reviewed")
+    comparison = compare(_score_file(old_framework, args.old, args),
+                         _score_file(new_framework, args.new, args), labels)
+    lang = args.lang or new_framework_lang(new_framework)
+    if args.unit is not None:
+        unit = comparison.unit(args.unit)
+        if args.format == "json":
+            print(json.dumps({"unit": unit.unit, labels[0]: unit.before, labels[1]: unit.after,
+                              "delta": unit.delta, "up": unit.up, "down": unit.down, "unchanged": unit.unchanged,
+                              "groups": unit.groups,
+                              "criteria": [{"id": c.criterion, labels[0]: c.before, labels[1]: c.after,
+                                            "delta": c.delta} for c in unit.changes]},
+                             ensure_ascii=False, indent=2))
+        else:
+            print(unit.text(lang))
+        return 0
+    if comparison.added or comparison.removed:
+        print(f"criteria added: {', '.join(comparison.added) or '-'}; removed: {', '.join(comparison.removed) or '-'}",
+              file=sys.stderr)
+    _write(comparison.table(), args)
+    return 0
+
+
+def new_framework_lang(framework) -> str:
+    from ..text import default_lang
+
+    return default_lang(framework.title)
+
+
+def _sustain(args) -> int:
+    params = parse_params(args.param)
+    latest = load(args.framework, params=params)
+    if args.frameworks:
+        paths = [p.strip() for p in args.frameworks.split(",")]
+        if len(paths) != len(args.data):
+            raise DtiError(f"--frameworks names {len(paths)} files for {len(args.data)} data files")
+        frameworks = [load(p, params=params) for p in paths]
+    else:
+        frameworks = [latest] * len(args.data)
+    results = [_score_file(f, path, args) for f, path in zip(frameworks, args.data)]
+    s = sustainability(results, args.threshold)
+    lang = args.lang or new_framework_lang(latest)
+    if args.unit is not None:
+        unit = s.unit(args.unit)
+        if args.format == "json":
+            print(json.dumps({"unit": unit.unit, "sustained": list(unit.sustained),
+                              "unsustained": list(unit.unsustained),
+                              "total": _tally(unit.total), "groups": {g: _tally(t) for g, t in unit.groups.items()}},
+                             ensure_ascii=False, indent=2))
+        else:
+            print(unit.text(lang))
+        return 0
+    _write(s.table(), args)
+    return 0
+
+
+def _tally(t) -> dict:
+    return {"sustained": t.sustained, "sustained_points": t.sustained_points,
+            "unsustained": t.unsustained, "unsustained_points": t.unsustained_points}
+
+
+def _report(args) -> int:
+    framework = load(args.framework, params=parse_params(args.param))
+    result = _score_file(framework, args.data, args)
+    page = render_html(result, lang=args.lang, rows=args.rows, source=str(args.data))
+    try:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(page)
+    except OSError as error:
+        raise DtiError(f"{args.output}: cannot write: {error.strerror or error}") from None
+    print(f"wrote {args.output}: {len(result):,} units", file=sys.stderr)
+    return 0
+
+
+def _deductions(args) -> int:
+    framework = load(args.framework, params=parse_params(args.param))
+    ledger = _score_file(framework, args.data, args).deductions(lang=args.lang)
+    if args.top is not None:
+        ledger = ledger.top(args.top)
+    if args.output:
+        ledger.to_csv(args.output)
+    else:
+        ledger.to_csv(sys.stdout)
+    return 0

@@ -1,0 +1,202 @@
+"""The HTML report: self-contained, and drawn — headless Chromium (Debian's `chromium`)
+opens it, takes a screenshot, and the chart regions have ink in the charts' colours.
+
+The chart regions come from the page itself: a copy of the report with a small probe
+script is opened with --dump-dom and writes each chart's bounding box; the screenshot is
+taken of the report as shipped (no script), at the same window width and scale 1.
+Under CI (CI=true) a missing browser fails the test; elsewhere it skips with the reason.
+"""
+
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+
+import dtiscore
+from dtiscore.cli import main
+from dtiscore.report_html import render_html
+from dtiscore.tables import read_table, score_table
+
+ROOT = Path(__file__).resolve().parent.parent
+WIDTH = 1200
+CHARTS = ("ranking", "profile", "deductions")
+
+
+@pytest.fixture(scope="module")
+def result():
+    framework = dtiscore.load(ROOT / "frameworks" / "vn-dti-province-2023.dti")
+    return score_table(framework, read_table(ROOT / "examples" / "province-2023.csv"))
+
+
+def test_the_page_is_self_contained(result):
+    page = render_html(result)
+    assert page.startswith("<!DOCTYPE html>")
+    assert '<meta charset="utf-8">' in page
+    for chart in CHARTS:
+        assert f'id="{chart}"' in page
+    # nothing to fetch: no script, no link, no external image or font
+    assert "<script" not in page and "<link" not in page
+    assert not re.search(r'(src|href)=["\']?(https?:|//)', page)
+    assert "url(" not in page
+    # the title is Vietnamese, so is the page
+    assert '<html lang="vi">' in page and "Xếp hạng theo tổng điểm" in page
+    assert 'lang="en"' in render_html(result, lang="en")
+
+
+def test_large_populations_are_summarised(result):
+    page = render_html(result, rows=10)
+    ranking = page[page.index('id="ranking"'):page.index('id="profile"')]
+    assert ranking.count("<rect") == 10
+    assert "53 đơn vị không hiển thị" in page
+
+
+def test_report_command(tmp_path, capsys):
+    out = tmp_path / "report.html"
+    code = main(["report", str(ROOT / "frameworks" / "vn-dti-district.dti"), str(ROOT / "examples" / "district.csv"),
+                 "-o", str(out), "--lang", "en"])
+    assert code == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.count("<svg") == 3 and "Ranking by total" in page
+
+
+# ---------------------------------------------------------------- in a browser
+
+
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    if os.environ.get("CI"):
+        pytest.fail("chromium is not installed: .ci/run installs Debian's `chromium`; this test must run in CI")
+    pytest.skip("chromium is not installed (apt-get install chromium); CI installs it and runs this test")
+
+
+def run_browser(browser: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
+    command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--disable-dev-shm-usage", "--hide-scrollbars", "--force-device-scale-factor=1",
+               f"--user-data-dir={profile}", *args]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+PROBE = """<script>
+window.addEventListener('load', function () {
+  var out = {height: document.documentElement.scrollHeight};
+  document.querySelectorAll('figure.chart').forEach(function (f) {
+    var r = f.querySelector('svg').getBoundingClientRect();
+    out[f.id] = [r.left, r.top, r.width, r.height];
+  });
+  var pre = document.createElement('pre');
+  pre.id = 'probe';
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>"""
+
+
+def read_png(path: Path) -> tuple[int, int, int, list[bytes]]:
+    """(width, height, channels, rows of RGB(A) bytes) of an 8-bit RGB or RGBA PNG."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, chunks, header = 8, [], None
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            chunks.append(body)
+        pos += 12 + length
+    width, height, depth, colour, _, _, interlace = header
+    assert depth == 8 and colour in (2, 6) and interlace == 0, header
+    channels = 3 if colour == 2 else 4
+    raw = zlib.decompress(b"".join(chunks))
+    stride = width * channels
+    rows, previous = [], bytearray(stride)
+    for y in range(height):
+        start = y * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        for x in range(stride):
+            left = line[x - channels] if x >= channels else 0
+            up = previous[x]
+            corner = previous[x - channels] if x >= channels else 0
+            if kind == 1:
+                line[x] = (line[x] + left) & 0xFF
+            elif kind == 2:
+                line[x] = (line[x] + up) & 0xFF
+            elif kind == 3:
+                line[x] = (line[x] + ((left + up) >> 1)) & 0xFF
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                line[x] = (line[x] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 0xFF
+        rows.append(bytes(line))
+        previous = line
+    return width, height, channels, rows
+
+
+def region_ink(image, box) -> tuple[int, int, set]:
+    """(pixels, non-white pixels, colours) inside a box (left, top, width, height)."""
+    width, height, channels, rows = image
+    left, top, w, h = (int(round(v)) for v in box)
+    pixels = ink = 0
+    colours = set()
+    for y in range(max(top, 0), min(top + h, height)):
+        row = rows[y]
+        for x in range(max(left, 0), min(left + w, width)):
+            r, g, b = row[x * channels:x * channels + 3]
+            pixels += 1
+            if r < 245 or g < 245 or b < 245:
+                ink += 1
+                colours.add((r >> 4, g >> 4, b >> 4))
+    return pixels, ink, colours
+
+
+def test_the_charts_are_drawn_in_chromium(result, tmp_path):
+    browser = chromium()
+    page = render_html(result)
+    report = tmp_path / "report.html"
+    report.write_text(page, encoding="utf-8")
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+
+    dom = run_browser(browser, tmp_path / "profile-dom", f"--window-size={WIDTH},900",
+                      "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()).stdout
+    found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
+    assert found, dom[-1000:]
+    boxes = json.loads(found.group(1).replace("&quot;", '"'))
+    height = int(boxes["height"]) + 20
+    for chart in CHARTS:
+        assert boxes[chart][2] > 100 and boxes[chart][3] > 100, (chart, boxes[chart])
+
+    shot = tmp_path / "report.png"
+    run_browser(browser, tmp_path / "profile-shot", f"--window-size={WIDTH},{height}",
+                f"--screenshot={shot}", report.as_uri())
+    image = read_png(shot)
+    assert image[0] == WIDTH and image[1] >= height - 20
+
+    blue = (0x25 >> 4, 0x63 >> 4, 0xEB >> 4)
+    for chart in CHARTS:
+        pixels, ink, colours = region_ink(image, boxes[chart])
+        assert pixels > 10_000, chart
+        assert ink / pixels > 0.03, (chart, ink, pixels)  # drawn, not a blank box
+        assert len(colours) > 8, (chart, len(colours))
+        if chart == "ranking":
+            assert blue in colours  # the bars
+        if chart == "deductions":
+            assert any(r >= 0xC and g <= 0x6 and b <= 0x6 for r, g, b in colours)  # the red boxes
+        if chart == "profile":
+            blues = {c for c in colours if c[2] > c[0] + 2}
+            assert len(blues) > 5  # cells shaded by index
+    # and outside the charts, below the page, there is only background
+    _, ink, _ = region_ink(image, (0, image[1] - 10, WIDTH, 10))
+    assert ink == 0
