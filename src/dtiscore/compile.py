@@ -136,7 +136,9 @@ class _CleanEmitter(_Emitter):
                 self._maybe[expr] = by_zero or any(self.maybe_undefined(a) for a in expr.args)
             elif isinstance(expr, ir.Let):
                 self._maybe[expr] = self.maybe_undefined(expr.expr)
-            else:  # constants, columns, populations: defined in a clean block
+            elif isinstance(expr, ir.Const):  # a folded ratio by zero is an undefined constant
+                self._maybe[expr] = math.isnan(expr.value)
+            else:  # columns and populations: defined in a clean block
                 self._maybe[expr] = False
         return self._maybe[expr]
 
@@ -145,7 +147,7 @@ class _CleanEmitter(_Emitter):
         return expr.type == ir.BOOL and not self.maybe_undefined(expr)
 
     def value(self, expr: ir.Expr) -> str:
-        if isinstance(expr, ir.Const) and expr.type == ir.BOOL:
+        if isinstance(expr, ir.Const) and expr.type == ir.BOOL and not math.isnan(expr.value):
             return "True" if expr.value == 1.0 else "False"
         if isinstance(expr, ir.Column) and expr.type == ir.BOOL and expr not in self.registers:
             code = self._register(expr, f"cols[{self.columns[expr.name]}] == 1.0")
@@ -179,8 +181,8 @@ class _CleanEmitter(_Emitter):
                 return " & ".join(f"({a})" if " " in a else a for a in args)
             if op in ("or", "any"):
                 return " | ".join(f"({a})" if " " in a else a for a in args)
-            if op == "not":
-                return f"~{args[0]}" if args[0] not in ("True", "False") else str(args[0] == "False")
+            if op == "not":  # not `~`: a comparison of two constants is a Python bool
+                return f"np.logical_not({args[0]})"
             if op == "if":
                 return f"np.where({args[0]}, {args[1]}, {args[2]})"
         if op == "if" and self.is_bool(expr.args[0]):  # a number chosen by a defined condition
@@ -262,12 +264,12 @@ class Program:
     function: Callable = attrs.field(repr=False)
     clean_function: Callable = attrs.field(repr=False)  # for blocks with no missing value
 
-    def populations(self, cols: list[np.ndarray], reduce=None) -> list[float]:
+    def populations(self, cols: list[np.ndarray], n: int, reduce=None) -> list[float]:
         """Every population function's value over these columns. `reduce(k, func, values,
         fraction)` gives the k-th value from its argument's values (streaming passes use
         their own to gather values across batches)."""
         pops: list = [None] * len(self.population_order)
-        self.population_function(cols, pops, reduce or _reduce)
+        self.population_function(cols, pops, reduce or _reduce, n)
         return pops
 
     def population_levels(self) -> list[int]:
@@ -306,13 +308,13 @@ def compile_program(framework: ir.Framework) -> Program:
         fraction = "None" if population.fraction is None else _literal(population.fraction)
         first.lines.append(
             f"pops[{numbers[population]}] = reduce({numbers[population]}, {population.func!r}, "
-            f"{first.value(population.arg)}, {fraction})"
+            f"np.broadcast_to({first.value(population.arg)}, (n,)), {fraction})"
         )
 
     slots, general = _block_function(_Emitter(columns, numbers), framework, rules, conditions)
     clean_slots, clean = _block_function(_CleanEmitter(columns, numbers), framework, rules, conditions)
     assert clean_slots == slots  # both write the same outputs in the same places
-    source = (_function("populations(cols, pops, reduce)", first.lines)
+    source = (_function("populations(cols, pops, reduce, n)", first.lines)
               + "\n\n" + _function("evaluate(cols, pops, out, n)", general.lines)
               + "\n\n" + _function("evaluate_clean(cols, pops, out, n)", clean.lines))
     filename = f"<dtiscore program {next(_counter)}>"

@@ -119,7 +119,7 @@ def evaluate(
     computed beforehand (over more units than these, when streaming)."""
     layout = layout or Layout.of(framework)
     n = len(units)
-    pops = program.populations(list(columns)) if populations is None else list(populations)
+    pops = program.populations(list(columns), n) if populations is None else list(populations)
     scores = Scores(
         order=tuple(node.id for node in layout.nodes),
         points=touched((len(layout.nodes), n)),
@@ -181,8 +181,9 @@ def _criterion(crit, inputs_read, slots, outputs, columns, inputs, invalid, unit
         missing = status == ir.MISSING
         if missing.any():
             policy = _missing_policy(crit, inputs_read, columns, inputs, missing)
-            if (policy == _SEVERITY["error"]).any():
-                raise _missing_error(crit, inputs_read, columns, units, block, missing & (policy == _SEVERITY["error"]))
+            stop = missing & (policy == _SEVERITY["error"])
+            if stop.any():
+                raise _missing_error(crit, inputs_read, columns, units, block, stop)
             applicable &= ~(missing & (policy == _SEVERITY["exclude"]))
     kept = scores.points[r, block]
     np.multiply(points, scored, out=kept)  # NaN × 0 stays NaN: those are undefined ones
@@ -248,9 +249,11 @@ def _group(group: ir.Group, layout: Layout, scores: Scores, block: slice) -> Non
     g = layout.row[group.id]
     if group.on_exclude == "rescale":
         scaled = raw * m_all
-        np.divide(scaled, m_app, out=scaled, where=m_app > 0.0)
+        carries = m_app > 0.0  # where what applies carries no points: nothing to earn or lose
+        np.divide(scaled, m_app, out=scaled, where=carries)
         np.minimum(scaled, group.max, out=scaled)
-        group_max = np.full(m, group.max)
+        group_max = np.where(carries, group.max, 0.0)
+        scaled[~carries] = 0.0
     else:
         group_max = np.minimum(m_app, group.max)
         scaled = np.minimum(raw, group_max)

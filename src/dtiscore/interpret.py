@@ -94,7 +94,7 @@ def population_value(func: str, values: Sequence[float], fraction: float | None)
     if func == "worst":
         return float(present.min())
     if func == "mean":
-        return float(np.mean(present))
+        return float(np.mean(np.sort(present)))  # sorted: the same sum whatever the unit order
     return float(np.percentile(present, fraction * 100.0))
 
 
@@ -343,9 +343,12 @@ class Reference(Expressions):
         if not any_applicable:
             out.points[node.id] = 0.0
             out.effective_max[node.id] = 0.0
+        elif node.on_exclude == "rescale" and m_app == 0.0:
+            # what applies carries no points (max 0 children): nothing to earn or to lose
+            out.points[node.id] = 0.0
+            out.effective_max[node.id] = 0.0
         elif node.on_exclude == "rescale":
-            scaled = raw * m_all / m_app if m_app > 0.0 else raw
-            out.points[node.id] = min(node.max, scaled)
+            out.points[node.id] = min(node.max, raw * m_all / m_app)
             out.effective_max[node.id] = node.max
         else:
             effective = min(node.max, m_app)

@@ -33,8 +33,10 @@ def _vector(x) -> np.ndarray:
 
 def has_nan(x) -> bool:
     """Whether x holds a NaN: one summing pass, no temporary (inf - inf also says yes,
-    which only costs the careful path)."""
-    return isinstance(x, np.ndarray) and x.ndim > 0 and bool(np.isnan(np.add.reduce(x)))
+    which only costs the careful path). Scalars (population values) count too."""
+    if isinstance(x, np.ndarray):
+        return x.size > 0 and bool(np.isnan(np.add.reduce(x, axis=None)))
+    return isinstance(x, float) and x != x
 
 
 def _undefined_where(result: np.ndarray, *operands) -> np.ndarray:
@@ -45,7 +47,7 @@ def _undefined_where(result: np.ndarray, *operands) -> np.ndarray:
             nan = np.isnan(operand)
             missing = nan if missing is None else missing | nan
     if missing is not None:
-        result = result.astype(float, copy=False)
+        result = np.array(result, dtype=float, ndmin=1)
         result[np.broadcast_to(missing, result.shape)] = NAN
     return result
 
@@ -141,7 +143,7 @@ def population(func: str, values, fraction):
     if func == "worst":
         return float(present.min())
     if func == "mean":
-        return float(np.mean(present))
+        return float(np.mean(np.sort(present)))  # sorted: the same sum whatever the unit order
     return float(np.percentile(present, fraction * 100.0))
 
 

@@ -81,7 +81,7 @@ def _populations(framework, program, passes, invalid: str) -> list[float]:
 
         for units, data in _batches(next(passes)):
             columns = to_columns(framework.ir, data, units, invalid)
-            program.populations([columns.values[name] for name in program.columns], reduce)
+            program.populations([columns.values[name] for name in program.columns], len(columns), reduce)
         for k in gathered:
             population = program.population_order[k]
             values = np.concatenate(gathered[k]) if gathered[k] else np.array([])

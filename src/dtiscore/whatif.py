@@ -211,17 +211,38 @@ class Ladders:
         return [Step("full", crit.id, top, self._number(crit, rule.expr, ">=", top))]
 
     def _steps(self, crit: ir.Criterion, rule: ir.StepsRule, points: float) -> list[Step]:
-        best: dict[float, tuple[int, ir.Band]] = {}
+        """Better bands, nearest first. A band is reached where its test holds and every
+        earlier band's fails: an interval of the value, whose edge nearest the unit's value
+        is what the need aims at (for the usual `>=` bands, the band's own threshold)."""
+        x = self.solver.value(rule.expr)
+        best: dict[float, Step] = {}
         for index, band in enumerate(rule.bands):
-            if band.points > points and band.points not in best:
-                best[band.points] = (index, band)
-        out = []
-        for band_points in sorted(best):
-            index, band = best[band_points]
-            params = self._number(crit, rule.expr, band.op, band.threshold)
-            params.update(band=index, threshold=band.threshold)
-            out.append(Step("steps.band", crit.id, band.points, params))
-        return out
+            if band.points <= points or band.points in best:
+                continue
+            interval = _band_interval(rule.bands, index)
+            if interval is None:
+                continue  # no value lands in this band
+            op, edge = _aim(interval, x, band)
+            params = self._number(crit, rule.expr, op, edge)
+            params.update(band=index, band_op=band.op, threshold=band.threshold)
+            if params["needs"] and not self._lands(rule, params["needs"][0], band.points):
+                params["needs"] = []
+                params["condition"] = _interval_text(interval, params["subject"], params["kind"])
+            best[band.points] = Step("steps.band", crit.id, band.points, params)
+        return [best[p] for p in sorted(best)]
+
+    def _lands(self, rule: ir.StepsRule, need: dict, band_points: float) -> bool:
+        """Whether the needed value gives the band's points (a count rounded past a narrow
+        band does not)."""
+        value = need["value"]
+        value = {">": math.nextafter(value, math.inf), "<": math.nextafter(value, -math.inf)}.get(need["op"], value)
+        x = self.solver.value(rule.expr, dict(self.solver.row, **{need["input"]: value}))
+        if x != x:
+            return False
+        for band in rule.bands:
+            if _TESTS[band.op](x, band.threshold):
+                return band.points >= band_points
+        return rule.otherwise >= band_points
 
     def _cases(self, crit: ir.Criterion, rule: ir.CasesRule) -> list[Step]:
         options: dict[float, Step] = {}
@@ -287,6 +308,12 @@ class Ladders:
 
     def _limit(self, spec: ir.Input, need: Need) -> dict | None:
         """Where the needed value is beyond what the input can be: its type, range or `<=`."""
+        if need.op == "==":  # an exact value must be within the limits both ways
+            for op in (">=", "<="):
+                limit = self._limit(spec, attrs.evolve(need, op=op))
+                if limit is not None:
+                    return limit
+            return None
         value, up = need.value, need.op in (">=", ">")
         if spec.kind == "share" and (value > 1.0 if up else value < 0.0):
             return {"name": None, "value": 1.0 if up else 0.0}
@@ -301,6 +328,47 @@ class Ladders:
             if bound == bound and value > bound:
                 return {"name": spec.at_most, "value": bound}
         return None
+
+
+_TESTS = {">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b}
+# x fails `x op v` exactly where x (negated op) v
+_FAILS = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
+
+
+def _band_interval(bands, index: int):
+    """(low, low_open, high, high_open) of the values that land in band `index` (its test
+    holds, every earlier band's fails), or None where no value does."""
+    low, low_open, high, high_open = -math.inf, False, math.inf, False
+    tests = [(_FAILS[b.op], b.threshold) for b in bands[:index]] + [(bands[index].op, bands[index].threshold)]
+    for op, v in tests:
+        if op in (">=", ">"):
+            if v > low or (v == low and op == ">"):
+                low, low_open = v, op == ">"
+        elif v < high or (v == high and op == "<"):
+            high, high_open = v, op == "<"
+    if low > high or (low == high and (low_open or high_open)):
+        return None
+    return low, low_open, high, high_open
+
+
+def _aim(interval, x: float, band: ir.Band) -> tuple[str, float]:
+    """The need that brings x into the interval: `≥ low` from below, `≤ high` from above."""
+    low, low_open, high, high_open = interval
+    if x == x and (x > high or (x == high and high_open)):
+        return ("<" if high_open else "<="), high
+    if x == x and (x < low or (x == low and low_open)):
+        return (">" if low_open else ">="), low
+    return band.op, band.threshold
+
+
+def _interval_text(interval, subject: str, kind: str) -> str:
+    low, low_open, high, high_open = interval
+    parts = []
+    if low > -math.inf:
+        parts.append(f"{subject} {SYMBOLS['>' if low_open else '>=']} {format_value(low, kind)}")
+    if high < math.inf:
+        parts.append(f"{subject} {SYMBOLS['<' if high_open else '<=']} {format_value(high, kind)}")
+    return " and ".join(parts) or subject
 
 
 def _none(value: float) -> float | None:
@@ -417,9 +485,9 @@ def render_step(step: Step, lang: str = "en") -> str:
     p, pts = step.params, number(step.points, lang)
     needs = _needs(p, lang)
     if step.code == "steps.band":
-        threshold = format_value(p["threshold"], p["kind"], lang)
-        head = (f"band {SYMBOLS[p['op']]} {threshold} gives {pts} points" if lang == "en"
-                else f"mức {SYMBOLS[p['op']]} {threshold} được {pts} điểm")
+        threshold, op = format_value(p["threshold"], p["kind"], lang), SYMBOLS[p.get("band_op", p["op"])]
+        head = (f"band {op} {threshold} gives {pts} points" if lang == "en"
+                else f"mức {op} {threshold} được {pts} điểm")
     elif step.code == "full":
         head = f"full points ({pts})" if lang == "en" else f"đạt tối đa ({pts} điểm)"
     elif step.code == "award":
