@@ -67,7 +67,7 @@ def to_columns(
         if wrong.any():
             bad[spec.name] = wrong
     unreadable = dict(bad)  # a value that is not of its type is not compared again
-    for spec in framework.inputs:
+    for spec in _bounds_first(framework.inputs):
         _check_constraints(spec, values, unit_ids, problems, bad, unreadable)
     if problems and invalid == "raise":
         raise DataError(problems)
@@ -332,15 +332,33 @@ def _range_note(spec: ir.Input) -> str:
     return f" within {spec.within[0]:g}..{spec.within[1]:g}"
 
 
+def _bounds_first(inputs) -> list:
+    """Inputs ordered so that each `<= OTHER` bound is checked before what it bounds."""
+    by_name = {spec.name: spec for spec in inputs}
+    order: dict[str, ir.Input] = {}
+
+    def visit(spec, seen=()):
+        if spec.name in order or spec.name in seen:
+            return
+        if spec.at_most in by_name:
+            visit(by_name[spec.at_most], seen + (spec.name,))
+        order[spec.name] = spec
+
+    for spec in inputs:
+        visit(spec)
+    return list(order.values())
+
+
 def _check_constraints(spec, values, units, problems, bad, unreadable) -> None:
     if spec.at_most is None:
         return
     mine, limit = values[spec.name], values[spec.at_most]
     with np.errstate(invalid="ignore"):
         broken = mine > limit  # false where either has no value
-    for name in (spec.name, spec.at_most):
-        if name in unreadable:
-            broken &= ~unreadable[name]
+    if spec.name in unreadable:
+        broken &= ~unreadable[spec.name]
+    if spec.at_most in bad:  # a bound that is itself bad (of any kind) bounds nothing
+        broken &= ~bad[spec.at_most]
     for i in np.flatnonzero(broken)[:50]:
         problems.append(DataProblem(
             f"unit {units[i]!r}, column '{spec.name}': {_number(mine[i])} is more than "
