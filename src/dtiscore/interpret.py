@@ -53,6 +53,8 @@ def round_half_away(x: float, digits: float) -> float:
     scale = 10.0 ** digits
     sign = 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
     scaled = float(np.round(np.float64(abs(x)) * scale, 9))
+    if math.isinf(scaled):  # an overflowed value stays infinite, as numpy's floor keeps it
+        return sign * scaled
     return sign * (math.floor(scaled + 0.5) / scale)
 
 
