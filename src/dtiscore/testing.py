@@ -1,12 +1,13 @@
 """Hypothesis strategies for testing dtiscore, and for testing code that uses it.
 
-    from hypothesis import given
-    from dtiscore.testing import framework_objects, frameworks, inputs
+    from hypothesis import given, strategies as st
+    from dtiscore.testing import framework_objects, inputs
 
     @given(st.data())
-    def test_something(data):
+    def test_every_index_is_a_fraction(data):
         framework = data.draw(framework_objects())
         result = framework.score(data.draw(inputs(framework)))
+        assert ((result.index >= 0) & (result.index <= 1) | (result.effective_max == 0)).all()
 
 `frameworks()` draws the source text of random, valid frameworks that use the whole
 language; `inputs(framework)` draws data for a framework that respects every input's type
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections import defaultdict
 from typing import Mapping
 
@@ -34,7 +36,7 @@ from . import ir
 from .api import loads
 from .interpret import constant_value
 
-__all__ = ["frameworks", "framework_objects", "inputs", "edges"]
+__all__ = ["frameworks", "framework_objects", "inputs", "edges", "Edges"]
 
 RULES = ("score", "award", "proportional", "linear", "steps", "deduct", "cases")
 COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
@@ -42,8 +44,9 @@ BAND_OPS = (">=", ">", "<=", "<")
 OPTIONS = ("red", "green", "blue", "amber", "grey")
 TITLES = ("Nhận thức số", "Thể chế số", "Hạ tầng số", "Tỷ lệ hồ sơ trực tuyến",
           "Văn bản ký số", "Quoted \\\"title\\\"", "Plain title")
-# Maxima are multiples of 1/2, so that every sum the checker compares is exact.
-MAXIMA = (0, 0.5, 1, 2, 2.5, 3, 5, 7.5, 10, 10, 15, 20, 20, 25, 40, 50, 100)
+# Maxima are multiples of 1/2, so that every sum the checker compares is exact. Hypothesis
+# shrinks towards the first entry; 0 (a `max 0` node) comes later so it is not the norm.
+MAXIMA = (10, 20, 5, 2.5, 0, 0.5, 1, 2, 3, 7.5, 10, 15, 20, 25, 40, 50, 100)
 
 
 def _text(value: float) -> str:
@@ -55,7 +58,7 @@ def _text(value: float) -> str:
 
 
 @st.composite
-def literals(draw, low: float = 0.0, high: float = 1000.0) -> tuple[str, float]:
+def _literals(draw, low: float = 0.0, high: float = 1000.0) -> tuple[str, float]:
     """A non-negative number literal as (text, value): integers, decimals or percents,
     read exactly as the parser reads them."""
     kind = draw(st.sampled_from(("int", "int", "decimal", "percent", "percent")))
@@ -85,6 +88,7 @@ class _Scope:
     population: bool = True
     counter: itertools.count = attrs.field(factory=itertools.count)
     nums: list[str] = attrs.field(factory=list)  # numeric inputs, params and lets
+    ranges: dict[str, tuple[float, float]] = attrs.field(factory=dict)  # their intervals
     bools: list[str] = attrs.field(factory=list)
     bool_inputs: list[str] = attrs.field(factory=list)
     choices: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
@@ -102,48 +106,84 @@ def _constant(draw, scope: _Scope) -> tuple[str, float]:
     """A constant with a known value: a literal or a numeric param."""
     if scope.constants and draw(st.integers(0, 3)) == 0:
         return draw(st.sampled_from(scope.constants))
-    return draw(literals())
+    return draw(_literals())
 
 
-def num_expr(draw, scope: _Scope, depth: int) -> str:
+def _num_text(draw, scope: _Scope, depth: int) -> str:
     """A numeric expression using every operator and function of the language."""
+    return _num(draw, scope, depth)[0]
+
+
+ANY = (-math.inf, math.inf)
+
+
+def _num(draw, scope: _Scope, depth: int) -> tuple[str, tuple[float, float]]:
+    """(text, interval): the interval is the one the checker's interval reasoning gives
+    (dtiscore.intervals), so that no denominator is zero whatever the data (an error)."""
     if depth <= 0 or draw(st.integers(0, 2)) == 0:
         if scope.nums and draw(st.integers(0, 3)) > 0:
-            return draw(st.sampled_from(scope.nums))
-        return _constant(draw, scope)[0]
+            name = draw(st.sampled_from(scope.nums))
+            return name, scope.ranges[name]
+        text, value = _constant(draw, scope)
+        return text, (value, value)
     forms = ["arith", "arith", "ratio", "neg", "minmax", "clamp", "abs", "round", "count", "if"]
     if scope.population:
         forms += ["population", "population"]
     form = draw(st.sampled_from(forms))
-    sub = lambda: num_expr(draw, scope, depth - 1)  # noqa: E731
-    if form == "arith":
-        return f"({sub()} {draw(st.sampled_from('+-*/'))} {sub()})"
-    if form == "ratio":
-        return f"ratio({sub()}, {sub()})"
+    sub = lambda: _num(draw, scope, depth - 1)  # noqa: E731
+    if form in ("arith", "ratio"):
+        (a, (a0, a1)), (b, (b0, b1)) = sub(), sub()
+        op = draw(st.sampled_from("+-*/")) if form == "arith" else "ratio"
+        if op in ("/", "ratio") and (b0, b1) == (0.0, 0.0):
+            b = f"({b} + 1)"  # the checker rejects a denominator that is always zero
+        if op == "ratio":
+            return f"ratio({a}, {b})", ANY
+        if op == "+":
+            return f"({a} + {b})", (a0 + b0, a1 + b1)
+        if op == "-":
+            return f"({a} - {b})", (a0 - b1, a1 - b0)
+        if op == "/":
+            return f"({a} / {b})", ANY
+        products = [0.0 if x == 0 or y == 0 else x * y for x in (a0, a1) for y in (b0, b1)]
+        return f"({a} * {b})", (min(products), max(products))
     if form == "neg":
-        return f"(-{sub()})"
+        text, (low, high) = sub()
+        return f"(-{text})", (-high, -low)
     if form == "minmax":
-        args = ", ".join(sub() for _ in range(draw(st.integers(1, 3))))
-        return f"{draw(st.sampled_from(('min', 'max')))}({args})"
+        args = [sub() for _ in range(draw(st.integers(1, 3)))]
+        func = draw(st.sampled_from((min, max)))
+        text = f"{func.__name__}({', '.join(a for a, _ in args)})"
+        return text, (func(r[0] for _, r in args), func(r[1] for _, r in args))
     if form == "clamp":
-        return f"clamp({sub()}, {sub()}, {sub()})"
+        (x, (low, high)), (lo_text, (lo, _)), (hi_text, (_, hi)) = sub(), sub(), sub()
+        bounds = (max(low, lo), min(high, hi)) if max(low, lo) <= min(high, hi) else (lo, hi)
+        return f"clamp({x}, {lo_text}, {hi_text})", bounds
     if form == "abs":
-        return f"abs({sub()})"
+        text, (low, high) = sub()
+        bounds = (low, high) if low >= 0 else (-high, -low) if high <= 0 else (0.0, max(-low, high))
+        return f"abs({text})", bounds
     if form == "round":
-        return f"round({sub()}, {draw(st.sampled_from(('0', '1', '2', '3', '(-1)')))})"
+        text, (low, high) = sub()
+        digits = draw(st.sampled_from(("0", "1", "2", "3", "(-1)")))
+        floor = lambda v: math.floor(v) if math.isfinite(v) else v  # noqa: E731
+        ceil = lambda v: math.ceil(v) if math.isfinite(v) else v  # noqa: E731
+        return f"round({text}, {digits})", (floor(low), ceil(high))
     if form == "count":
-        args = ", ".join(cond_expr(draw, scope, depth - 1) for _ in range(draw(st.integers(1, 3))))
-        return f"count({args})"
+        args = [_cond(draw, scope, depth - 1) for _ in range(draw(st.integers(1, 3)))]
+        return f"count({', '.join(args)})", (0.0, float(len(args)))
     if form == "if":
-        return f"(if {cond_expr(draw, scope, depth - 1)} then {sub()} else {sub()})"
+        cond = _cond(draw, scope, depth - 1)
+        (a, (a0, a1)), (b, (b0, b1)) = sub(), sub()
+        return f"(if {cond} then {a} else {b})", (min(a0, b0), max(a1, b1))
     func = draw(st.sampled_from(("best", "worst", "mean", "percentile")))
+    text, bounds = sub()
     if func == "percentile":
         p = draw(st.sampled_from(("0", "1", "50%", "90%", "0.25", "12.5%")))
-        return f"percentile({sub()}, {p})"
-    return f"{func}({sub()})"
+        return f"percentile({text}, {p})", bounds
+    return f"{func}({text})", bounds
 
 
-def cond_expr(draw, scope: _Scope, depth: int) -> str:
+def _cond(draw, scope: _Scope, depth: int) -> str:
     """A condition (true/false, or no value) over the scope's names."""
     if depth <= 0 or draw(st.integers(0, 2)) == 0:
         leaves = ["compare", "compare"]
@@ -162,10 +202,10 @@ def cond_expr(draw, scope: _Scope, depth: int) -> str:
             return f"({name} {draw(st.sampled_from(('==', '!=')))} {other})"
         if leaf == "literal":
             return draw(st.sampled_from(("true", "false")))
-        left = num_expr(draw, scope, 0) if depth <= 0 else num_expr(draw, scope, depth - 1)
+        left = _num_text(draw, scope, 0) if depth <= 0 else _num_text(draw, scope, depth - 1)
         return f"({left} {draw(st.sampled_from(COMPARISONS))} {_constant(draw, scope)[0]})"
     form = draw(st.sampled_from(("and", "or", "not", "allany", "if", "compare", "equal")))
-    sub = lambda: cond_expr(draw, scope, depth - 1)  # noqa: E731
+    sub = lambda: _cond(draw, scope, depth - 1)  # noqa: E731
     if form in ("and", "or"):
         return f"({sub()} {form} {sub()})"
     if form == "not":
@@ -178,7 +218,7 @@ def cond_expr(draw, scope: _Scope, depth: int) -> str:
     if form == "equal":
         return f"({sub()} {draw(st.sampled_from(('==', '!=')))} {sub()})"
     op = draw(st.sampled_from(COMPARISONS))
-    return f"({num_expr(draw, scope, depth - 1)} {op} {num_expr(draw, scope, depth - 1)})"
+    return f"({_num_text(draw, scope, depth - 1)} {op} {_num_text(draw, scope, depth - 1)})"
 
 
 # ---- declarations -----------------------------------------------------------------------
@@ -210,8 +250,10 @@ def _declare_inputs(draw, scope: _Scope, errors: bool) -> None:
         bounded = kind in numeric and draw(st.booleans())
         if bounded:
             options_text.append(f"<= {draw(st.sampled_from(numeric[kind]))}")
-        if kind in ("count", "number", "share") and draw(st.integers(0, 3)) == 0:
-            options_text.append(_within(draw, kind, bounded))
+        within = None
+        if kind in ("count", "share", "number") and not (bounded and kind == "number") and draw(st.integers(0, 3)) == 0:
+            within = _within(draw, kind, bounded)
+            options_text.append(f"in {within[0][0]}..{within[1][0]}")
         if draw(st.integers(0, 3)) == 0:
             options_text.append(f"on_missing {draw(st.sampled_from(_policies(errors)))}")
         if draw(st.integers(0, 5)) == 0:
@@ -223,20 +265,32 @@ def _declare_inputs(draw, scope: _Scope, errors: bool) -> None:
             scope.bool_inputs.append(name)
         elif kind != "choice":
             scope.nums.append(name)
+            scope.ranges[name] = _range(kind, within)
             numeric[kind].append(name)
 
 
-def _within(draw, kind: str, bounded: bool) -> str:
-    """An `in LOW..HIGH` range; a bounded input's range starts at 0 so `<=` stays satisfiable."""
+def _within(draw, kind: str, bounded: bool) -> tuple[tuple[str, float], tuple[str, float]]:
+    """An `in LOW..HIGH` range as ((text, value), (text, value)); a bounded input's range
+    starts at 0 so that `<=` stays satisfiable (a bounded number has no range)."""
     if kind == "count":
         low = 0 if bounded else draw(st.integers(0, 5))
-        return f"in {low}..{low + draw(st.integers(0, 60))}"
+        high = low + draw(st.integers(0, 60))
+        return (str(low), float(low)), (str(high), float(high))
     if kind == "share":
         low = 0 if bounded else draw(st.integers(0, 50))
-        return f"in {low}%..{low + draw(st.integers(0, 100 - low))}%"
+        high = low + draw(st.integers(0, 100 - low))
+        return (f"{low}%", float(f"{low}e-2")), (f"{high}%", float(f"{high}e-2"))
     low = draw(st.integers(-50, 50))
-    sign = f"-{-low}" if low < 0 else str(low)
-    return f"in {sign}..{low + draw(st.integers(0, 200))}"
+    high = low + draw(st.integers(0, 200))
+    return (f"-{-low}" if low < 0 else str(low), float(low)), (str(high), float(high))
+
+
+def _range(kind: str, within) -> tuple[float, float]:
+    """An input's interval, as dtiscore.intervals.input_range gives it."""
+    low, high = {"count": (0.0, math.inf), "share": (0.0, 1.0)}.get(kind, ANY)
+    if within:
+        low, high = max(low, within[0][1]), min(high, within[1][1])
+    return low, high
 
 
 def _declare_params(draw, scope: _Scope) -> None:
@@ -248,25 +302,27 @@ def _declare_params(draw, scope: _Scope) -> None:
             scope.declarations.append(f"param {name} = {value}")
             scope.bools.append(name)
             continue
-        text, value = draw(literals())
+        text, value = draw(_literals())
         if form == "derived" and scope.constants:
             base, base_value = draw(st.sampled_from(scope.constants))
-            factor_text, factor = draw(literals(1, 10))
+            factor_text, factor = draw(_literals(1, 10))
             text, value = f"({base} * {factor_text})", base_value * factor
         label = f' "{draw(st.sampled_from(TITLES))}"' if draw(st.booleans()) else ""
         scope.declarations.append(f"param {name} = {text}{label}")
         scope.constants.append((name, value))
         scope.nums.append(name)
+        scope.ranges[name] = (value, value)
 
 
 def _declare_lets(draw, scope: _Scope) -> None:
     for _ in range(draw(st.integers(0, 4))):
         name = scope.fresh("l")
         if draw(st.integers(0, 2)) == 0:
-            scope.declarations.append(f"let {name} = {cond_expr(draw, scope, 2)}")
+            scope.declarations.append(f"let {name} = {_cond(draw, scope, 2)}")
             scope.bools.append(name)
         else:
-            scope.declarations.append(f"let {name} = {num_expr(draw, scope, 2)}")
+            text, scope.ranges[name] = _num(draw, scope, 2)
+            scope.declarations.append(f"let {name} = {text}")
             scope.nums.append(name)
 
 
@@ -297,6 +353,18 @@ def _reachable(earlier: list[tuple[str, float]], op: str, threshold: float) -> b
     return start[0] < end[0] or (start[0] == end[0] and start[1] and end[1] and math.isfinite(start[0]))
 
 
+def _constant_value(scope: _Scope, text: str) -> float | None:
+    """The value of expression text the checker sees as a constant, else None: a literal,
+    possibly negated and parenthesised (the parser folds `-3` into the literal), or a
+    numeric param."""
+    match = re.fullmatch(r"[(\-]*([0-9.]+%?)\)*", text)
+    if match:
+        literal = match.group(1)
+        value = float(literal[:-1] + "e-2") if literal.endswith("%") else float(literal)
+        return -value if text.count("-") % 2 else value
+    return dict(scope.constants).get(text)
+
+
 def _points(draw, top: float) -> str:
     """Band points: a constant in [0, top]."""
     return _text(draw(st.sampled_from((0.0, top, top / 2, top / 4, top * 3 / 4))))
@@ -304,11 +372,11 @@ def _points(draw, top: float) -> str:
 
 def _rule(draw, scope: _Scope, top: float) -> str:
     rule = draw(st.sampled_from(RULES))
-    num = lambda depth=2: num_expr(draw, scope, depth)  # noqa: E731
+    num = lambda depth=2: _num_text(draw, scope, depth)  # noqa: E731
     if rule == "score":
         return f"score {num()}"
     if rule == "award":
-        return f"award when {cond_expr(draw, scope, 2)}"
+        return f"award when {_cond(draw, scope, 2)}"
     if rule == "proportional":
         choice = draw(st.sampled_from(("none", "constant", "expr")))
         if choice == "none":
@@ -318,11 +386,15 @@ def _rule(draw, scope: _Scope, top: float) -> str:
             if value <= 0:
                 text = "1"
             return f"proportional {num()} target {text}"
-        return f"proportional {num()} target {num(1)}"
+        target, bounds = _num(draw, scope, 1)
+        value = _constant_value(scope, target)
+        if (value is not None and value <= 0) or bounds == (0.0, 0.0):
+            target = f"(abs({target}) + 1)"  # a target that is never above zero is an error
+        return f"proportional {num()} target {target}"
     if rule == "linear":
-        if draw(st.integers(0, 3)) == 0:
-            start, end = num(1), num(1)
-        else:
+        start, end = num(1), num(1)
+        constants = _constant_value(scope, start), _constant_value(scope, end)
+        if None not in constants and constants[0] == constants[1] or draw(st.booleans()):
             (start, a), (end, b) = _constant(draw, scope), _constant(draw, scope)
             if a == b:
                 end = _text(b + 1)
@@ -345,7 +417,7 @@ def _rule(draw, scope: _Scope, top: float) -> str:
     if rule == "deduct":
         return f"deduct {num(1)} per {num()}"
     whens = "".join(
-        f"\n    when {cond_expr(draw, scope, 2)}: {num(1)}" for _ in range(draw(st.integers(0, 3)))
+        f"\n    when {_cond(draw, scope, 2)}: {num(1)}" for _ in range(draw(st.integers(0, 3)))
     )
     return f"cases {{{whens}\n    else: {num(1)}\n}}"
 
@@ -403,7 +475,7 @@ def _criterion(draw, scope: _Scope, top: float, errors: bool) -> _Criterion:
     clauses = [_rule(draw, scope, top)]
     for _ in range(draw(st.sampled_from((0, 0, 1, 1, 2)))):
         reason = f' "{draw(st.sampled_from(TITLES))}"' if draw(st.booleans()) else ""
-        clauses.append(f"exclude when {cond_expr(draw, scope, 1)}{reason}")
+        clauses.append(f"exclude when {_cond(draw, scope, 1)}{reason}")
     if scope.bool_inputs and draw(st.integers(0, 3)) == 0:
         clauses.append(f"evidence {draw(st.sampled_from(scope.bool_inputs))}")
     if draw(st.integers(0, 3)) == 0:
@@ -427,7 +499,7 @@ def _children(draw, scope: _Scope, depth: int, budget: list[int], errors: bool) 
     if originals and budget[0] > 0 and draw(st.integers(0, 2)) == 0:
         original = draw(st.sampled_from(originals))
         if draw(st.booleans()):  # give the substitute something to replace
-            original.clauses.append(f"exclude when {cond_expr(draw, scope, 1)}")
+            original.clauses.append(f"exclude when {_cond(draw, scope, 1)}")
         budget[0] -= 1
         substitute = _criterion(draw, scope, original.max, errors)
         substitute.replaces = original.id
@@ -677,9 +749,11 @@ def _aim_ratios(draw, columns, specs, ratios) -> None:
             continue
         spec, n = specs[top], len(columns[top])
         for i in draw(st.lists(st.integers(0, n - 1), max_size=3, unique=True)):
-            exact = target * columns[bottom][i]
-            value = float(draw(st.sampled_from((exact, math.floor(exact), math.ceil(exact)))) if spec.kind == "count" else exact)
-            ok = _allowed(spec, value) and not math.isnan(value)
+            exact = float(target * columns[bottom][i])
+            if not math.isfinite(exact):
+                continue
+            value = draw(st.sampled_from((exact, math.floor(exact), math.ceil(exact)))) if spec.kind == "count" else exact
+            ok = _allowed(spec, float(value))
             if ok and spec.at_most and columns[spec.at_most][i] < value:
                 ok = False
             if ok and any(columns[d][i] > value for d in dependents[top]):
@@ -712,7 +786,8 @@ def inputs(draw, framework, min_units: int = 1, max_units: int = 50, missing: bo
     `DataError`. Values aim at the framework's `edges`: each threshold exactly, one step
     below and above it, zeros (zero denominators), the ends of ranges, ratios of two inputs
     landing on their threshold; columns may be constant or all missing. missing=False draws
-    no missing values (undefined values, e.g. ratios by zero, can still occur)."""
+    no missing values (undefined values, e.g. ratios by zero, can still occur; and a value
+    is left missing where its `<=` bound leaves its `in` range no room)."""
     checked: ir.Framework = getattr(framework, "ir", framework)
     n = draw(st.integers(min_units, max(min_units, max_units)))
     aims = edges(checked)
