@@ -415,6 +415,34 @@ def test_explain_does_not_compute_the_population_ledger(result):
     assert np.isclose(sum(lost.values()), fresh.effective_max[1] - fresh.total[1])
 
 
+def test_overlapping_bands_are_aimed_as_the_clause_reads_them():
+    fw = dtiscore.loads("""framework ov "Overlap" {
+        max 20
+        input n count
+        input late count
+        criterion odd "Odd" max 10 { steps n { >= 0: 0  <= 0: 10  else: 0 } }
+        criterion low "Lower is better" max 10 { steps late { <= 0: 10  <= 2: 5  else: 0 } }
+    }""")
+    crits = {c.criterion: c for c in fw.score(dict(n=[0], late=[3])).explain(0).criteria}
+    # n = 0 is caught by the first band (>= 0): the second needs n < 0, which a count cannot be
+    assert crits["odd"].next_step == "band ≤ 0 gives 10 points; needs n ≤ -1 (-1) — beyond what is possible (0)"
+    # late = 3 → else; the band <= 2 is reached for 0 < late <= 2: one fewer
+    assert crits["low"].next_step == "band ≤ 2 gives 5 points; needs late ≤ 2 (-1)"
+
+
+def test_a_goal_that_moves_with_the_input_is_named_not_solved():
+    fw = dtiscore.loads("""framework mv "Moving" {
+        max 10
+        input n count
+        criterion c "C" max 10 { linear n from n to 4.5 }
+    }""")
+    c = fw.score(dict(n=[2])).explain(0).criteria[0]
+    # the start moves with n: n ≥ 4.5 means n ≥ 5, where the line runs from 5 to 4.5 and
+    # gives 0 points; no count of n gives full points, so the goal is named, not solved
+    assert c.next_step == "full points (10); needs n ≥ 4.5"
+    assert c.step.params["needs"] == []
+
+
 def test_a_capped_count_is_inverted_through_min():
     fw = dtiscore.loads("""framework mn "Min" {
         max 20
@@ -424,3 +452,48 @@ def test_a_capped_count_is_inverted_through_min():
     c = fw.score(dict(apps=[1])).explain(0).criteria[0]
     # 5 × 1 = 5 of 20; full points at 5 × apps ≥ 20, i.e. 4 apps
     assert c.next_step == "full points (20); needs apps ≥ 4 (+3)"
+
+
+# ---------------------------------------------------------------- generated
+
+
+from hypothesis import given, reject  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from dtiscore.interpret import Reference  # noqa: E402
+from dtiscore.testing import frameworks, inputs  # noqa: E402
+from dtiscore.whatif import Ladders  # noqa: E402
+
+
+@given(st.data())
+def test_every_solved_need_reaches_its_step(data):
+    """On generated frameworks and data: every ladder can be built and rendered, each rung
+    gives more points than now, and where a rung needs one number changed, the rule scores
+    at least the rung's points with that value (population values held)."""
+    text = data.draw(frameworks())
+    try:
+        framework = dtiscore.loads(text)
+        result = framework.score(data.draw(inputs(framework)))
+    except dtiscore.DtiError:
+        reject()
+    unit = data.draw(st.integers(0, len(result) - 1))
+    rows = [result.input_row(i) for i in range(len(result))]
+    reference = Reference(framework.ir, rows)
+    ladders = Ladders(result, unit)
+    for crit in framework.ir.criteria():
+        points = float(result.points(crit.id)[unit])
+        status = result.status(crit.id)[unit]
+        for step in ladders.ladder(crit):
+            assert step.text("en") and step.text("vi")
+            if step.points != step.points:
+                continue
+            assert step.points > points
+            needs = step.params.get("needs") or []
+            if (status != "scored" or step.params.get("condition") or len(needs) != 1
+                    or needs[0]["kind"] not in ("count", "number", "share") or not needs[0]["possible"]):
+                continue
+            value = needs[0]["value"]  # a strict need (x > 0) is met just past its bound
+            value = {">": np.nextafter(value, np.inf), "<": np.nextafter(value, -np.inf)}.get(needs[0]["op"], value)
+            row = dict(rows[unit], **{needs[0]["input"]: value})
+            reached, _ = reference.rule(crit, row)
+            assert reached >= step.points - 1e-9, (crit.id, step, reached)

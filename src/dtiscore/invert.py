@@ -15,7 +15,7 @@ import attrs
 
 from . import ir
 from .compile import fold
-from .interpret import Expressions, _COMPARE
+from .interpret import _COMPARE, Expressions, Reference
 
 FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
 
@@ -35,10 +35,24 @@ class Solver:
     `populations` are the scoring run's population values."""
 
     def __init__(self, framework: ir.Framework, row: dict[str, float], populations: dict):
+        self.framework = framework
         self.inputs = {spec.name: spec for spec in framework.inputs}
         self.row = row
+        self._reference: Reference | None = None
         self._eval = Expressions()
         self._eval._population.update(populations)
+
+    def rule_points(self, crit: ir.Criterion, row: dict[str, float]) -> float:
+        """The criterion's rule's points for a row (its evidence and exclusions aside),
+        population values held at the scoring run's."""
+        if self._reference is None:
+            self._reference = Reference(self.framework, [])
+            for expr in (e for c in self.framework.criteria() for e in ir.rule_exprs(c.rule)):
+                for node in ir.walk(expr):
+                    if isinstance(node, ir.Population):
+                        self._reference._population[node] = self._eval._population.get(fold(node), math.nan)
+        points, _ = self._reference.rule(crit, row)
+        return points if points == points else -math.inf
 
     def value(self, expr: ir.Expr, row: dict[str, float] | None = None) -> float:
         return self._eval.value(fold(expr), self.row if row is None else row)
@@ -54,6 +68,8 @@ class Solver:
         if found is None:
             return None
         name, need_op, value = found
+        if not math.isfinite(value):
+            return None
         spec = self.inputs.get(name)
         if spec is None or spec.kind not in ("count", "number", "share"):
             return None

@@ -141,7 +141,23 @@ class Ladders:
             return [Step("report", crit.id, math.nan, {"inputs": absent, "labels": [self._label(n) for n in absent]})]
         if status == ir.NO_EVIDENCE:
             return self._with_evidence(crit, points)
-        return [s for s in self._rule_ladder(crit, points) if s.points > points + 1e-12]
+        return [self._checked(crit, s) for s in self._rule_ladder(crit, points) if s.points > points + 1e-12]
+
+    def _checked(self, crit: ir.Criterion, step: Step) -> Step:
+        """The step as solved, if the rule does give its points once the inputs take the
+        needed values; else the step names the condition instead (an input read in two
+        places, e.g. `linear x from x0 to ...`, can move the goal as it moves)."""
+        needs = step.params.get("needs") or []
+        if not needs:
+            return step
+        row = dict(self.solver.row)
+        for need in needs:
+            value = need["value"]
+            row[need["input"]] = {">": math.nextafter(value, math.inf),
+                                  "<": math.nextafter(value, -math.inf)}.get(need["op"], value)
+        if self.solver.rule_points(crit, row) >= step.points - 1e-9:
+            return step
+        return attrs.evolve(step, params=dict(step.params, needs=[], condition=step.params["goal"]))
 
     def _with_evidence(self, crit: ir.Criterion, points: float) -> list[Step]:
         """No evidence: providing it gives the rule's points; better outcomes of the rule
@@ -156,6 +172,7 @@ class Ladders:
                                                          "label": self._label(crit.evidence)}))
         for step in self._rule_ladder(crit, base):
             if step.points > max(base, points) + 1e-12:
+                step = self._checked(crit, step)
                 params = dict(step.params, needs=[evidence, *step.params.get("needs", ())])
                 out.append(attrs.evolve(step, params=params))
         return out
@@ -283,15 +300,16 @@ class Ladders:
                   "value": _none(self.solver.value(expr)), "label": crit.title}
         need = self.solver.solve(expr, op, target)
         params["needs"] = [] if need is None else [self._need(need)]
+        params["goal"] = f"{params['subject']} {SYMBOLS[op]} {format_value(target, kind)}"
         if need is None:
-            params["condition"] = f"{params['subject']} {SYMBOLS[op]} {format_value(target, kind)}"
+            params["condition"] = params["goal"]
         return params
 
     def _condition(self, cond: ir.Expr) -> dict:
         needs = self.solver.condition(cond)
-        params: dict = {"needs": [self._need(n) for n in needs or ()]}
+        params: dict = {"needs": [self._need(n) for n in needs or ()], "goal": expr_text(cond, self.inputs)}
         if needs is None:
-            params["condition"] = expr_text(cond, self.inputs)
+            params["condition"] = params["goal"]
         return params
 
     def _need(self, need: Need) -> dict:
