@@ -159,7 +159,7 @@ def test_award(result):
     assert c.reason == "resolution: no → 0 of 100 points"
     assert c.next_step == "100 points; needs resolution = yes"
     vi = crit(result, "lam_dong", "aw", "vi")
-    assert vi.reason == "Có nghị quyết: chưa đạt yêu cầu: đạt 0/100 điểm"
+    assert vi.reason == "Có nghị quyết (chưa đạt yêu cầu): đạt 0/100 điểm"
     assert vi.next_step == "được 100 điểm; cần Có nghị quyết: có"
 
 
@@ -301,7 +301,7 @@ def test_status_reasons():
     assert crits["noev"].next_step == "provide the evidence doc: 10 points"
     assert crits["undef"].code == "undefined"
     vi = {c.criterion: c for c in result.explain(0, lang="vi").criteria}
-    assert vi["miss"].reason == "Thiếu số liệu: y: đạt 0/10 điểm"
+    assert vi["miss"].reason == "Thiếu số liệu (y): đạt 0/10 điểm"
     assert vi["noev"].reason == "Không có tài liệu kiểm chứng (Tài liệu kiểm chứng): đạt 0/10 điểm"
     assert vi["excl2"].reason == "Không áp dụng: not applies"
 

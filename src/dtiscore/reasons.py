@@ -283,11 +283,11 @@ _VI: dict[str, Callable[[Mapping, str], str]] = {
     "invalid": lambda p, l: f"Dữ liệu không hợp lệ: {', '.join(p['inputs']) or 'một đầu vào'}",
     "no_evidence": lambda p, l: (f"Không có tài liệu kiểm chứng ({p['evidence_label']}): "
                                  f"đạt 0/{number(p['max'], l)} điểm"),
-    "missing": lambda p, l: f"Thiếu số liệu: {'; '.join(p['labels'])}: {_pts(p, l)}",
+    "missing": lambda p, l: f"Thiếu số liệu ({'; '.join(p['labels'])}): {_pts(p, l)}",
     "undefined": lambda p, l: f"Giá trị không xác định (chia cho 0): {_pts(p, l)}",
     "score": lambda p, l: f"{_vi_subject(p)} {_v(p, lang=l)}: {_pts(p, l)}",
-    "award.met": lambda p, l: f"{_vi_subject(p)}: đạt yêu cầu: {_pts(p, l)}",
-    "award.unmet": lambda p, l: f"{_vi_subject(p)}: chưa đạt yêu cầu: {_pts(p, l)}",
+    "award.met": lambda p, l: f"{_vi_subject(p)} (đạt yêu cầu): {_pts(p, l)}",
+    "award.unmet": lambda p, l: f"{_vi_subject(p)} (chưa đạt yêu cầu): {_pts(p, l)}",
     "proportional.met": lambda p, l: (f"{_vi_subject(p)} {_v(p, lang=l)} ≥ mục tiêu {_limit(p, 'target', l)}: "
                                       f"{_pts(p, l)}"),
     "proportional.below": lambda p, l: (f"{_vi_subject(p)} {_v(p, lang=l, against='target')} < mục tiêu "

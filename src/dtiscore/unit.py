@@ -128,10 +128,10 @@ class UnitTree:
         if not any_applicable:
             points[group.id], effective[group.id] = 0.0, 0.0
         elif group.on_exclude == "rescale":
-            scaled = raw * m_all
             if m_app > 0.0:
-                scaled = scaled / m_app
-            points[group.id], effective[group.id] = min(group.max, scaled), group.max
+                points[group.id], effective[group.id] = min(group.max, raw * m_all / m_app), group.max
+            else:  # what applies carries no points: nothing to earn or lose
+                points[group.id], effective[group.id] = 0.0, 0.0
         else:
             top = min(group.max, m_app)
             points[group.id], effective[group.id] = min(raw, top), top
