@@ -28,6 +28,7 @@ from hypothesis.control import currently_in_test_context
 import dtiscore
 from dtiscore import evaluate as evaluate_module
 from dtiscore import ir
+from dtiscore.data import to_columns
 from dtiscore.interpret import Reference
 from dtiscore.testing import frameworks, inputs
 
@@ -116,41 +117,42 @@ def test_compiled_matches_reference_on_complete_data(case):
     assert_matches_reference(text, framework, framework.score(data))
 
 
-@examples(100)
-@given(st.data())
-def test_missing_data_error_raised_by_both(data):
-    """With `on_missing error`, both implementations raise MissingDataError for the same
-    data, and agree everywhere when neither does."""
-    text, framework, columns = data.draw(scored(errors=True, max_units=10))
+def assert_both_raise_or_match(text: str, framework, data, invalid: str = "raise") -> bool:
+    """Both implementations raise MissingDataError for the data, or neither does and they
+    agree everywhere. True when they raised."""
+    checked = to_columns(framework.ir, data, None, invalid)
+    n = len(checked)
+    rows = [{name: float(column[i]) for name, column in checked.values.items()} for i in range(n)]
+    marks = [frozenset(name for name, mask in checked.invalid.items() if mask[i]) for i in range(n)]
+    reference = Reference(framework.ir, rows, marks, checked.units)
     try:
-        result = framework.score(columns)
-    except dtiscore.MissingDataError:
-        compiled_raised = True
-    else:
-        compiled_raised = False
-    rows = _rows(framework, columns)
-    reference = Reference(framework.ir, rows, None, list(range(len(rows))))
-    try:
-        for i in range(len(rows)):
+        for i in range(n):
             reference.unit(i)
     except dtiscore.MissingDataError:
         reference_raised = True
     else:
         reference_raised = False
+    try:
+        result = framework.score(data, invalid=invalid)
+    except dtiscore.MissingDataError:
+        compiled_raised = True
+    else:
+        compiled_raised = False
     assert compiled_raised == reference_raised, (
-        f"compiled raised: {compiled_raised}, reference raised: {reference_raised}\n{text}\n{columns}")
-    event(f"raised: {compiled_raised}")
+        f"compiled raised: {compiled_raised}, reference raised: {reference_raised}\n{text}\n{data}")
     if not compiled_raised:
-        assert_matches_reference(text, framework, result)
+        assert_matches_reference(text, framework, result, marks)
+    return compiled_raised
 
 
-def _rows(framework, columns) -> list[dict[str, float]]:
-    """Inputs per unit in their float encoding, without scoring."""
-    from dtiscore.data import to_columns
-
-    checked = to_columns(framework.ir, columns)
-    n = len(checked)
-    return [{name: float(column[i]) for name, column in checked.values.items()} for i in range(n)]
+@examples(100)
+@given(scored(errors=True, max_units=10))
+def test_missing_data_error_raised_by_both(case):
+    """With `on_missing error` (framework, criterion or input), both implementations raise
+    MissingDataError for the same data, and agree everywhere when neither does."""
+    text, framework, data = case
+    raised = assert_both_raise_or_match(text, framework, data)
+    event(f"raised: {raised}")
 
 
 # ---- invalid="mark" ---------------------------------------------------------------------
@@ -165,10 +167,10 @@ _BAD = {
 
 
 @st.composite
-def marked(draw):
+def marked(draw, errors: bool = False):
     """(text, framework, data, cells): data with some bad values; cells are the (input, unit)
     pairs made bad: bad type, outside `in`, above the `<=` bound."""
-    text, framework, data = draw(scored(max_units=10))
+    text, framework, data = draw(scored(max_units=10, errors=errors))
     n = len(next(iter(data.values())))
     specs = {spec.name: spec for spec in framework.ir.inputs}
     data = {name: list(values) for name, values in data.items()}
@@ -180,25 +182,29 @@ def marked(draw):
             choices.append(spec.within[1] + 1)
         bound = data[spec.at_most][i] if spec.at_most else None
         if (spec.at_most, i) not in cells and isinstance(bound, numbers.Real) and math.isfinite(bound):
-            choices.append(float(bound) + 1 if spec.kind != "share" or bound + 1 <= 1 else 1.5)
+            above = float(bound) + 1 if bound + 1 > bound else float(bound) * (2 if bound > 0 else 0.5)
+            choices.append(above if spec.kind != "share" else 1.5)
         data[name][i] = draw(st.sampled_from(choices))
     return text, framework, data, cells
 
 
 @examples(100)
-@given(marked())
+@given(st.booleans().flatmap(marked))
 def test_invalid_mark_matches_reference(case):
+    """invalid="mark": exactly the bad cells are marked (result.columns.invalid, input →
+    mask over units), the criteria reading them are `invalid` (or an inactive substitute),
+    and the reference given the same marks agrees (or both raise under `on_missing error`)."""
     text, framework, data, cells = case
-    result = framework.score(data, invalid="mark")
-    invalid = invalid_sets(result)
-    got = {(name, i) for i, names in enumerate(invalid) for name in names}
+    checked = to_columns(framework.ir, data, None, "mark")
+    got = {(name, int(i)) for name, mask in checked.invalid.items() for i in np.flatnonzero(mask)}
     assert got == cells, f"marked {got}, made bad {cells}"
-    for i, names in enumerate(invalid):
+    if assert_both_raise_or_match(text, framework, data, invalid="mark"):
+        return
+    result = framework.score(data, invalid="mark")
+    for i, names in enumerate(invalid_sets(result)):
         for crit in framework.criteria:
-            reads = set(framework.ir_node(crit).inputs)
-            if names & reads:
-                assert result.status(crit)[i] in ("invalid", "inactive"), (crit, i, result.status(crit)[i])
-    assert_matches_reference(text, framework, result, invalid)
+            if names & set(framework.ir_node(crit).inputs):
+                assert result.status(crit)[i] in ("invalid", "inactive"), (crit, i, result.status(crit)[i], text)
 
 
 # ---- invariants -------------------------------------------------------------------------

@@ -49,6 +49,11 @@ TITLES = ("Nhận thức số", "Thể chế số", "Hạ tầng số", "Tỷ l�
 MAXIMA = (10, 20, 5, 2.5, 0, 0.5, 1, 2, 3, 7.5, 10, 15, 20, 25, 40, 50, 100)
 
 
+def _title(name: str) -> str:
+    """A title for a node, label or reason: fixed by its name, so it costs no draw."""
+    return TITLES[sum(map(ord, name)) % len(TITLES)]
+
+
 def _text(value: float) -> str:
     """A non-negative number as the language writes it (no exponent)."""
     text = repr(float(value))
@@ -245,7 +250,7 @@ def _declare_inputs(draw, scope: _Scope, errors: bool) -> None:
         else:
             parts.append(kind)
         if draw(st.booleans()):
-            parts.append(f'"{draw(st.sampled_from(TITLES))}"')
+            parts.append(f'"{_title(name)}"')
         options_text = []
         bounded = kind in numeric and draw(st.booleans())
         if bounded:
@@ -307,7 +312,7 @@ def _declare_params(draw, scope: _Scope) -> None:
             base, base_value = draw(st.sampled_from(scope.constants))
             factor_text, factor = draw(_literals(1, 10))
             text, value = f"({base} * {factor_text})", base_value * factor
-        label = f' "{draw(st.sampled_from(TITLES))}"' if draw(st.booleans()) else ""
+        label = f' "{_title(name)}"' if draw(st.booleans()) else ""
         scope.declarations.append(f"param {name} = {text}{label}")
         scope.constants.append((name, value))
         scope.nums.append(name)
@@ -431,7 +436,7 @@ class _Criterion:
     replaces: str | None = None
 
     def render(self, draw, indent: str) -> list[str]:
-        head = f'{indent}criterion {self.id} "{draw(st.sampled_from(TITLES))}"'
+        head = f'{indent}criterion {self.id} "{_title(self.id)}"'
         lines = [" ".join([head, *self.options]) + " {"]
         for clause in self.clauses:
             lines += [indent + "    " + line for line in clause.split("\n")]
@@ -449,10 +454,10 @@ class _Group:
 
     def render(self, draw, indent: str) -> list[str]:
         if self.framework:
-            lines = [f'framework {self.id} "{draw(st.sampled_from(TITLES))}" {{']
+            lines = [f'framework {self.id} "{_title(self.id)}" {{']
             lines += [f"    {option}" for option in self.options]
         else:
-            head = f'{indent}group {self.id} "{draw(st.sampled_from(TITLES))}"'
+            head = f'{indent}group {self.id} "{_title(self.id)}"'
             lines = [" ".join([head, *self.options]) + " {"]
         inner = indent + "    "
         lines += [inner + d for d in self.declarations]
@@ -474,8 +479,9 @@ def _tags(draw) -> str:
 def _criterion(draw, scope: _Scope, top: float, errors: bool) -> _Criterion:
     clauses = [_rule(draw, scope, top)]
     for _ in range(draw(st.sampled_from((0, 0, 1, 1, 2)))):
-        reason = f' "{draw(st.sampled_from(TITLES))}"' if draw(st.booleans()) else ""
-        clauses.append(f"exclude when {_cond(draw, scope, 1)}{reason}")
+        cond = _cond(draw, scope, 1)
+        reason = f' "{_title(cond)}"' if draw(st.booleans()) else ""
+        clauses.append(f"exclude when {cond}{reason}")
     if scope.bool_inputs and draw(st.integers(0, 3)) == 0:
         clauses.append(f"evidence {draw(st.sampled_from(scope.bool_inputs))}")
     if draw(st.integers(0, 3)) == 0:
@@ -682,9 +688,14 @@ def _free(spec: ir.Input):
     if low > high or (spec.kind == "count" and math.ceil(low) > math.floor(high)):
         return st.just(math.nan)  # an empty range: only "no value" is valid
     if spec.kind == "count":
-        return st.integers(math.ceil(low), math.floor(high)).map(float) | st.integers(
+        values = st.integers(math.ceil(low), math.floor(high)).map(float) | st.integers(
             math.ceil(low), min(math.floor(high), math.ceil(low) + 5)).map(float)
-    return st.floats(low, high, allow_nan=False, allow_infinity=False)
+    else:
+        values = st.floats(low, high, allow_nan=False, allow_infinity=False)
+    if spec.kind != "share" and spec.within is None:  # now and then, where products overflow
+        huge = st.sampled_from((1e15, 2.0**53 + 2, 1e300) if spec.kind == "count" else (1e15, 1e300, -1e300))
+        values = st.one_of(values, values, values, huge)
+    return values
 
 
 def _order(specs: list[ir.Input]) -> list[ir.Input]:
@@ -772,7 +783,7 @@ def _encode(draw, spec: ir.Input, column: np.ndarray):
             return column
         words = {"python": (False, True), "words": ("no", "yes"), "vietnamese": ("không", "có")}[style]
         return [None if math.isnan(v) else words[int(v)] for v in column]
-    if spec.kind == "count" and not np.isnan(column).any() and draw(st.booleans()):
+    if spec.kind == "count" and np.all(column < 2.0**53) and draw(st.booleans()):  # no NaN, fits int64
         return column.astype(np.int64)
     return column
 
