@@ -14,7 +14,8 @@ import dtiscore
 from dtiscore import ir
 from dtiscore.check import Checker
 from dtiscore.data import to_columns
-from dtiscore.testing import _reachable, edges, framework_objects, frameworks, inputs
+from dtiscore.testing import edges, framework_objects, frameworks, inputs
+from dtiscore.testing.generate import _reachable
 
 FIND = settings(max_examples=100, database=None, phases=[Phase.generate], derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow])  # the first example found will do

@@ -1,0 +1,26 @@
+"""Hypothesis strategies for testing dtiscore, and for testing code that uses it.
+
+    from hypothesis import given, strategies as st
+    from dtiscore.testing import framework_objects, inputs
+
+    @given(st.data())
+    def test_every_index_is_a_fraction(data):
+        framework = data.draw(framework_objects())
+        result = framework.score(data.draw(inputs(framework)))
+        assert ((result.index >= 0) & (result.index <= 1) | (result.effective_max == 0)).all()
+
+`frameworks()` draws the source text of random, valid frameworks that use the whole
+language; `inputs(framework)` draws data for a framework that respects every input's type
+and constraints and aims at the values the framework's scoring turns on (band thresholds,
+`linear` limits, targets, comparison constants, zero denominators), one step either side of
+them, and at missing values. `edges(framework)` lists those values.
+
+The strategies build valid text by construction (no filtering): a group's max is the sum of
+its children's (less some bonus under `cap`), band points stay within the criterion's max,
+bands are kept only when reachable, a substitute copies the max of the criterion it replaces.
+"""
+
+from .data import Edges, edges, inputs
+from .generate import framework_objects, frameworks
+
+__all__ = ["frameworks", "framework_objects", "inputs", "edges", "Edges"]
