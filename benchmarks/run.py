@@ -78,7 +78,7 @@ def bench_size(framework, n: int, repeat: int, quick: bool) -> dict:
 
     inputs_bytes = sum(np.asarray(v).nbytes for v in columns.values())
     scores = result.scores
-    outputs_bytes = sum(a.nbytes for a in (scores.points, scores.effective_max, scores.applicable,
+    outputs_bytes = sum(a.nbytes for a in (scores.points, scores.group_max, scores.applicable,
                                             scores.status, scores.branch))
     if n <= 100_000 or not quick:
         row["peak_bytes"] = peak_memory(lambda: framework.score(data))

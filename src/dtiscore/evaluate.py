@@ -57,16 +57,35 @@ def touched(shape: tuple[int, ...], dtype=float) -> np.ndarray:
 
 @attrs.define
 class Scores:
-    """Per-node arrays, one row per node in `order` (parents before children)."""
+    """Per-node arrays, one row per node in `order` (parents before children).
+
+    Effective maxima are stored for groups only (`group_max`, a row per group): a
+    criterion's is its max where it applies and 0 elsewhere, so `effective_max(row)` makes
+    it from `applicable` when asked. Storing it would write 8 bytes per unit and criterion
+    that scoring never reads (at 1M units × 100 criteria: 800 MB)."""
 
     order: tuple[str, ...]
     points: np.ndarray  # (nodes, units) float64
-    effective_max: np.ndarray  # (nodes, units) float64
+    group_max: np.ndarray  # (groups, units) float64: effective max, rows in `group_row` order
     applicable: np.ndarray  # (nodes, units) bool
     status: np.ndarray  # (criteria, units) int8, rows in `criteria` order
     branch: np.ndarray  # (criteria, units) int8
     criteria: tuple[str, ...]
     populations: dict[ir.Population, float]  # population functions' values in this run
+    maxima: tuple[float, ...]  # each node's full points
+    group_row: dict[int, int]  # node row → its row in group_max (groups only)
+
+    def effective_max(self, row: int, units=slice(None)) -> np.ndarray:
+        """A node's effective max for these units (0 where it does not apply)."""
+        if row in self.group_row:
+            return self.group_max[self.group_row[row], units]
+        return self.applicable[row, units] * self.maxima[row]
+
+    def effective_at(self, row: int, position: int) -> float:
+        """One unit's effective max of one node."""
+        if row in self.group_row:
+            return float(self.group_max[self.group_row[row], position])
+        return self.maxima[row] if self.applicable[row, position] else 0.0
 
 
 @attrs.frozen
@@ -80,6 +99,11 @@ class Layout:
     groups_bottom_up: tuple[ir.Group, ...]
     places: dict[str, tuple[tuple[int, int | None, float], ...]]  # group → (row, substitute row, max)
     inputs_read: dict[str, tuple[str, ...]]  # criterion → the inputs it reads
+    group_row: dict[int, int]  # node row → row in Scores.group_max, for groups
+
+    @property
+    def maxima(self) -> tuple[float, ...]:
+        return tuple(float(node.max) for node in self.nodes)
 
     @classmethod
     def of(cls, framework: ir.Framework) -> "Layout":
@@ -91,8 +115,9 @@ class Layout:
             g.id: tuple((row[o.id], None if s is None else row[s.id], o.max) for o, s in group_places(g))
             for g in groups
         }
+        group_rows = [i for i, node in enumerate(nodes) if isinstance(node, ir.Group)]
         return cls(nodes, row, {c.id: i for i, c in enumerate(criteria)}, criteria, groups, places,
-                   {c.id: c.inputs for c in criteria})
+                   {c.id: c.inputs for c in criteria}, {r: k for k, r in enumerate(group_rows)})
 
 
 def group_places(group: ir.Group) -> list[tuple[ir.Node, ir.Criterion | None]]:
@@ -123,12 +148,14 @@ def evaluate(
     scores = Scores(
         order=tuple(node.id for node in layout.nodes),
         points=touched((len(layout.nodes), n)),
-        effective_max=touched((len(layout.nodes), n)),
+        group_max=touched((len(layout.group_row), n)),
         applicable=touched((len(layout.nodes), n), bool),
         status=touched((len(layout.criteria), n), np.int8),
         branch=touched((len(layout.criteria), n), np.int8),
         criteria=tuple(c.id for c in layout.criteria),
         populations={p: float(v) for p, v in zip(program.population_order, pops)},
+        maxima=layout.maxima,
+        group_row=layout.group_row,
     )
     by_name = dict(zip(program.columns, columns))
     inputs = {spec.name: spec for spec in framework.inputs}
@@ -141,65 +168,87 @@ def evaluate(
         outputs = program.run(cols, pops, block.stop - block.start, clean)
         named = {name: c[block] for name, c in by_name.items()}
         bad = {name: mask[block] for name, mask in invalid.items()}
+        whole: dict[int, float] = {}  # nodes that apply to every unit of the block → effective max
         for crit in layout.criteria:
-            _criterion(crit, layout.inputs_read[crit.id], program.slots[crit.id], outputs, named,
-                       inputs, bad, units, block, scores, layout.row[crit.id],
-                       layout.criterion_row[crit.id])
+            r = layout.row[crit.id]
+            if _criterion(crit, layout.inputs_read[crit.id], program.slots[crit.id], outputs, named,
+                          inputs, bad, units, block, scores, r, layout.criterion_row[crit.id]):
+                whole[r] = scores.maxima[r]
         for group in layout.groups_bottom_up:
-            _group(group, layout, scores, block)
+            _group(group, layout, scores, block, whole)
 
     run_blocks(work, n, threads)
     return scores
 
 
-def _criterion(crit, inputs_read, slots, outputs, columns, inputs, invalid, units, block, scores, r, c) -> None:
-    """Status, points, effective max and branch of one criterion over one block.
+def _criterion(crit, inputs_read, slots, outputs, columns, inputs, invalid, units, block, scores, r, c) -> bool:
+    """Status, points, applicability and branch of one criterion over one block; True when
+    it applies to every unit of the block.
 
     Statuses are composed with int8 arithmetic (`s += (code - s) * mask`), not masked
     writes: masks such as "evidence missing" are scattered, and numpy's masked writes slow
-    to several ns a unit on them, where the arithmetic stays a fraction of one."""
+    to several ns a unit on them, where the arithmetic stays a fraction of one. In most
+    blocks every unit is scored: then points and branches are copied as they are."""
     points = outputs[slots.points]
-    undefined = np.isnan(points)
-    status = undefined.view(np.int8) * np.int8(ir.MISSING)  # SCORED is 0
+    status = scores.status[c, block]
+    undefined = np.isnan(points) if has_nan(points) else None
+    if undefined is not None:
+        np.multiply(undefined.view(np.int8), np.int8(ir.MISSING), out=status)  # SCORED is 0
+    else:
+        status.fill(ir.SCORED)
     if crit.evidence is not None:
-        _overrule(status, ir.NO_EVIDENCE, columns[crit.evidence] != 1.0)
+        _overrule(status, ir.NO_EVIDENCE, columns[crit.evidence] != 1.0, undefined is None)
     if slots.exclusions:
-        excluded = outputs[slots.exclusions[0]] == 1.0
-        unknown = np.isnan(outputs[slots.exclusions[0]])
-        for slot in slots.exclusions[1:]:
-            excluded |= outputs[slot] == 1.0
-            unknown |= np.isnan(outputs[slot])
-        if unknown.any():
+        excluded, unknown = _exclusions(outputs, slots.exclusions)
+        if unknown is not None:
             _overrule(status, ir.MISSING, unknown & ~excluded)
         _overrule(status, ir.EXCLUDED, excluded)
     for name in inputs_read:
         if name in invalid:
             _overrule(status, ir.INVALID, invalid[name])
+    kept, branch, applicable = scores.points[r, block], scores.branch[c, block], scores.applicable[r, block]
+    if not status.any():  # every unit scored
+        np.copyto(kept, points)
+        np.copyto(branch, outputs[slots.branch])
+        applicable.fill(True)
+        return True
     scored = status == ir.SCORED
-    applicable = status != ir.EXCLUDED
-    if not scored.all():
-        missing = status == ir.MISSING
-        if missing.any():
-            policy = _missing_policy(crit, inputs_read, columns, inputs, missing)
-            stop = missing & (policy == _SEVERITY["error"])
-            if stop.any():
-                raise _missing_error(crit, inputs_read, columns, units, block, stop)
-            applicable &= ~(missing & (policy == _SEVERITY["exclude"]))
-    kept = scores.points[r, block]
+    np.not_equal(status, ir.EXCLUDED, out=applicable)
+    missing = status == ir.MISSING
+    if missing.any():
+        policy = _missing_policy(crit, inputs_read, columns, inputs, missing)
+        stop = missing & (policy == _SEVERITY["error"])
+        if stop.any():
+            raise _missing_error(crit, inputs_read, columns, units, block, stop)
+        applicable &= ~(missing & (policy == _SEVERITY["exclude"]))
     np.multiply(points, scored, out=kept)  # NaN × 0 stays NaN: those are undefined ones
-    if undefined.any():
+    if undefined is not None:
         np.copyto(kept, 0.0, where=undefined)
-    branch = scores.branch[c, block]
     np.multiply(outputs[slots.branch], scored.view(np.int8), out=branch)
     branch += scored.view(np.int8) - np.int8(1)  # -1 where not scored
-    np.multiply(applicable, crit.max, out=scores.effective_max[r, block])
-    scores.applicable[r, block] = applicable
-    scores.status[c, block] = status
+    return False
 
 
-def _overrule(status: np.ndarray, code: int, where: np.ndarray) -> None:
-    """status[where] = code, branch-free."""
-    status += (np.int8(code) - status) * where.view(np.int8)
+def _exclusions(outputs, slots) -> tuple[np.ndarray, np.ndarray | None]:
+    """(excluded, undefined or None) where any exclusion condition holds / has no value.
+    A condition the clean program computed as a bool array cannot be undefined."""
+    excluded, unknown = None, None
+    for slot in slots:
+        condition = outputs[slot]
+        holds = condition if condition.dtype == bool else condition == 1.0
+        excluded = holds if excluded is None else excluded | holds
+        if condition.dtype != bool and has_nan(condition):
+            nan = np.isnan(condition)
+            unknown = nan if unknown is None else unknown | nan
+    return excluded, unknown
+
+
+def _overrule(status: np.ndarray, code: int, where: np.ndarray, all_scored: bool = False) -> None:
+    """status[where] = code, branch-free (one multiplication when status is all SCORED)."""
+    if all_scored:
+        np.multiply(where.view(np.int8), np.int8(code), out=status)
+    else:
+        status += (np.int8(code) - status) * where.view(np.int8)
 
 
 def _missing_policy(crit, inputs_read, columns, inputs, missing) -> np.ndarray:
@@ -227,26 +276,38 @@ def _missing_error(crit, inputs_read, columns, units, block, where) -> MissingDa
     return MissingDataError(problems)
 
 
-def _group(group: ir.Group, layout: Layout, scores: Scores, block: slice) -> None:
-    points, effective, applicable = scores.points, scores.effective_max, scores.applicable
+def _group(group: ir.Group, layout: Layout, scores: Scores, block: slice, whole: dict[int, float]) -> None:
+    """A group's points, effective max and applicability over one block, from its members'
+    (`whole`: the nodes that apply to every unit of the block, with their effective max,
+    the same for every unit). Sums run in file order, as the reference interpreter adds
+    them; where every member is whole, the sum of effective maxima is one Python float,
+    the same float numpy would make unit by unit."""
+    points, applicable = scores.points, scores.applicable
     m = block.stop - block.start
-    raw, m_app = np.full(m, 0.0), np.full(m, 0.0)
-    any_applicable = np.full(m, False)
+    raw = np.zeros(m)
+    m_app: float | np.ndarray = 0.0
+    any_applicable: bool | np.ndarray = False
     m_all = 0.0
     for o, s, top in layout.places[group.id]:
         m_all += top
-        if s is not None:  # where the original applies, its substitute is inactive
-            taken = applicable[o, block]
-            scores.status[layout.criterion_row[layout.nodes[s].id], block][taken] = ir.INACTIVE
-            scores.branch[layout.criterion_row[layout.nodes[s].id], block][taken] = -1
-            points[s, block][taken] = 0.0
-            effective[s, block][taken] = 0.0
-            applicable[s, block][taken] = False
+        if s is not None:
+            _settle_substitute(o, s, layout, scores, block, whole)
         for r in (o,) if s is None else (o, s):
             raw += points[r, block]
-            m_app += effective[r, block]
-            any_applicable |= applicable[r, block]
+            if r in whole:
+                m_app += whole[r]
+                any_applicable = True
+            else:
+                m_app = m_app + scores.effective_max(r, block)
+                if any_applicable is not True:
+                    any_applicable = any_applicable | applicable[r, block]
     g = layout.row[group.id]
+    kept, top = points[g, block], scores.group_max[layout.group_row[g], block]
+    if any_applicable is True and isinstance(m_app, float) and (m_app > 0.0 or group.on_exclude != "rescale"):
+        whole[g] = _settled(group, raw, m_app, m_all, kept, top)  # the usual block
+        applicable[g, block] = True
+        return
+    m_app = np.broadcast_to(m_app, (m,))
     if group.on_exclude == "rescale":
         scaled = raw * m_all
         carries = m_app > 0.0  # where what applies carries no points: nothing to earn or lose
@@ -257,11 +318,42 @@ def _group(group: ir.Group, layout: Layout, scores: Scores, block: slice) -> Non
     else:
         group_max = np.minimum(m_app, group.max)
         scaled = np.minimum(raw, group_max)
+    any_applicable = np.broadcast_to(any_applicable, (m,))
     scaled[~any_applicable] = 0.0
     group_max[~any_applicable] = 0.0
-    points[g, block] = scaled
-    effective[g, block] = group_max
+    kept[:] = scaled
+    top[:] = group_max
     applicable[g, block] = any_applicable
+
+
+def _settled(group: ir.Group, raw: np.ndarray, m_app: float, m_all: float, kept: np.ndarray,
+             top: np.ndarray) -> float:
+    """Points and effective max of a group all of whose units have something that applies,
+    with the same sum of applicable maxima `m_app` (> 0 when rescaling); gives the
+    effective max, the same for every unit."""
+    if group.on_exclude == "rescale":
+        np.multiply(raw, m_all, out=kept)
+        np.divide(kept, m_app, out=kept)
+        np.minimum(kept, group.max, out=kept)
+        effective = float(group.max)
+    else:
+        effective = min(m_app, group.max)
+        np.minimum(raw, effective, out=kept)
+    top.fill(effective)
+    return effective
+
+
+def _settle_substitute(o: int, s: int, layout: Layout, scores: Scores, block: slice, whole: dict[int, float]) -> None:
+    """Where the original (row o) applies, its substitute (row s) is inactive."""
+    taken = scores.applicable[o, block]
+    if not taken.any():
+        return
+    c = layout.criterion_row[layout.nodes[s].id]
+    scores.status[c, block][taken] = ir.INACTIVE
+    scores.branch[c, block][taken] = -1
+    scores.points[s, block][taken] = 0.0
+    scores.applicable[s, block][taken] = False
+    whole.pop(s, None)
 
 
 def attribute(framework: ir.Framework, scores: Scores, layout: Layout | None = None,
@@ -272,7 +364,7 @@ def attribute(framework: ir.Framework, scores: Scores, layout: Layout | None = N
     root = layout.row[framework.root.id]
 
     def work(block: slice) -> None:
-        np.subtract(scores.effective_max[root, block], scores.points[root, block], out=lost[root, block])
+        np.subtract(scores.effective_max(root, block), scores.points[root, block], out=lost[root, block])
         for group in reversed(layout.groups_bottom_up):
             _pass_down(group, layout, scores, lost, block)
 
@@ -286,16 +378,17 @@ def _pass_down(group: ir.Group, layout: Layout, scores: Scores, lost: np.ndarray
     members = [r for o, s, _ in places for r in ((o,) if s is None else (o, s))]
     m_all = sum(top for _, _, top in places)
     m = block.stop - block.start
+    effective = {r: scores.effective_max(r, block) for r in members}
     m_app = np.full(m, 0.0)
     for r in members:
-        m_app += scores.effective_max[r, block]
+        m_app += effective[r]
     factor = np.full(m, 1.0)
     if group.on_exclude == "rescale":
         np.divide(m_all, m_app, out=factor, where=m_app > 0.0)
     weights = []
     total = np.full(m, 0.0)
     for r in members:
-        weight = scores.effective_max[r, block] - scores.points[r, block]
+        weight = effective[r] - scores.points[r, block]
         weight *= factor
         weight[~scores.applicable[r, block]] = 0.0
         weights.append(weight)

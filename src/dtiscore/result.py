@@ -40,7 +40,7 @@ class Result:
         self._crow = {crit_id: i for i, crit_id in enumerate(scores.criteria)}
         root = self._row[framework.root.id]
         self.total = scores.points[root]
-        self.effective_max = scores.effective_max[root]
+        self.effective_max = scores.effective_max(root)
 
     def __len__(self) -> int:
         return len(self.columns.units)
@@ -79,7 +79,7 @@ class Result:
 
     def max(self, node_id: str) -> np.ndarray:
         """Effective max of a node per unit (0 where it does not apply)."""
-        return self.scores.effective_max[self._node_row(node_id)]
+        return self.scores.effective_max(self._node_row(node_id))
 
     def applicable(self, node_id: str) -> np.ndarray:
         return self.scores.applicable[self._node_row(node_id)]

@@ -37,7 +37,7 @@ class UnitTree:
         scores = result.scores
         rows = {node_id: i for i, node_id in enumerate(scores.order)}
         self.points = {n: float(scores.points[r, position]) for n, r in rows.items()}
-        self.effective = {n: float(scores.effective_max[r, position]) for n, r in rows.items()}
+        self.effective = {n: scores.effective_at(r, position) for n, r in rows.items()}
         self.applicable = {n: bool(scores.applicable[r, position]) for n, r in rows.items()}
         self.nodes = {node.id: node for node in self.framework.nodes()}
         self.parent: dict[str, ir.Group] = {}
