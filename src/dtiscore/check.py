@@ -11,7 +11,7 @@ import math
 import re
 from typing import Iterator, Mapping
 
-from . import ast, ir
+from . import ast, ir, monotone
 from .errors import CheckError, Diagnostic, Source, Span, did_you_mean
 from .check_expr import TYPE_WORDS, Bad, ExpressionChecker, kind_word
 from .guards import rule_contexts, unguarded_divisions, zero_divisions
@@ -100,14 +100,18 @@ class Checker(ExpressionChecker):
         errors = [d for d in self.diagnostics if d.severity == "error"]
         if errors or root is None:
             raise CheckError(self._sorted(errors), self.source)  # warnings wait for a clean file
-        framework = ir.Framework(
+        framework = self._framework(root)
+        self._warn_monotonicity(framework)
+        return framework, tuple(self._sorted(self.diagnostics))
+
+    def _framework(self, root: ir.Group) -> ir.Framework:
+        return ir.Framework(
             root=root,
             inputs=tuple(self.inputs.values()),
             params=tuple((name, c.value) for name, c in self.param_values.items()),
             lets=tuple(self.lets[d.name] for d in self._declarations(ast.LetDecl) if d.name in self.lets),
             source_name=self.source.filename,
         )
-        return framework, tuple(self._sorted(self.diagnostics))
 
     @staticmethod
     def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -375,9 +379,10 @@ class Checker(ExpressionChecker):
             return None
         node = ir.Criterion(crit.id, crit.title, top, settings.get("tags", ()), rule, tuple(exclusions),
                             evidence, settings.get("on_missing", self.default_missing),
-                            replaces.id if replaces else None, crit.span)
+                            replaces.id if replaces else None, crit.span,
+                            on_missing_said="on_missing" in settings)
         self.replaces_spans[crit.id] = replaces.span if replaces else None
-        self._check_ratio_guards(node, settings.get("on_missing") is not None)
+        self._check_ratio_guards(node, node.on_missing_said)
         return node
 
     def _evidence(self, clause: ast.Evidence) -> str:
@@ -539,6 +544,16 @@ class Checker(ExpressionChecker):
         for span, users in self.ratio_users.items():
             names = " and ".join(f"'{u}'" for u in users) if len(users) < 3 else f"'{users[0]}' and {len(users) - 1} more"
             self.warn("unguarded-ratio", f"the denominator can be zero here, making {names} missing; guard it with 'exclude when', or set 'on_missing'", span)
+
+    def _warn_monotonicity(self, framework: ir.Framework) -> None:
+        for found in monotone.findings(framework):
+            crit, name, better = found.criterion.id, found.input.name, found.input.better
+            moves = "rises" if better == "higher" else "falls"
+            span = self._word_span(crit, found.criterion.span, after_keyword=True)
+            if found.proven_wrong:
+                self.warn("monotonicity", f"'{crit}' gives fewer points as '{name}' {moves}, though '{name}' is declared 'better {better}'" + (f": {found.detail}" if found.detail else ""), span)
+            else:
+                self.warn("monotonicity-unproven", f"cannot prove that '{crit}' never gives fewer points as '{name}' {moves} ('{name}' is declared 'better {better}'); 'dtiscore verify' tests it on generated data", span)
 
     def _warn_unused(self) -> None:
         for name, decl in self.declared.items():

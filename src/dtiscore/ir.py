@@ -195,6 +195,7 @@ class Criterion:
     on_missing: str  # zero | exclude | error (the framework's default when not said)
     replaces: str | None
     span: Span | None = attrs.field(default=None, eq=False)
+    on_missing_said: bool = False  # whether the criterion names its own policy
 
     kind = "criterion"
     children = ()  # criteria are leaves

@@ -1,15 +1,20 @@
-"""Commands: fmt (the canonical layout of .dti files), test (a framework's golden cases)."""
+"""Commands: fmt (the canonical layout of .dti files), test (a framework's golden cases),
+verify (its invariants on generated data)."""
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import sys
 from pathlib import Path
 
+from ..api import load
 from ..cases import SUFFIX, cases_path, read_cases
 from ..cases_run import run_cases, summary
 from ..errors import DtiError
 from ..fmt import format_text
+from ..testing import InvariantError, check_framework
+from .core import params_option, parse_params
 
 
 def register(commands) -> None:
@@ -30,6 +35,27 @@ def register(commands) -> None:
                       help="run only the cases whose name contains NAME (repeatable)")
     test.add_argument("-q", "--quiet", action="store_true", help="print only the cases that fail")
     test.set_defaults(run=_test)
+
+    verify = commands.add_parser(
+        "verify", help="check a framework's invariants on generated data; print a failing data row")
+    verify.add_argument("framework", metavar="FILE.dti")
+    verify.add_argument("--examples", type=_positive, default=100, metavar="N",
+                        help="how many data sets to generate (default 100)")
+    verify.add_argument("--seed", type=int, metavar="S", help="draw the same data as an earlier run")
+    verify.add_argument("--max-units", type=_positive, default=6, metavar="N",
+                        help="the most units in one data set (default 6)")
+    params_option(verify)
+    verify.set_defaults(run=_verify)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number ≥ 1")
+    return value
 
 
 # ---- fmt ------------------------------------------------------------------------------------
@@ -148,3 +174,25 @@ def _cases_files(paths: list[str]) -> list[Path]:
                 raise DtiError(f"{path}: no golden cases: write them in {cases} (see docs/testing.md)")
             out.append(cases)
     return out
+
+
+# ---- verify ---------------------------------------------------------------------------------
+
+
+def _verify(args) -> int:
+    """Exit 0 when every invariant holds (warnings printed), 1 with the failing data on
+    standard output as a CSV file `dtiscore explain` reads."""
+    framework = load(args.framework, params=parse_params(args.param))
+    if framework.warnings:
+        print(framework.render_warnings(), file=sys.stderr)
+    try:
+        done = check_framework(framework, max_examples=args.examples, seed=args.seed, max_units=args.max_units)
+    except InvariantError as error:
+        print(f"{args.framework}: {error}", file=sys.stderr)
+        print(f"the smallest data found (seed {error.seed}) follows; save it as a .csv and run\n"
+              f"    dtiscore explain {args.framework} FILE.csv --unit {error.unit}", file=sys.stderr)
+        sys.stdout.write(error.to_csv())
+        return 1
+    print(f"ok: {framework.id} — {len(done.invariants)} invariants hold on {done.examples} data sets "
+          f"(seed {done.seed})" + (f", {len(framework.warnings)} warnings" if framework.warnings else ""))
+    return 0

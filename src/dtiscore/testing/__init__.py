@@ -22,5 +22,8 @@ bands are kept only when reachable, a substitute copies the max of the criterion
 
 from .data import Edges, edges, inputs
 from .generate import framework_objects, frameworks
+from .invariants import INVARIANTS, InvariantError, Invariants
+from .verify import Verification, check_framework
 
-__all__ = ["frameworks", "framework_objects", "inputs", "edges", "Edges"]
+__all__ = ["frameworks", "framework_objects", "inputs", "edges", "Edges", "check_framework",
+           "Verification", "InvariantError", "Invariants", "INVARIANTS"]
