@@ -527,18 +527,23 @@ class Checker(ExpressionChecker):
 
     def _check_ratio_guards(self, crit: ir.Criterion, explicit_policy: bool) -> None:
         guards = frozenset(ir.columns_used(*(e.cond for e in crit.exclusions)))
+        for exclusion in crit.exclusions:  # undefined for every unit: never scored either
+            self._error_zero_divisions(exclusion.cond, crit)
         for expr, guard in rule_contexts(crit.rule, guards):
-            for division in zero_divisions(expr, self.inputs):
-                span = self.spans.get(division)
-                if ("zero", span) not in self.warned_spans:
-                    self.warned_spans.add(("zero", span))
-                    self.error("zero-denominator", f"the denominator here is always zero, so '{crit.id}' can never be scored", span)
+            self._error_zero_divisions(expr, crit)
             if explicit_policy:
                 continue
             for division in unguarded_divisions(expr, guard, self.inputs):
                 users = self.ratio_users.setdefault(self.spans.get(division), [])
                 if crit.id not in users:
                     users.append(crit.id)
+
+    def _error_zero_divisions(self, expr: ir.Expr, crit: ir.Criterion) -> None:
+        for division in zero_divisions(expr, self.inputs):
+            span = self.spans.get(division)
+            if ("zero", span) not in self.warned_spans:
+                self.warned_spans.add(("zero", span))
+                self.error("zero-denominator", f"the denominator here is always zero, so '{crit.id}' can never be scored", span)
 
     def _warn_unguarded(self) -> None:
         for span, users in self.ratio_users.items():
