@@ -330,16 +330,19 @@ REPRODUCERS = {
         award when best(s) >= 6%
     }
 }""", {"s": [None]}),
-    # A condition that folds to a constant with no value (here ratio(1, 0) < 58) is
-    # undefined, so `b and undefined` is undefined where b is true and the criterion is
-    # `missing` (the reference). The compiled program for blocks without missing values
-    # wrote the folded NaN as `False` (`r0 & False`), so the unit was scored. Fixed in dd496df.
+    # A condition that folds to a constant with no value (here big² − big² < 58, with big²
+    # overflowing to infinity) is undefined, so `b and undefined` is undefined where b is
+    # true and the criterion is `missing` (the reference). The compiled program for blocks
+    # without missing values wrote the folded NaN as `False` (`r0 & False`), so the unit
+    # was scored. Fixed in dd496df. (The reproducer first had `ratio(1, 0) < 58`, which
+    # the checker now rejects: an always-zero denominator is an error.)
     "constant-undefined-condition": ("""framework f "F" {
     max 1
     input b bool
+    param big = 1""" + "0" * 200 + """
     criterion q "Q" max 1 {
         score 1
-        exclude when b and ratio(1, 0) < 58
+        exclude when b and big * big - big * big < 58
     }
 }""", {"b": [True]}),
     # mean() of a constant over 5 units: the compiled evaluator took the constant itself
