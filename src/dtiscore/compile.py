@@ -269,7 +269,8 @@ class Program:
         fraction)` gives the k-th value from its argument's values (streaming passes use
         their own to gather values across batches)."""
         pops: list = [None] * len(self.population_order)
-        self.population_function(cols, pops, reduce or _reduce, n)
+        with np.errstate(all="ignore"):  # overflow to ±inf and 0/0 are values of the language
+            self.population_function(cols, pops, reduce or _reduce, n)
         return pops
 
     def population_levels(self) -> list[int]:
@@ -281,9 +282,15 @@ class Program:
         return [levels[p] for p in self.population_order]
 
     def run(self, cols: list[np.ndarray], pops: list[float], n: int, clean: bool = False) -> list:
-        """Run on one block; `clean` when no column and no population value is NaN."""
+        """Run on one block; `clean` when no column and no population value is NaN. Every
+        output is an array of n values (a constant one is broadcast, without copying)."""
         out: list = [None] * self.n_outputs
-        (self.clean_function if clean else self.function)(cols, pops, out, n)
+        with np.errstate(all="ignore"):  # overflow to ±inf and 0/0 are values of the language
+            (self.clean_function if clean else self.function)(cols, pops, out, n)
+        shape = (n,)
+        for k, value in enumerate(out):
+            if getattr(value, "shape", None) != shape:
+                out[k] = np.broadcast_to(value, shape)
         return out
 
     def disassemble(self) -> str:
@@ -330,13 +337,11 @@ def _block_function(emit: _Emitter, framework: ir.Framework, rules, conditions):
     """Every criterion's exclusion conditions, points and branch codes, into `out`."""
     slots = {}
     for crit in framework.criteria():
-        exclusions = tuple(
-            emit.output(f"np.broadcast_to({emit.value(cond)}, (n,))") for cond in conditions[crit.id]
-        )
+        exclusions = tuple(emit.output(emit.value(cond)) for cond in conditions[crit.id])
         register = f"p{len(slots)}"  # a register of its own: rules are never shared
         emit.lines.append(f"{register} = {_rule_code(emit, rules[crit.id], crit.max)}")
-        points = emit.output(f"np.broadcast_to({register}[0], (n,))")
-        branch = emit.output(f"np.broadcast_to({register}[1], (n,))")
+        points = emit.output(f"{register}[0]")
+        branch = emit.output(f"{register}[1]")
         slots[crit.id] = CriterionSlots(points, branch, exclusions)
     return slots, emit
 

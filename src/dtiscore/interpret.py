@@ -52,7 +52,8 @@ def round_half_away(x: float, digits: float) -> float:
         return NAN
     scale = 10.0 ** digits
     sign = 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
-    scaled = float(np.round(np.float64(abs(x)) * scale, 9))
+    with np.errstate(over="ignore"):  # a value past the float range rounds to inf, no warning
+        scaled = float(np.round(np.float64(abs(x)) * scale, 9))
     if math.isinf(scaled):  # an overflowed value stays infinite, as numpy's floor keeps it
         return sign * scaled
     return sign * (math.floor(scaled + 0.5) / scale)
