@@ -200,6 +200,7 @@ def award(cond, top: float):
 
 
 _BAND_TESTS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less}
+_BAND_FAILS = {">=": np.less, ">": np.less_equal, "<=": np.greater, "<": np.greater_equal}
 
 
 def steps(x, bands, otherwise: float):
@@ -207,24 +208,44 @@ def steps(x, bands, otherwise: float):
     x = _vector(x)
     index = _band_index(x, bands)
     table = np.array([b[2] for b in bands] + [otherwise])
-    points = _undefined_where(table[index], x)
-    return points, index.astype(np.int8)
+    points = _undefined_where(np.take(table, index), x)
+    return points, index
 
 
 def _band_index(x: np.ndarray, bands) -> np.ndarray:
-    """The position of the first band that holds (len(bands) for else), per unit."""
-    ops = {b[0] for b in bands}
-    thresholds = np.array([b[1] for b in bands])
-    if ops <= {">="} and np.all(np.diff(thresholds) < 0):
-        # descending `>=` bands: the first that holds is the count of thresholds above x
-        return len(bands) - np.searchsorted(thresholds[::-1], x, side="right")
-    if ops <= {">"} and np.all(np.diff(thresholds) < 0):
-        return len(bands) - np.searchsorted(thresholds[::-1], x, side="left")
-    index = np.full(x.shape, len(bands), dtype=np.intp)
+    """The position of the first band that holds (len(bands) for else), per unit, as int8.
+
+    Bands that nest (each holds only where the next one does too: `>= 90, >= 70, > 50`)
+    are the usual case: then the first that holds is the count of those that fail, one
+    comparison and one int8 addition per band. Otherwise later bands are overruled by
+    earlier ones with int8 arithmetic (no np.where, whose branches mispredict)."""
+    index = np.zeros(x.shape, dtype=np.int8)
+    if _nested(bands):
+        for op, threshold, _ in bands:
+            index += _BAND_FAILS[op](x, threshold).view(np.int8)
+        return index
+    index += np.int8(len(bands))
     for position in range(len(bands) - 1, -1, -1):  # later bands first, so earlier ones win
         op, threshold, _ = bands[position]
-        index = np.where(_BAND_TESTS[op](x, threshold), position, index)
+        _overrule_codes(index, position, _BAND_TESTS[op](x, threshold))
     return index
+
+
+def _nested(bands) -> bool:
+    """Does each band hold only where the next one holds too?"""
+    def within(inner, outer) -> bool:
+        (op, t), (next_op, u) = inner, outer
+        if {op, next_op} <= {">=", ">"}:
+            return t > u or (t == u and not (op == ">=" and next_op == ">"))
+        if {op, next_op} <= {"<=", "<"}:
+            return t < u or (t == u and not (op == "<=" and next_op == "<"))
+        return False
+    return all(within(a[:2], b[:2]) for a, b in zip(bands, bands[1:]))
+
+
+def _overrule_codes(codes: np.ndarray, code: int, where: np.ndarray) -> None:
+    """codes[where] = code for int8 codes, branch-free."""
+    codes += (np.int8(code) - codes) * where.view(np.int8)
 
 
 def cases(conditions, values, otherwise, top: float):
@@ -250,17 +271,26 @@ def cases(conditions, values, otherwise, top: float):
 
 def award_bool(cond, top: float):
     cond = np.asarray(cond, dtype=bool).reshape(-1)
-    return np.where(cond, top, 0.0), cond.view(np.int8)
+    return cond * top, cond.view(np.int8)  # True × top is top, False × top is 0.0
 
 
 def cases_bool(conditions, values, otherwise, top: float):
-    """`cases` whose conditions cannot be undefined: np.select does it."""
+    """`cases` whose conditions cannot be undefined. The branch (the first condition that
+    holds) is found with int8 arithmetic; constant values are looked up by it, and each
+    value that varies by unit is put in where its case was taken."""
     if not conditions:
         return cases(conditions, values, otherwise, top)
     shape = np.broadcast_shapes((1,), *(np.shape(c) for c in conditions),
                                 *(np.shape(v) for v in values), np.shape(otherwise))
-    conditions = [np.broadcast_to(c, shape) for c in conditions]
-    raw = np.select(conditions, [np.broadcast_to(_array(v), shape) for v in values],
-                    np.broadcast_to(_array(otherwise), shape))
-    branch = np.select(conditions, [np.int8(i) for i in range(len(conditions))], np.int8(len(conditions)))
-    return limited(raw, top)[0], branch.astype(np.int8, copy=False)
+    branch = np.full(shape, len(conditions), dtype=np.int8)
+    for position in range(len(conditions) - 1, -1, -1):  # later cases first
+        _overrule_codes(branch, position, np.broadcast_to(conditions[position], shape))
+    choices = list(values) + [otherwise]
+    table = np.array([v if np.ndim(v) == 0 else 0.0 for v in choices], dtype=float)
+    raw = np.take(table, branch)
+    for position, value in enumerate(choices):
+        if np.ndim(value) != 0:
+            np.copyto(raw, value, where=branch == position)
+    np.maximum(raw, 0.0, out=raw)
+    np.minimum(raw, top, out=raw)
+    return raw, branch
