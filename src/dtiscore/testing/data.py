@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from typing import Mapping
@@ -152,30 +153,19 @@ def _order(specs: list[ir.Input]) -> list[ir.Input]:
     return list(done.values())
 
 
+MODES = ("aimed", "aimed", "free", "constant")  # ways to fill a column, "aimed" twice as often
+
+
 def _column(draw, spec: ir.Input, n: int, targets, missing: bool, bound: np.ndarray | None) -> np.ndarray:
     """One input's values (floats in the input's encoding, NaN = missing)."""
-    if spec.kind == "bool":
-        pool = [0.0, 1.0]
-    elif spec.kind == "choice":
-        pool = [float(i) for i in range(len(spec.options))]
-    else:
-        pool = _candidates(spec, targets)
-    modes = ["aimed", "aimed", "free", "constant"] + (["missing"] if missing else [])
-    mode = draw(st.sampled_from(modes))
+    pool, values = _strategies(spec, tuple(targets), missing)
+    mode = draw(st.sampled_from(MODES + (("missing",) if missing else ())))
     if mode == "missing":
         return np.full(n, np.nan)
-    free = _free(spec) if spec.type == ir.NUM else st.sampled_from(pool)
-    value = st.sampled_from(pool) if pool else free
-    if mode == "free":
-        value = free
-    elif mode == "aimed" and pool:
-        value = st.sampled_from(pool) | st.sampled_from(pool) | free
-    if missing:
-        value = value | st.just(math.nan)
     if mode == "constant":
-        column = np.full(n, draw(value))
+        column = np.full(n, draw(values[mode]))
     else:
-        column = np.array(draw(st.lists(value, min_size=n, max_size=n)), dtype=float)
+        column = np.array(draw(st.lists(values[mode], min_size=n, max_size=n)), dtype=float)
     if bound is not None:
         for i in range(n):
             if column[i] > bound[i]:  # false where either has no value
@@ -183,6 +173,25 @@ def _column(draw, spec: ir.Input, n: int, targets, missing: bool, bound: np.ndar
                 # at the bound exactly, or below it; no value when nothing fits (a range above it)
                 column[i] = draw(st.sampled_from(below)) if below else math.nan
     return column
+
+
+@functools.lru_cache(maxsize=4096)
+def _strategies(spec: ir.Input, targets: tuple[float, ...], missing: bool) -> tuple[list[float], dict]:
+    """The values aimed at (`pool`) and, per way of filling a column, the strategy of one
+    value; built once per input (hypothesis strategies are slow to build, fast to draw)."""
+    if spec.kind == "bool":
+        pool = [0.0, 1.0]
+    elif spec.kind == "choice":
+        pool = [float(i) for i in range(len(spec.options))]
+    else:
+        pool = _candidates(spec, targets)
+    free = _free(spec) if spec.type == ir.NUM else st.sampled_from(pool)
+    aimed = st.sampled_from(pool) | st.sampled_from(pool) | free if pool else free
+    constant = st.sampled_from(pool) if pool else free
+    values = {"aimed": aimed, "free": free, "constant": constant}
+    if missing:
+        values = {mode: value | st.just(math.nan) for mode, value in values.items()}
+    return pool, values
 
 
 def _aim_ratios(draw, columns, specs, ratios) -> None:
