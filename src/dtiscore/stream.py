@@ -7,6 +7,8 @@ those values fixed. A framework without population functions reads its batches o
 
 from __future__ import annotations
 
+import pickle
+import tempfile
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
@@ -33,6 +35,7 @@ def score_batches(framework, batches: Iterable | Callable[[], Iterable], invalid
         scores = evaluate(framework.ir, program, ordered, columns.invalid, columns.units,
                           framework.layout, threads, populations)
         yield Result(framework, scores, columns)
+        del units, data, columns, ordered, scores  # before the next batch is read
 
 
 def _depth(program) -> int:
@@ -87,3 +90,76 @@ def _populations(framework, program, passes, invalid: str) -> list[float]:
             values = np.concatenate(gathered[k]) if gathered[k] else np.array([])
             known[k] = kernels.population(population.func, values, population.fraction)
     return known
+
+
+def score_csv(framework, chunks, target: Any, format: str | None = None, rank_by: str | None = None,
+              invalid: str = "raise") -> int:
+    """Score a CSV file a chunk at a time (`chunks`: a `tables.CsvChunks`) and write what
+    `dtiscore score` writes for the whole file, csv or json, with memory bounded by the
+    chunk size. Returns how many units were scored.
+
+    A rank needs every total before the first row can be written, so each chunk's rows are
+    set aside, in order, in a temporary file; only the totals (and, ranking within peer
+    groups, each unit's group) stay in memory, 8 bytes a unit each. Once every chunk is
+    scored the ranks are computed as for the whole file and the rows written with them: the
+    CSV file is read once more only for population functions, never to write."""
+    from .tables import peers, score_chunks, streamed_format, with_rank, writing
+
+    format = streamed_format(target, format)
+    ranking = _Ranking()
+    with tempfile.TemporaryFile() as stash:
+        for result, table in score_chunks(framework, chunks, invalid):
+            columns = result.table()
+            if rank_by:
+                ranking.add(result.total, peers(result, table, rank_by))
+                columns = with_rank(columns, columns["rank"], rank_by, table.columns[rank_by])
+            else:
+                ranking.add(result.total)
+            pickle.dump(columns, stash, protocol=pickle.HIGHEST_PROTOCOL)
+            del result, table, columns  # before the next chunk is read
+        ranks = ranking.ranks()
+        stash.seek(0)
+        with writing(target, format) as writer:
+            done = 0
+            for columns in _set_aside(stash):
+                count = len(columns["unit"])
+                columns["rank"] = ranks[done:done + count]
+                writer.write(columns)
+                done += count
+    return len(ranks)
+
+
+def _set_aside(stash) -> Iterator[dict]:
+    while True:
+        try:
+            yield pickle.load(stash)
+        except EOFError:
+            return
+
+
+class _Ranking:
+    """What ranking needs of each unit, gathered chunk by chunk: its total and, to rank
+    within peer groups, its group as a number (one number per distinct value, and one for
+    no value, as `rank_within` groups them)."""
+
+    def __init__(self):
+        self.totals: list[np.ndarray] = []
+        self.groups: list[np.ndarray] = []
+        self._numbers: dict[object, int] = {}
+
+    def add(self, totals: np.ndarray, peers: Any = None) -> None:
+        self.totals.append(np.array(totals, dtype=float))
+        if peers is None:
+            return
+        if isinstance(peers, np.ndarray) and peers.dtype.kind in "fiub":  # an input's values: NaN is no value
+            self.groups.append(peers.astype(float))
+        else:  # text, None for no value
+            numbers = self._numbers
+            self.groups.append(np.fromiter((numbers.setdefault(value, len(numbers)) for value in peers),
+                                           dtype=float, count=len(peers)))
+
+    def ranks(self) -> np.ndarray:
+        from .result import competition_rank, rank_within
+
+        totals = np.concatenate(self.totals) if self.totals else np.empty(0)
+        return rank_within(totals, np.concatenate(self.groups)) if self.groups else competition_rank(totals)

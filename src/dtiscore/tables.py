@@ -14,11 +14,12 @@ import gc
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from .errors import DataError, DataProblem, DtiError
+from .data import _parse as parse_value, _plainly_fine as plainly_fine  # the rules of reading a value
+from .errors import DataError, DataProblem, DtiError, did_you_mean
 from .formats import csvfile, excel, jsonfile, parquet, text
 from .formats.common import UNIT_COLUMN, Table
 
@@ -63,19 +64,109 @@ def score_table(framework: "Framework", table: Table, *, invalid: str = "raise",
                 decimal_comma: bool = False) -> "Result":
     """Score a table read by `read_table`; a `DataError` names file:row, unit, column, value.
     decimal_comma: numbers in text cells are written `848,47` (only then: `1,234` is ambiguous)."""
+    try:
+        with gc_paused():
+            return framework.score(scoring_columns(framework, table, decimal_comma), units=table.units,
+                                   invalid=invalid)
+    except DataError as error:
+        raise locate(error, table) from None
+
+
+def scoring_columns(framework: "Framework", table: Table, decimal_comma: bool = False) -> dict[str, Any]:
+    """The table's columns as `Framework.score` takes them. Cells stay as they are, in object
+    arrays (no dtype is guessed), except a numeric input's column of text cells that are all
+    plain numbers the input takes: that is read at C speed, to the very floats that reading
+    cell by cell gives. Any other column is read cell by cell, which names each bad value."""
     columns: dict[str, Any] = dict(table.columns)
     if decimal_comma:
         columns.update(_decimal_comma(framework, table))
-    for name in framework.inputs:
-        if isinstance(columns.get(name), list):  # cells as they are: no guessing of a dtype
-            cells = np.empty(len(table), dtype=object)
-            cells[:] = columns[name]
-            columns[name] = cells
+    for spec in framework.ir.inputs:
+        if isinstance(columns.get(spec.name), list):
+            columns[spec.name] = _typed(spec, columns[spec.name], table.text)
+    return columns
+
+
+def _typed(spec, cells: list, text: bool) -> np.ndarray:
+    """A column of text cells as floats (a number) or bools (a bool) where every cell is a
+    value the input takes, no cell blank; else the cells in an object array."""
+    if cells and (text or set(map(type, cells)) == {str}):
+        plain = _plain_numbers(spec, cells) if spec.kind in ("count", "number", "share") else (
+            _plain_bools(spec, cells) if spec.kind == "bool" else None)
+        if plain is not None:
+            return plain
+    array = np.empty(len(cells), dtype=object)
+    array[:] = cells
+    return array
+
+
+def _plain_numbers(spec, cells: list[str]) -> np.ndarray | None:
+    """Python's float() of every cell, when all are finite and within the input's range (a
+    count: whole and ≥ 0), which is what reading cell by cell gives."""
     try:
-        with gc_paused():
-            return framework.score(columns, units=table.units, invalid=invalid)
-    except DataError as error:
-        raise locate(error, table) from None
+        numbers = np.array(cells, dtype=float)
+    except ValueError:  # a blank, a word, a percent: read cell by cell
+        return None
+    return numbers if plainly_fine(spec, numbers) else None
+
+
+def _plain_bools(spec, cells: list[str]) -> np.ndarray | None:
+    """True/false per cell, when the column's few distinct words all read as true or false."""
+    words = set(cells)
+    if len(words) > 16:
+        return None
+    truth = {word: parse_value(spec, word) for word in words}
+    if not set(truth.values()) <= {0.0, 1.0}:  # a blank (NaN) or a word that is no bool (None)
+        return None
+    return np.fromiter(map(truth.__getitem__, cells), dtype=bool, count=len(cells))
+
+
+class CsvChunks:
+    """A CSV file as batches for `Framework.score_batches`, at most `size` rows each: every
+    call starts a new pass over the file (population functions take passes first). The
+    first pass also checks that no unit id repeats across chunks. `current` is the chunk
+    last read, which locates a data error."""
+
+    def __init__(self, framework: "Framework", path: str | os.PathLike, size: int, *,
+                 delimiter: str | None = None, decimal_comma: bool = False, unit_column: str = UNIT_COLUMN,
+                 progress: Callable[[str], None] | None = None):
+        if Path(path).suffix.lower() not in CSV_SUFFIXES:
+            raise DtiError(f"{os.fspath(path)}: only CSV files (.csv, .tsv, .txt) are read a chunk at a time; "
+                           "other formats are read whole: score it without a chunk size, or save it as CSV")
+        self.framework, self.path, self.size = framework, path, size
+        self.delimiter = "\t" if delimiter is None and Path(path).suffix.lower() == ".tsv" else delimiter
+        self.decimal_comma, self.unit_column, self.progress = decimal_comma, unit_column, progress
+        self.passes = 0
+        self.current: Table | None = None
+
+    def __call__(self) -> Iterator[tuple[list[str], dict[str, Any]]]:
+        self.passes += 1
+        units = 0
+        for self.current in csvfile.read_chunks(self.path, self.size, self.delimiter, self.unit_column,
+                                                check_units=self.passes == 1):
+            units += len(self.current)
+            if self.progress:
+                self.progress(f"pass {self.passes}: {units:,} units")
+            yield self.current.units, scoring_columns(self.framework, self.current, self.decimal_comma)
+            self.current = None  # one chunk's cells in memory at a time: let this one go before the next
+
+
+CSV_SUFFIXES = tuple(suffix for suffix, kind in READ_FORMATS.items() if kind == "csv")
+
+
+def score_chunks(framework: "Framework", chunks: CsvChunks, invalid: str = "raise") -> Iterator[tuple["Result", Table]]:
+    """(Result, the chunk's Table) per chunk, scored with `score_batches`; a `DataError`
+    names file:row as `score_table` does."""
+    results = framework.score_batches(chunks, invalid)
+    while True:
+        try:
+            with gc_paused():
+                result = next(results)
+        except StopIteration:
+            return
+        except DataError as error:
+            raise (locate(error, chunks.current) if chunks.current is not None else error) from None
+        yield result, chunks.current
+        del result
 
 
 @contextlib.contextmanager
@@ -114,13 +205,10 @@ def locate(error: DataError, table: Table) -> DataError:
 def write_table(target: Any, columns: Mapping[str, Sequence[object]], format: str | None = None) -> None:
     """Write columns (name → values): to a path (format by its extension unless given), or
     to an open text file (format csv, json or table; default csv)."""
-    if format is None:
-        format = _format(target, WRITE_FORMATS, "write") if isinstance(target, (str, os.PathLike)) else "csv"
-    if format == "csv":
-        delimiter = "\t" if isinstance(target, (str, os.PathLike)) and Path(target).suffix.lower() == ".tsv" else ","
-        _to(target, lambda handle: csvfile.write(handle, columns, delimiter))
-    elif format == "json":
-        _to(target, lambda handle: jsonfile.write(handle, columns))
+    format = _output_format(target, format)
+    if format in STREAMED_FORMATS:
+        with writing(target, format) as writer:
+            writer.write(columns)
     elif format == "table":
         _to(target, lambda handle: text.write(handle, columns))
     elif format == "xlsx":
@@ -129,6 +217,66 @@ def write_table(target: Any, columns: Mapping[str, Sequence[object]], format: st
         parquet.write(_path(target, format), columns)
     else:
         raise DtiError(f"unknown output format {format!r} (csv, json, table, xlsx, parquet)")
+
+
+STREAMED_FORMATS = ("csv", "json")  # written a block of units at a time: rows in order, nothing to align
+
+
+@contextlib.contextmanager
+def writing(target: Any, format: str | None = None) -> Iterator[Any]:
+    """A writer whose `write(columns)` adds units to a CSV or JSON output, for results that
+    come a block of units at a time; the text is that of `write_table` on all the units."""
+    format = streamed_format(target, format)
+    with _opened(target) as handle:
+        if format == "csv":
+            tab = isinstance(target, (str, os.PathLike)) and Path(target).suffix.lower() == ".tsv"
+            writer = csvfile.Writer(handle, "\t" if tab else ",")
+        else:
+            writer = jsonfile.Writer(handle)
+        yield writer
+        writer.close()
+
+
+def streamed_format(target: Any, format: str | None = None) -> str:
+    """The output's format, when it can be written a block of units at a time (csv, json)."""
+    format = _output_format(target, format)
+    if format not in STREAMED_FORMATS:
+        raise DtiError(f"{format} output is laid out from every unit at once: write csv or json "
+                       f"(-o OUT.csv, -o OUT.json) when scoring a chunk at a time")
+    return format
+
+
+def _output_format(target: Any, format: str | None) -> str:
+    if format is not None:
+        return format
+    return _format(target, WRITE_FORMATS, "write") if isinstance(target, (str, os.PathLike)) else "csv"
+
+
+# ---- the score command's table
+
+
+def peers(result: "Result", table: Table, name: str) -> Sequence[object]:
+    """Each unit's peer group for `--rank-by NAME`: the values of the input NAME, or the
+    text of the data file's column NAME."""
+    if name in result.framework.inputs:
+        return result.columns.values[name]
+    if name in table.columns:
+        return [str(cell).strip() if cell is not None else None for cell in table.columns[name]]
+    close = did_you_mean(name, list(table.columns))
+    raise DtiError(f"--rank-by {name}: no column {name!r} in {table.source}"
+                   + (f" (did you mean '{close}'?)" if close else ""))
+
+
+def with_rank(columns: dict, ranks: Sequence[int], name: str | None = None,
+              shown: Sequence[object] = ()) -> dict:
+    """The score table with `ranks` as its rank column and, when ranking within peer groups,
+    the peer column `name` (its cells `shown`) right after it."""
+    out = {}
+    for key, values in columns.items():
+        out[key] = ranks if key == "rank" else values
+        if key == "rank" and name is not None:
+            out[name] = list(shown)
+    return out
 
 
 # ---- compatibility: the CSV-only functions of v0.1
@@ -170,14 +318,25 @@ def _path(target: Any, format: str) -> str | os.PathLike:
 
 
 def _to(target: Any, write: Callable[[Any], None]) -> None:
+    with _opened(target) as handle:
+        write(handle)
+
+
+@contextlib.contextmanager
+def _opened(target: Any) -> Iterator[Any]:
+    """An open text file: `target` itself, or the path opened for writing."""
     if not isinstance(target, (str, os.PathLike)):
-        write(target)
+        yield target
         return
     try:
-        with open(target, "w", encoding="utf-8", newline="") as handle:
-            write(handle)
+        handle = open(target, "w", encoding="utf-8", newline="")
     except OSError as error:
         raise DtiError(f"{os.fspath(target)}: cannot write: {error.strerror or error}") from None
+    with handle:
+        try:
+            yield handle
+        except OSError as error:  # e.g. the disk is full
+            raise DtiError(f"{os.fspath(target)}: cannot write: {error.strerror or error}") from None
 
 
 _COMMA_NUMBER = re.compile(r"[+-]?\d+(,\d+)?\s*%?")

@@ -7,7 +7,8 @@ import sys
 
 from ..api import load
 from ..errors import DtiError, did_you_mean
-from ..tables import read_table, score_table, write_table
+from ..stream import score_csv
+from ..tables import CsvChunks, peers, read_table, score_table, with_rank, write_table
 from .progress import Progress
 
 
@@ -27,6 +28,9 @@ def register(commands) -> None:
     score.add_argument("--rank-by", metavar="COLUMN",
                        help="rank within peer groups: units with the same value in COLUMN (an input or "
                             "another column of the data file, e.g. has_procedures) are ranked among themselves")
+    score.add_argument("--chunk-size", type=_chunk_size, metavar="N",
+                       help="read a CSV file N rows at a time, for files larger than memory (csv or json "
+                            "output; the same output as without it)")
     params_option(score)
     data_options(score)
     score.set_defaults(run=_score)
@@ -66,6 +70,16 @@ def _delimiter(text: str) -> str:
     if len(text) != 1:
         raise argparse.ArgumentTypeError(f"a delimiter is one character (or 'tab'), not {text!r}")
     return text
+
+
+def _chunk_size(text: str) -> int:
+    try:
+        size = int(text)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise argparse.ArgumentTypeError(f"a chunk size is a number of rows, a whole number ≥ 1, not {text!r}")
+    return size
 
 
 def parse_params(pairs: list[str]) -> dict[str, object]:
@@ -115,6 +129,8 @@ def read_and_score(args, progress: Progress | None = None):
 
 def _score(args) -> int:
     progress = Progress.for_file(args.data)
+    if args.chunk_size:
+        return _score_chunked(args, progress)
     try:
         result, table = read_and_score(args, progress)
         columns = result.table()
@@ -127,23 +143,22 @@ def _score(args) -> int:
     return 0
 
 
+def _score_chunked(args, progress: Progress) -> int:
+    """`score --chunk-size N`: the same output, the CSV file read N rows at a time."""
+    framework = load(args.framework, params=parse_params(args.param))
+    chunks = CsvChunks(framework, args.data, args.chunk_size, delimiter=args.delimiter,
+                       decimal_comma=args.decimal_comma, progress=progress.stage)
+    try:
+        score_csv(framework, chunks, args.output or sys.stdout, args.format if args.format or args.output else "csv",
+                  args.rank_by)
+    finally:
+        progress.done()
+    return 0
+
+
 def _ranked_by(columns: dict, result, table, name: str) -> dict:
     """The table with `rank` within peer groups and the peer column shown after it."""
-    if name in result.framework.inputs:
-        ranks = result.rank(by=name)
-    elif name in table.columns:
-        ranks = result.rank(by=[str(cell).strip() if cell is not None else None for cell in table.columns[name]])
-    else:
-        known = list(table.columns)
-        close = did_you_mean(name, known)
-        raise DtiError(f"--rank-by {name}: no column {name!r} in {table.source}"
-                       + (f" (did you mean '{close}'?)" if close else ""))
-    out = {}
-    for key, values in columns.items():
-        out[key] = ranks if key == "rank" else values
-        if key == "rank":
-            out[name] = list(table.columns[name])
-    return out
+    return with_rank(columns, result.rank(by=peers(result, table, name)), name, table.columns[name])
 
 
 def _explain(args) -> int:

@@ -21,13 +21,15 @@ class Table:
 
     rows[i] is unit i's row as a person finds it: a CSV line number, a spreadsheet row, or a
     record number (JSON, Parquet), counting from 1. header_row is the header's row (0 where
-    the format has none)."""
+    the format has none). text: every cell is text as the file had it (CSV), which lets
+    scoring read plain numbers and bools without looking at each cell's type."""
 
     source: str
     units: list[str]
     columns: dict[str, Sequence[Any]]
     rows: list[int]
     header_row: int = 1
+    text: bool = False
 
     def __len__(self) -> int:
         return len(self.units)
@@ -69,20 +71,28 @@ def from_rows(source: str, header: Sequence[Any], rows: Iterable[tuple[int, Sequ
         numbers.append(number)
         kept.append(cells)
     by_column = list(zip(*kept)) if kept else [()] * width
-    for position, name in enumerate(names):
-        if name:
-            continue
-        for number, value in zip(numbers, by_column[position]):
-            if not blank(value):
-                raise DataError([f"{source}:{number}: the value {value!r} is in column {position + 1}, "
-                                 f"which has no name in the header (row {header_row})"])
     for number, cells in zip(numbers, kept):
         if len(cells) > width and not all(blank(value) for value in cells[width:]):
             raise DataError([f"{source}:{number}: {len(cells)} cells, but the header has {width}"])
+    return from_cells(source, names, numbers, by_column, header_row, unit_column)
+
+
+def from_cells(source: str, names: list[str], rows: list[int], by_column: Sequence[Sequence[Any]],
+               header_row: int, unit_column: str = UNIT_COLUMN, text: bool = False) -> Table:
+    """A table from the header's names and each column's cells (one per kept row, row
+    numbers in `rows`): the column-wise half of `from_rows`, which fast readers call
+    directly. A column with no name must have no value."""
+    for position, name in enumerate(names):
+        if name:
+            continue
+        for number, value in zip(rows, by_column[position]):
+            if not blank(value):
+                raise DataError([f"{source}:{number}: the value {value!r} is in column {position + 1}, "
+                                 f"which has no name in the header (row {header_row})"])
     used = [position for position, name in enumerate(names) if name]
     _check_header(source, [names[p] for p in used], header_row, unit_column, positions=[p + 1 for p in used])
     columns = {names[position]: list(by_column[position]) for position in used}
-    return _finish(source, columns, numbers, header_row, unit_column)
+    return _finish(source, columns, rows, header_row, unit_column, text)
 
 
 def _blank_row(cells: Sequence[Any]) -> bool:
@@ -119,7 +129,7 @@ def _check_header(source: str, names: list[str], header_row: int, unit_column: s
 
 
 def _finish(source: str, columns: dict[str, Sequence[Any]], rows: list[int], header_row: int,
-            unit_column: str) -> Table:
+            unit_column: str, text: bool = False) -> Table:
     units = [unit_text(value) for value in columns.pop(unit_column)]
     seen: dict[str, int] = {}
     problems: list[DataProblem] = []
@@ -127,12 +137,15 @@ def _finish(source: str, columns: dict[str, Sequence[Any]], rows: list[int], hea
         if not unit:
             problems.append(DataProblem(f"{source}:{rows[position]}: the unit id is empty", position, unit_column))
         elif unit in seen:
-            first = rows[seen[unit]]
-            problems.append(DataProblem(
-                f"{source}:{rows[position]}: unit id {unit!r} appears twice (rows {first} and {rows[position]}); "
-                f"each unit needs its own row", position, unit_column))
+            problems.append(DataProblem(twice(source, unit, rows[seen[unit]], rows[position]), position, unit_column))
         else:
             seen[unit] = position
     if problems:
         raise DataError(problems)
-    return Table(source, units, columns, rows, header_row)
+    return Table(source, units, columns, rows, header_row, text)
+
+
+def twice(source: str, unit: str, first: int, row: int) -> str:
+    """The error of a unit id on two rows."""
+    return (f"{source}:{row}: unit id {unit!r} appears twice (rows {first} and {row}); "
+            "each unit needs its own row")

@@ -71,18 +71,36 @@ def _records(name: str, records: list, rows: list[int], unit_column: str) -> Tab
 
 def write(target: Any, columns: Mapping[str, Sequence[object]]) -> None:
     """A list of records, one per unit; no value is null."""
-    names = list(columns)
-    records = [{key: _plain(value) for key, value in zip(names, row)}
-               for row in zip(*(columns[key] for key in names))]
-    text = json.dumps(records, ensure_ascii=False, indent=1) + "\n"
     if isinstance(target, (str, os.PathLike)):
         try:
             with open(target, "w", encoding="utf-8") as handle:
-                handle.write(text)
+                write(handle, columns)
         except OSError as error:
             raise DataError([f"{os.fspath(target)}: cannot write: {error.strerror or error}"]) from None
-    else:
-        target.write(text)
+        return
+    writer = Writer(target)
+    writer.write(columns)
+    writer.close()
+
+
+class Writer:
+    """The list of records written a block of units at a time, as `json.dumps(records,
+    indent=1)` lays it out, so that one block or many give the same text."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.records = 0
+
+    def write(self, columns: Mapping[str, Sequence[object]]) -> None:
+        names = list(columns)
+        values = [column.tolist() if hasattr(column, "tolist") else column for column in columns.values()]
+        for row in zip(*values):
+            record = json.dumps({key: _plain(value) for key, value in zip(names, row)}, ensure_ascii=False, indent=1)
+            self.handle.write(("[\n " if not self.records else ",\n ") + record.replace("\n", "\n "))
+            self.records += 1
+
+    def close(self) -> None:
+        self.handle.write("\n]\n" if self.records else "[]\n")
 
 
 def _plain(value: object) -> object:
