@@ -29,7 +29,8 @@ PWNED = Path("/tmp/pwned")
 
 PROGRAM_NAMES = (
     set(compiler._KERNEL_NAMES)
-    | {"np", "cols", "out", "n", "pops", "evaluate", "evaluate_clean", "populations", "reduce", "NAN", "INF"}
+    | {"np", "cols", "out", "n", "pops", "points", "branches", "put", "evaluate", "evaluate_clean", "populations",
+       "reduce", "NAN", "INF"}
     | set(keyword.kwlist)
 )
 REGISTER = re.compile(r"[rp][0-9]+")  # r0, r1, ... values; p0, p1, ... rule results

@@ -162,10 +162,14 @@ def evaluate(
     gappy = [i for i, c in enumerate(columns) if has_nan(c)]  # columns with a missing value
     pops_defined = not any(np.isnan(p) for p in pops)
 
+    points_rows = [layout.row[c] for c in program.criteria]
+    branch_rows = [layout.criterion_row[c] for c in program.criteria]
+
     def work(block: slice) -> None:
         cols = [c[block] for c in columns]
         clean = pops_defined and not invalid and not any(has_nan(cols[i]) for i in gappy)
-        outputs = program.run(cols, pops, block.stop - block.start, clean)
+        outputs = program.run(cols, pops, block.stop - block.start, [scores.points[r, block] for r in points_rows],
+                              [scores.branch[c, block] for c in branch_rows], clean)
         named = {name: c[block] for name, c in by_name.items()}
         bad = {name: mask[block] for name, mask in invalid.items()}
         whole: dict[int, float] = {}  # nodes that apply to every unit of the block → effective max
@@ -183,13 +187,14 @@ def evaluate(
 
 def _criterion(crit, inputs_read, slots, outputs, columns, inputs, invalid, units, block, scores, r, c) -> bool:
     """Status, points, applicability and branch of one criterion over one block; True when
-    it applies to every unit of the block.
+    it applies to every unit of the block. The program has written the rule's points and
+    branch codes into the criterion's rows; they are kept where the unit is scored.
 
     Statuses are composed with int8 arithmetic (`s += (code - s) * mask`), not masked
     writes: masks such as "evidence missing" are scattered, and numpy's masked writes slow
     to several ns a unit on them, where the arithmetic stays a fraction of one. In most
-    blocks every unit is scored: then points and branches are copied as they are."""
-    points = outputs[slots.points]
+    blocks every unit is scored: then points and branches stay as they are."""
+    points = scores.points[r, block]
     status = scores.status[c, block]
     undefined = np.isnan(points) if has_nan(points) else None
     if undefined is not None:
@@ -206,10 +211,8 @@ def _criterion(crit, inputs_read, slots, outputs, columns, inputs, invalid, unit
     for name in inputs_read:
         if name in invalid:
             _overrule(status, ir.INVALID, invalid[name])
-    kept, branch, applicable = scores.points[r, block], scores.branch[c, block], scores.applicable[r, block]
+    branch, applicable = scores.branch[c, block], scores.applicable[r, block]
     if not status.any():  # every unit scored
-        np.copyto(kept, points)
-        np.copyto(branch, outputs[slots.branch])
         applicable.fill(True)
         return True
     scored = status == ir.SCORED
@@ -221,10 +224,10 @@ def _criterion(crit, inputs_read, slots, outputs, columns, inputs, invalid, unit
         if stop.any():
             raise _missing_error(crit, inputs_read, columns, units, block, stop)
         applicable &= ~(missing & (policy == _SEVERITY["exclude"]))
-    np.multiply(points, scored, out=kept)  # NaN × 0 stays NaN: those are undefined ones
+    np.multiply(points, scored, out=points)  # NaN × 0 stays NaN: those are undefined ones
     if undefined is not None:
-        np.copyto(kept, 0.0, where=undefined)
-    np.multiply(outputs[slots.branch], scored.view(np.int8), out=branch)
+        np.copyto(points, 0.0, where=undefined)
+    np.multiply(branch, scored.view(np.int8), out=branch)
     branch += scored.view(np.int8) - np.int8(1)  # -1 where not scored
     return False
 
