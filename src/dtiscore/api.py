@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from typing import Mapping
 
+from . import buffers
 from .check import check
 from .errors import DtiError, Source
 from .framework import Framework
@@ -56,9 +57,11 @@ def load(path: str | os.PathLike, params: Mapping[str, object] | None = None) ->
 
 
 def clear_cache() -> None:
-    """Forget every loaded framework (the next load parses, checks and compiles again)."""
+    """Forget every loaded framework (the next load parses, checks and compiles again) and
+    the result arrays kept for reuse (`dtiscore.buffers`)."""
     with _lock:
         _cache.clear()
+    buffers.clear()
 
 
 def _key(text: str, params: Mapping[str, object] | None, filename: str) -> tuple | None:

@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 
 from . import ir
+from .buffers import take
 from .compile import Program
 from .errors import MissingDataError
 from .kernels import has_nan
@@ -44,15 +45,6 @@ def run_blocks(work, n: int, threads: int | None = None) -> None:
     with ThreadPoolExecutor(max_workers=threads) as pool:
         for _ in pool.map(work, parts):  # re-raises the first error
             pass
-
-
-def touched(shape: tuple[int, ...], dtype=float) -> np.ndarray:
-    """A new array whose memory is already mapped in. Blocks write each row a slice at a
-    time; fresh pages first touched in that scattered order cost ~10x more than touched in
-    order (110 rows x 1M floats: 2.7 s against 0.36 s with this fill first)."""
-    array = np.empty(shape, dtype=dtype)
-    array.fill(0)
-    return array
 
 
 @attrs.define
@@ -147,11 +139,11 @@ def evaluate(
     pops = program.populations(list(columns), n) if populations is None else list(populations)
     scores = Scores(
         order=tuple(node.id for node in layout.nodes),
-        points=touched((len(layout.nodes), n)),
-        group_max=touched((len(layout.group_row), n)),
-        applicable=touched((len(layout.nodes), n), bool),
-        status=touched((len(layout.criteria), n), np.int8),
-        branch=touched((len(layout.criteria), n), np.int8),
+        points=take((len(layout.nodes), n)),
+        group_max=take((len(layout.group_row), n)),
+        applicable=take((len(layout.nodes), n), bool),
+        status=take((len(layout.criteria), n), np.int8),
+        branch=take((len(layout.criteria), n), np.int8),
         criteria=tuple(c.id for c in layout.criteria),
         populations={p: float(v) for p, v in zip(program.population_order, pops)},
         maxima=layout.maxima,
@@ -363,7 +355,7 @@ def attribute(framework: ir.Framework, scores: Scores, layout: Layout | None = N
               threads: int | None = None) -> np.ndarray:
     """Lost points of every node, passed top-down as the specification says."""
     layout = layout or Layout.of(framework)
-    lost = touched(scores.points.shape)
+    lost = take(scores.points.shape)
     root = layout.row[framework.root.id]
 
     def work(block: slice) -> None:
