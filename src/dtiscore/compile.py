@@ -26,7 +26,7 @@ _CALLS = {
     ">=": "greater_equal", "==": "equal", "!=": "not_equal", "and": "logical_and",
     "or": "logical_or", "not": "logical_not", "if": "choose", "round": "round_half_away",
 }
-_CHAINS = {"min": "np.minimum", "max": "np.maximum", "all": "logical_and", "any": "logical_or"}
+_CHAINS = {"min": "minimum", "max": "maximum", "all": "logical_and", "any": "logical_or"}
 
 
 def fold(expr: ir.Expr) -> ir.Expr:
@@ -100,7 +100,7 @@ class _Emitter:
                 code = f"{_CHAINS[expr.op]}({code}, {arg})"
             return code
         if expr.op == "clamp":
-            return f"np.minimum(np.maximum({args[0]}, {args[1]}), {args[2]})"
+            return f"minimum(maximum({args[0]}, {args[1]}), {args[2]})"
         if expr.op == "abs":
             return f"np.abs({args[0]})"
         if expr.op == "count":
@@ -420,5 +420,5 @@ _KERNEL_NAMES = (
     "divide", "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
     "logical_and", "logical_or", "logical_not", "choose", "round_half_away", "population",
     "limited", "fraction_of", "linear", "linear_fixed", "award", "steps", "cases",
-    "award_bool", "cases_bool", "as_float",
+    "award_bool", "cases_bool", "as_float", "minimum", "maximum",
 )

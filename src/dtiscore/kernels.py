@@ -11,6 +11,8 @@ in most blocks there is no missing value and no division by zero.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 NAN = np.nan
@@ -113,6 +115,25 @@ def logical_or(a, b):
     return out
 
 
+def minimum(a, b):
+    """np.minimum; faster where one side is a constant (see `_full`)."""
+    return np.minimum(*_filled(a, b))
+
+
+def maximum(a, b):
+    """np.maximum; faster where one side is a constant (see `_full`)."""
+    return np.maximum(*_filled(a, b))
+
+
+def _filled(a, b) -> tuple:
+    """(a, b) with a constant side as a full array of the other side's shape."""
+    if isinstance(a, float) and isinstance(b, np.ndarray):
+        return _full(a, b.shape), b
+    if isinstance(b, float) and isinstance(a, np.ndarray):
+        return a, _full(b, a.shape)
+    return a, b
+
+
 def logical_not(a):
     return 1.0 - _array(a)
 
@@ -163,15 +184,40 @@ def _ends(x: np.ndarray, top: float) -> np.ndarray:
 def limited(x, top: float):
     """x clamped to [0, top]."""
     x = _vector(x)
-    return np.minimum(np.maximum(x, 0.0), top), _ends(x, top)
+    return clamped(x, 0.0, top), _ends(x, top)
 
 
 def fraction_of(fraction, top: float):
     """top × fraction clamped to [0, 1]; branches as `limited`."""
     fraction = _vector(fraction)
-    points = np.minimum(np.maximum(fraction, 0.0), 1.0)
+    points = clamped(fraction, 0.0, 1.0)
     points *= top
     return points, _ends(fraction, 1.0)
+
+
+def clamped(x: np.ndarray, low: float, high: float) -> np.ndarray:
+    """A new array of min(max(x, low), high); NaN stays NaN."""
+    points = np.maximum(x, _full(low, x.shape))
+    return np.minimum(points, _full(high, x.shape), out=points)
+
+
+def _full(value: float, shape: tuple[int, ...]) -> np.ndarray | float:
+    """`value` as an array of this shape, when that is faster: numpy's minimum and maximum
+    have no vector loop for a scalar, and run ~3x faster against a full array (16k
+    units: 3.3 against 9.9 µs). The arrays are made once per value and block size."""
+    if len(shape) != 1 or shape[0] < _FULL_FROM:
+        return value
+    return _full_array(value, shape[0])
+
+
+_FULL_FROM = 1024  # units: below this, making the array costs more than it saves
+
+
+@functools.lru_cache(maxsize=256)
+def _full_array(value: float, n: int) -> np.ndarray:
+    array = np.full(n, value)
+    array.flags.writeable = False
+    return array
 
 
 def linear(x, start, end, top: float):
@@ -208,7 +254,7 @@ def steps(x, bands, otherwise: float):
     x = _vector(x)
     index = _band_index(x, bands)
     table = np.array([b[2] for b in bands] + [otherwise])
-    points = _undefined_where(np.take(table, index), x)
+    points = _undefined_where(np.take(table, index, mode="clip"), x)  # "clip": no bounds check
     return points, index
 
 
@@ -287,10 +333,8 @@ def cases_bool(conditions, values, otherwise, top: float):
         _overrule_codes(branch, position, np.broadcast_to(conditions[position], shape))
     choices = list(values) + [otherwise]
     table = np.array([v if np.ndim(v) == 0 else 0.0 for v in choices], dtype=float)
-    raw = np.take(table, branch)
+    raw = np.take(np.minimum(np.maximum(table, 0.0), top), branch, mode="clip")
     for position, value in enumerate(choices):
-        if np.ndim(value) != 0:
-            np.copyto(raw, value, where=branch == position)
-    np.maximum(raw, 0.0, out=raw)
-    np.minimum(raw, top, out=raw)
+        if np.ndim(value) != 0:  # np.where, not a masked copy: ~4x faster on scattered masks
+            raw = np.where(branch == position, clamped(_vector(value), 0.0, top), raw)
     return raw, branch
