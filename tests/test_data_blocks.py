@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import dtiscore
-from dtiscore.data import to_columns
+from dtiscore.data import _CHECK_BLOCK, to_columns
 
 FRAMEWORK = dtiscore.loads("""framework d "Data" {
     max 20
@@ -14,7 +14,7 @@ FRAMEWORK = dtiscore.loads("""framework d "Data" {
     criterion busy "Busy" max 10 { proportional visits target 1000 }
     criterion led "Led" max 10 { award when role == chair }
 }""")
-N = 40_000  # more than two blocks of the quick pass
+N = 2 * _CHECK_BLOCK + 7_000  # more than two blocks of the quick pass
 
 
 def columns(**changes):
@@ -23,7 +23,7 @@ def columns(**changes):
     return data
 
 
-@pytest.mark.parametrize("position", [0, 16_383, 16_384, N - 1])
+@pytest.mark.parametrize("position", [0, _CHECK_BLOCK - 1, _CHECK_BLOCK, N - 1])
 def test_a_fractional_count_in_any_block_is_named(position):
     visits = np.full(N, 500.0)
     visits[position] = 2.5

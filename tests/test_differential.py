@@ -275,8 +275,8 @@ def test_batches_do_not_matter_without_population_functions(data):
 @examples(60)
 @given(st.data())
 def test_blocks_and_threads_do_not_matter(data):
-    """Units are scored in blocks (of 16k) on a thread pool, each block by the program for
-    complete data or the one for missing values: with blocks of 1 to 4 units on two
+    """Units are scored in blocks (of `evaluate.BLOCK`) on a thread pool, each block by the
+    program for complete data or the one for missing values: with blocks of 1 to 4 units on two
     threads, every result is the same as in one block."""
     text, framework, columns = data.draw(scored())
     size = data.draw(st.integers(1, 4))

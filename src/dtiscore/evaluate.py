@@ -1,7 +1,7 @@
 """The compiled evaluator's second half: from the program's per-criterion values to every
 node's points, effective max, status and lost points, for all units at once.
 
-Units are taken in blocks of `BLOCK` so that temporaries stay in cache and are reused
+Units are taken in blocks of `BLOCK` so that temporaries stay in (L2/L3) cache and are reused
 rather than allocated afresh at full length; blocks run on a small thread pool (numpy
 releases the GIL inside its loops). Sums run over a group's places in file order, exactly
 as the reference interpreter adds them, so the two agree to the last bit.
@@ -22,7 +22,9 @@ from .compile import Program
 from .errors import MissingDataError
 from .kernels import has_nan
 
-BLOCK = 16384  # units per block: 128 KiB per float temporary
+BLOCK = 65536  # units per block: 512 KiB per float temporary. Smaller blocks keep more in
+# cache but pay the evaluator's Python work (~10-20 ms a block for 100 criteria) more often:
+# at 1M units × 100 criteria, 16k blocks took 2.8 s of CPU, 64k 2.3 s, 128k 2.3 s
 _SEVERITY = {"zero": 0, "exclude": 1, "error": 2}
 
 

@@ -98,7 +98,8 @@ def population_value(func: str, values: Sequence[float], fraction: float | None)
         return float(present.min())
     if func == "mean":
         return float(np.mean(np.sort(present)))  # sorted: the same sum whatever the unit order
-    return float(np.percentile(present, fraction * 100.0))
+    with np.errstate(all="ignore"):  # near ±max float, numpy's interpolation overflows to ±inf
+        return float(np.percentile(present, fraction * 100.0))
 
 
 @attrs.frozen

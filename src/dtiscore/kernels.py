@@ -213,7 +213,7 @@ def _full(value: float, shape: tuple[int, ...]) -> np.ndarray | float:
 _FULL_FROM = 1024  # units: below this, making the array costs more than it saves
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=128)  # at most 64 MiB with 64k-unit blocks
 def _full_array(value: float, n: int) -> np.ndarray:
     array = np.full(n, value)
     array.flags.writeable = False
