@@ -54,3 +54,18 @@ def test_text_choices_match_option_by_option_and_parse_the_rest():
     np.testing.assert_array_equal(as_objects.values["role"], expected)
     assert mapped.invalid["role"].tolist() == [False, False, False, False, False, True, False]
     assert as_objects.invalid["role"].tolist() == mapped.invalid["role"].tolist()
+
+
+@pytest.mark.parametrize("late", [None, np.nan, 2.5])
+def test_only_columns_the_quick_pass_saw_whole_are_complete(late):
+    """Scoring skips the search for missing values in columns the data checks found
+    complete: a column with a NaN, or with a bad value marked as no value, is not."""
+    visits = np.full(N, 500.0)
+    if late is not None:
+        visits[N - 1] = late
+    checked = to_columns(FRAMEWORK.ir, columns(visits=visits), invalid="mark")
+    assert ("visits" in checked.complete) == (late is None)
+    assert "role" not in checked.complete  # text: parsed, not checked by the quick pass
+    if late is not None:
+        assert np.isnan(checked.values["visits"][N - 1])
+        assert FRAMEWORK.score(columns(visits=visits), invalid="mark").points("busy")[N - 1] == 0.0

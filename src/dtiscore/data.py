@@ -16,6 +16,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from . import ir
+from .buffers import take
 from .errors import DataError, DataProblem
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "y", "có", "co", "đúng", "x"})
@@ -24,12 +25,15 @@ MISSING_WORDS = frozenset({"", "na", "n/a", "nan", "none", "null", "-"})
 
 
 class Columns:
-    """The checked columns, the unit ids, and which values were bad (when marking)."""
+    """The checked columns, the unit ids, which values were bad (when marking), and which
+    columns the checks found to have every value (so scoring need not look for NaN)."""
 
-    def __init__(self, values: dict[str, np.ndarray], units: list, invalid: dict[str, np.ndarray]):
+    def __init__(self, values: dict[str, np.ndarray], units: list, invalid: dict[str, np.ndarray],
+                 complete: frozenset[str] = frozenset()):
         self.values = values
         self.units = units
         self.invalid = invalid
+        self.complete = complete
 
     def __len__(self) -> int:
         return len(self.units)
@@ -62,11 +66,14 @@ def to_columns(
     problems: list[DataProblem] = []
     values: dict[str, np.ndarray] = {}
     bad: dict[str, np.ndarray] = {}
+    complete: set[str] = set()
     for spec in framework.inputs:
-        column, wrong = _convert(spec, raw[spec.name], unit_ids, problems)
+        column, wrong, whole = _convert(spec, raw[spec.name], unit_ids, problems)
         values[spec.name] = column
         if wrong.any():
             bad[spec.name] = wrong
+        if whole:
+            complete.add(spec.name)
     unreadable = dict(bad)  # a value that is not of its type is not compared again
     for spec in _bounds_first(framework.inputs):
         _check_constraints(spec, values, unit_ids, problems, bad, unreadable)
@@ -74,7 +81,7 @@ def to_columns(
         raise DataError(problems)
     for name, wrong in bad.items():
         values[name] = np.where(wrong, np.nan, values[name])
-    return Columns(values, unit_ids, bad if invalid == "mark" else {})
+    return Columns(values, unit_ids, bad if invalid == "mark" else {}, frozenset(complete - bad.keys()))
 
 
 def _as_mapping(data: Any) -> Mapping[str, Any]:
@@ -144,24 +151,28 @@ def _type_word(spec: ir.Input) -> str:
 
 
 def _convert(spec: ir.Input, raw: np.ndarray, units: list, problems: list[DataProblem]):
-    """(float column, mask of bad values)."""
+    """(float column, mask of bad values, whether the column is known to hold no NaN)."""
+    complete = False
     if raw.dtype.kind in "fiu" and spec.kind in ("count", "number", "share"):
         column = _floats(raw)
-        wrong = _numeric_problems(spec, column)
+        complete = _plainly_fine(spec, column)
+        wrong = np.zeros(len(column), dtype=bool) if complete else _numeric_problems(spec, column)
     elif raw.dtype.kind == "b" and spec.kind == "bool":
-        return raw.astype(float), np.full(len(raw), False)
+        return _bool_floats(raw), np.zeros(len(raw), dtype=bool), True
     else:
         column, missing = _parse_distinct(spec, raw)
         wrong = np.isnan(column) & ~missing
-        if spec.type == ir.NUM:
+        if spec.type == ir.NUM and not _plainly_fine(spec, column):
             wrong |= _numeric_problems(spec, column)
+    if not wrong.any():
+        return column, wrong, complete
     for i in np.flatnonzero(wrong)[:50]:
         problems.append(DataProblem(f"unit {units[i]!r}, column '{spec.name}': {_explain_value(spec, raw[i])}",
                                     position=int(i), column=spec.name))
     if wrong.sum() > 50:
         problems.append(DataProblem(f"... column '{spec.name}' has {int(wrong.sum()) - 50} more bad values",
                                     column=spec.name))
-    return column, wrong
+    return column, wrong, complete
 
 
 def _floats(raw: np.ndarray) -> np.ndarray:
@@ -170,6 +181,15 @@ def _floats(raw: np.ndarray) -> np.ndarray:
     it. Read-only, so that nothing of dtiscore's can change the caller's data."""
     column = raw.view() if raw.dtype == np.float64 else raw.astype(float)
     column.flags.writeable = False
+    return column
+
+
+def _bool_floats(raw: np.ndarray) -> np.ndarray:
+    """A bool column as 0.0/1.0, in an array reused from an earlier run when nobody holds
+    it (`buffers.take`): at a million units a fresh one costs more in page faults (~6 ms)
+    than the conversion (~1 ms)."""
+    column = take(raw.shape)
+    np.copyto(column, raw)
     return column
 
 
@@ -267,8 +287,6 @@ def _missing(value: Any, options: tuple[str, ...] = ()) -> bool:
 
 def _numeric_problems(spec: ir.Input, column: np.ndarray) -> np.ndarray:
     """Which values break the input's type or range (missing values do not)."""
-    if _plainly_fine(spec, column):
-        return np.zeros(len(column), dtype=bool)
     with np.errstate(invalid="ignore"):
         wrong = np.isinf(column)
         if spec.kind == "count":
@@ -282,31 +300,27 @@ def _numeric_problems(spec: ir.Input, column: np.ndarray) -> np.ndarray:
 
 def _plainly_fine(spec: ir.Input, column: np.ndarray) -> bool:
     """A quick pass for the usual column: no missing value, all within range. False means
-    "look value by value", not "bad". The range is one min and one max over the whole
-    column (NaN if any value is missing); a count's whole numbers are checked a block at
-    a time, against a floored copy kept in cache (whole-column temporaries cost more in
-    fresh pages than the arithmetic itself)."""
+    "look value by value", not "bad". Taken a block at a time, so that a column is read
+    from memory once (min, max and a count's whole numbers while the block is in cache:
+    1M values, 1.9 ms, against 2.8 ms for whole-column passes)."""
     low, high = {"count": (0.0, np.inf), "share": (0.0, 1.0)}.get(spec.kind, (-np.inf, np.inf))
     if spec.within is not None:
         low, high = max(low, spec.within[0]), min(high, spec.within[1])
-    if column.size == 0:
-        return True
-    smallest, largest = column.min(), column.max()
-    if not (low <= smallest and largest <= high and np.isfinite(smallest) and np.isfinite(largest)):
-        return False
-    if spec.kind != "count":
-        return True
     floored = np.empty(min(column.size, _CHECK_BLOCK))
     differs = np.empty(floored.size, dtype=bool)
     for start in range(0, column.size, _CHECK_BLOCK):
         part = column[start:start + _CHECK_BLOCK]
-        np.floor(part, out=floored[:part.size])
-        if np.count_nonzero(np.not_equal(part, floored[:part.size], out=differs[:part.size])):
+        smallest, largest = part.min(), part.max()  # NaN if any value is missing
+        if not (low <= smallest and largest <= high and np.isfinite(smallest) and np.isfinite(largest)):
             return False
+        if spec.kind == "count":
+            np.floor(part, out=floored[:part.size])
+            if np.count_nonzero(np.not_equal(part, floored[:part.size], out=differs[:part.size])):
+                return False
     return True
 
 
-_CHECK_BLOCK = 65536  # values per block of the whole-number check: 512 KiB of floats
+_CHECK_BLOCK = 65536  # values per block of the quick pass: 512 KiB of floats
 
 
 def _parse(spec: ir.Input, value: Any) -> float | None:
@@ -396,6 +410,8 @@ def _check_constraints(spec, values, units, problems, bad, unreadable) -> None:
     mine, limit = values[spec.name], values[spec.at_most]
     with np.errstate(invalid="ignore"):
         broken = mine > limit  # false where either has no value
+    if not broken.any():
+        return
     if spec.name in unreadable:
         broken &= ~unreadable[spec.name]
     if spec.at_most in bad:  # a bound that is itself bad (of any kind) bounds nothing

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import Sequence
+from typing import Collection, Sequence
 
 import attrs
 import numpy as np
@@ -133,9 +133,11 @@ def evaluate(
     layout: Layout | None = None,
     threads: int | None = None,
     populations: list[float] | None = None,
+    complete: Collection[int] = (),
 ) -> Scores:
     """Score every unit; `populations` are the population functions' values when they were
-    computed beforehand (over more units than these, when streaming)."""
+    computed beforehand (over more units than these, when streaming); `complete` are the
+    positions of columns known to have every value (the data checks saw no NaN)."""
     layout = layout or Layout.of(framework)
     n = len(units)
     pops = program.populations(list(columns), n) if populations is None else list(populations)
@@ -153,7 +155,7 @@ def evaluate(
     )
     by_name = dict(zip(program.columns, columns))
     inputs = {spec.name: spec for spec in framework.inputs}
-    gappy = [i for i, c in enumerate(columns) if has_nan(c)]  # columns with a missing value
+    gappy = [i for i, c in enumerate(columns) if i not in complete and has_nan(c)]  # with a missing value
     pops_defined = not any(np.isnan(p) for p in pops)
 
     points_rows = [layout.row[c] for c in program.criteria]

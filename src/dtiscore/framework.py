@@ -9,9 +9,9 @@ import attrs
 
 from . import ir
 from .compile import Program, compile_program
-from .data import to_columns
+from .data import Columns, to_columns
 from .errors import Diagnostic, Source, UnknownIdError
-from .evaluate import Layout, evaluate
+from .evaluate import Layout, Scores, evaluate
 
 
 @attrs.frozen
@@ -142,10 +142,17 @@ class Framework:
         from .result import Result
 
         columns = to_columns(self.ir, data, units, invalid)
-        ordered = [columns.values[name] for name in self.program.columns]
-        scores = evaluate(self.ir, self.program, ordered, columns.invalid, columns.units,
-                          self.layout, threads)
-        return Result(self, scores, columns)
+        return Result(self, self._scores(columns, threads), columns)
+
+    def _scores(self, columns: Columns, threads: int | None = None,
+                 populations: list[float] | None = None) -> Scores:
+        """Every node's points and statuses for checked columns (`score`'s second half;
+        `populations` when they were computed over more units, as in streaming)."""
+        program = self.program
+        ordered = [columns.values[name] for name in program.columns]
+        complete = {i for i, name in enumerate(program.columns) if name in columns.complete}
+        return evaluate(self.ir, program, ordered, columns.invalid, columns.units, self.layout,
+                        threads, populations, complete)
 
     def score_batches(self, batches, invalid: str = "raise", threads: int | None = None):
         """Score data too large for memory, batch by batch: yields one `Result` per batch.

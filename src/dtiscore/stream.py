@@ -16,7 +16,6 @@ import numpy as np
 from . import kernels
 from .data import to_columns
 from .errors import DtiError
-from .evaluate import evaluate
 
 
 def score_batches(framework, batches: Iterable | Callable[[], Iterable], invalid: str = "raise",
@@ -31,11 +30,9 @@ def score_batches(framework, batches: Iterable | Callable[[], Iterable], invalid
     populations = _populations(framework, program, passes, invalid) if program.population_order else []
     for units, data in _batches(next(passes)):
         columns = to_columns(framework.ir, data, units, invalid)
-        ordered = [columns.values[name] for name in program.columns]
-        scores = evaluate(framework.ir, program, ordered, columns.invalid, columns.units,
-                          framework.layout, threads, populations)
+        scores = framework._scores(columns, threads, populations)
         yield Result(framework, scores, columns)
-        del units, data, columns, ordered, scores  # before the next batch is read
+        del units, data, columns, scores  # before the next batch is read
 
 
 def _depth(program) -> int:
