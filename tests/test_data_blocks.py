@@ -69,3 +69,18 @@ def test_only_columns_the_quick_pass_saw_whole_are_complete(late):
     if late is not None:
         assert np.isnan(checked.values["visits"][N - 1])
         assert FRAMEWORK.score(columns(visits=visits), invalid="mark").points("busy")[N - 1] == 0.0
+
+
+def test_columns_checked_on_threads_report_problems_in_input_order():
+    visits = np.full(N, 500.0)
+    visits[[3, N - 1]] = 2.5
+    role = columns()["role"].copy()
+    role[7] = "chairman"
+    data = columns(visits=visits, role=role)
+    messages = []
+    for threads in (1, 2):
+        with pytest.raises(dtiscore.DataError) as info:
+            to_columns(FRAMEWORK.ir, data, threads=threads)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+    assert messages[0].index("unit 3,") < messages[0].index(f"unit {N - 1},") < messages[0].index("unit 7,")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -44,10 +45,12 @@ def to_columns(
     data: Any,
     units: Sequence[object] | None = None,
     invalid: str = "raise",
+    threads: int = 1,
 ) -> Columns:
     """Convert and check `data` (a mapping of input name → 1-D array-like, or a pandas
     DataFrame). With invalid="mark", bad values become no value and are reported per unit
-    (their criteria get status `invalid`) instead of raising."""
+    (their criteria get status `invalid`) instead of raising. Columns of many units are
+    checked on `threads` threads (numpy's passes release the GIL)."""
     if invalid not in ("raise", "mark"):
         raise ValueError("invalid must be 'raise' or 'mark'")
     mapping = _as_mapping(data)
@@ -67,8 +70,10 @@ def to_columns(
     values: dict[str, np.ndarray] = {}
     bad: dict[str, np.ndarray] = {}
     complete: set[str] = set()
-    for spec in framework.inputs:
-        column, wrong, whole = _convert(spec, raw[spec.name], unit_ids, problems)
+    converted = _each(lambda spec: _convert(spec, raw[spec.name], unit_ids), framework.inputs,
+                      threads if n >= _THREADS_FROM else 1)
+    for spec, (column, wrong, whole, found) in zip(framework.inputs, converted):
+        problems.extend(found)
         values[spec.name] = column
         if wrong.any():
             bad[spec.name] = wrong
@@ -82,6 +87,17 @@ def to_columns(
     for name, wrong in bad.items():
         values[name] = np.where(wrong, np.nan, values[name])
     return Columns(values, unit_ids, bad if invalid == "mark" else {}, frozenset(complete - bad.keys()))
+
+
+_THREADS_FROM = 100_000  # units: below this, a column is checked faster than a thread starts
+
+
+def _each(work, items, threads: int) -> list:
+    """[work(item) for item in items], on a thread pool when threads > 1."""
+    if threads <= 1 or len(items) < 2:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(work, items))
 
 
 def _as_mapping(data: Any) -> Mapping[str, Any]:
@@ -150,29 +166,31 @@ def _type_word(spec: ir.Input) -> str:
     return f"choice({', '.join(spec.options)})" if spec.kind == "choice" else spec.kind
 
 
-def _convert(spec: ir.Input, raw: np.ndarray, units: list, problems: list[DataProblem]):
-    """(float column, mask of bad values, whether the column is known to hold no NaN)."""
+def _convert(spec: ir.Input, raw: np.ndarray, units: list):
+    """(float column, mask of bad values, whether the column is known to hold no NaN, the
+    problems found)."""
+    problems: list[DataProblem] = []
     complete = False
     if raw.dtype.kind in "fiu" and spec.kind in ("count", "number", "share"):
         column = _floats(raw)
         complete = _plainly_fine(spec, column)
         wrong = np.zeros(len(column), dtype=bool) if complete else _numeric_problems(spec, column)
     elif raw.dtype.kind == "b" and spec.kind == "bool":
-        return _bool_floats(raw), np.zeros(len(raw), dtype=bool), True
+        return _bool_floats(raw), np.zeros(len(raw), dtype=bool), True, problems
     else:
         column, missing = _parse_distinct(spec, raw)
         wrong = np.isnan(column) & ~missing
         if spec.type == ir.NUM and not _plainly_fine(spec, column):
             wrong |= _numeric_problems(spec, column)
     if not wrong.any():
-        return column, wrong, complete
+        return column, wrong, complete, problems
     for i in np.flatnonzero(wrong)[:50]:
         problems.append(DataProblem(f"unit {units[i]!r}, column '{spec.name}': {_explain_value(spec, raw[i])}",
                                     position=int(i), column=spec.name))
     if wrong.sum() > 50:
         problems.append(DataProblem(f"... column '{spec.name}' has {int(wrong.sum()) - 50} more bad values",
                                     column=spec.name))
-    return column, wrong, complete
+    return column, wrong, complete, problems
 
 
 def _floats(raw: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ from . import ir
 from .compile import Program, compile_program
 from .data import Columns, to_columns
 from .errors import Diagnostic, Source, UnknownIdError
-from .evaluate import Layout, Scores, evaluate
+from .evaluate import Layout, Scores, default_threads, evaluate
 
 
 @attrs.frozen
@@ -141,7 +141,8 @@ class Framework:
         """
         from .result import Result
 
-        columns = to_columns(self.ir, data, units, invalid)
+        threads = default_threads() if threads is None else threads
+        columns = to_columns(self.ir, data, units, invalid, threads)
         return Result(self, self._scores(columns, threads), columns)
 
     def _scores(self, columns: Columns, threads: int | None = None,

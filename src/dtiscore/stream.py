@@ -15,6 +15,7 @@ import numpy as np
 
 from . import kernels
 from .data import to_columns
+from .evaluate import default_threads
 from .errors import DtiError
 
 
@@ -26,10 +27,11 @@ def score_batches(framework, batches: Iterable | Callable[[], Iterable], invalid
     from .result import Result
 
     program = framework.program
+    threads = default_threads() if threads is None else threads
     passes = _passes(batches, needed=1 + _depth(program))
     populations = _populations(framework, program, passes, invalid) if program.population_order else []
     for units, data in _batches(next(passes)):
-        columns = to_columns(framework.ir, data, units, invalid)
+        columns = to_columns(framework.ir, data, units, invalid, threads)
         scores = framework._scores(columns, threads, populations)
         yield Result(framework, scores, columns)
         del units, data, columns, scores  # before the next batch is read
