@@ -284,9 +284,10 @@ def _group(group: ir.Group, layout: Layout, scores: Scores, block: slice, whole:
     points, applicable = scores.points, scores.applicable
     m = block.stop - block.start
     raw = np.zeros(m)
-    m_app: float | np.ndarray = 0.0
+    m_app: float | np.ndarray = 0.0  # one float while every member so far is whole
     any_applicable: bool | np.ndarray = False
     m_all = 0.0
+    member_max = None  # scratch for a criterion's effective max
     for o, s, top in layout.places[group.id]:
         m_all += top
         if s is not None:
@@ -294,12 +295,20 @@ def _group(group: ir.Group, layout: Layout, scores: Scores, block: slice, whole:
         for r in (o,) if s is None else (o, s):
             raw += points[r, block]
             if r in whole:
-                m_app += whole[r]
+                m_app += whole[r]  # in place once an array: the same sums, in the same order
                 any_applicable = True
+                continue
+            if isinstance(m_app, float):
+                m_app = np.full(m, m_app)
+            if r in scores.group_row:
+                m_app += scores.effective_max(r, block)
             else:
-                m_app = m_app + scores.effective_max(r, block)
-                if any_applicable is not True:
-                    any_applicable = any_applicable | applicable[r, block]
+                member_max = np.empty(m) if member_max is None else member_max
+                m_app += np.multiply(applicable[r, block], scores.maxima[r], out=member_max)
+            if any_applicable is False:
+                any_applicable = applicable[r, block].copy()
+            elif any_applicable is not True:
+                any_applicable |= applicable[r, block]
     g = layout.row[group.id]
     kept, top = points[g, block], scores.group_max[layout.group_row[g], block]
     if any_applicable is True and isinstance(m_app, float) and (m_app > 0.0 or group.on_exclude != "rescale"):
