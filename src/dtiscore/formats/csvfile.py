@@ -112,6 +112,7 @@ def read_chunks(path: str | os.PathLike, size: int, delimiter: str | None = None
                 if seen is not None:
                     seen.add(table.units)
                 yield table
+                del table  # one chunk's cells in memory at a time (see `blocks`)
     except OSError as error:
         raise DataError([f"{name}: cannot read: {error.strerror or error}"]) from None
     except UnicodeDecodeError as error:
@@ -128,7 +129,11 @@ def _chunks(lines: Iterator[str], name: str, size: int, delimiter: str | None, u
             raise DataError([_mismatch(name, block.mismatched, layout.width, layout.delimiter)])
         if block.rows:
             empty = False
-            yield from_cells(name, layout.names, block.rows, block.columns, layout.header_row, unit_column, text=True)
+            table = from_cells(name, layout.names, block.rows, block.columns, layout.header_row, unit_column,
+                               text=True)
+            del block
+            yield table
+            del table
     if empty:
         yield from_cells(name, layout.names, [], [[] for _ in layout.names], layout.header_row, unit_column, text=True)
 
@@ -186,12 +191,17 @@ def read_layout(lines: Iterator[str], name: str, delimiter: str | None, unit_col
 
 
 def blocks(lines: Iterator[str], layout: Layout, size: int) -> Iterator[Block]:
-    """The rows after the header, `size` lines at a time."""
+    """The rows after the header, `size` lines at a time. A generator's frame keeps its
+    locals while the caller works and while it reads on: each block is let go as soon as
+    it is handed over, or two chunks of cells would be in memory at a time (100k rows of
+    71 columns: ~600 MB each)."""
     number = layout.first_row
     while block := list(itertools.islice(lines, size)):
         parsed = _split(block, layout, number) or _read(block, lines, layout, number)
+        del block
         number += parsed.lines
         yield parsed
+        del parsed
 
 
 def _split(block: list[str], layout: Layout, first: int) -> Block | None:
