@@ -15,8 +15,8 @@ import numpy as np
 
 from . import kernels
 from .data import to_columns
-from .evaluate import default_threads
 from .errors import DtiError
+from .evaluate import default_threads
 
 
 def score_batches(framework, batches: Iterable | Callable[[], Iterable], invalid: str = "raise",
