@@ -1,0 +1,222 @@
+"""Run lark's LALR tables without building a parse tree.
+
+Lark's own parse builds a `Tree` for every rule, works out positions for each, and a
+Transformer then walks that tree again to make the AST: most of the time of loading a
+framework. This loop uses the same tables and the same contextual lexers (so it accepts
+exactly the same texts and splits them into the same tokens), shapes each rule's children
+the way lark's tree builder would (anonymous tokens dropped, `_rule`s inlined, `?rule`s
+with one child passed through, `[x]` left out as None) and hands them straight to a
+builder method named after the rule, with the rule's span.
+
+It does not explain mistakes: on any input it cannot parse it raises `Rejected`, and the
+caller asks lark for the error, so messages stay lark's, word for word.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, NamedTuple
+
+import lark
+
+from .errors import Span
+
+
+class Rejected(Exception):
+    """The text is not in the language (or not lexable); lark will say why."""
+
+
+class Token(NamedTuple):
+    """One token as the builder sees it: its terminal, its text, where it stands."""
+
+    type: str
+    text: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @property
+    def span(self) -> Span:
+        return Span(self.line, self.column, self.end_line, self.end_column)
+
+
+class _Lexer(NamedTuple):
+    """The lexer lark uses in one parser state."""
+
+    match: Callable  # compiled alternation of the terminals allowed there
+    keywords: dict[str, dict[str, str]]  # terminal → {word: keyword terminal}
+    ignore: frozenset[str]
+
+
+class _Rule(NamedTuple):
+    """How one grammar rule's children become the builder's arguments."""
+
+    origin: str  # the nonterminal it makes (goto key)
+    size: int  # symbols on the stack
+    shape: tuple  # per argument: index into the children, or None for an absent [x]
+    inline: frozenset[int]  # children that are `_rule`s: their arguments are spliced in
+    pass_through: bool  # a `?rule` without alias: one argument is returned as it is
+    unit: bool  # `?a: b` and nothing else: b's value stands for a, unchanged
+    handler: str | None  # builder method; None for `_rule`s (the argument list itself)
+
+
+class Tables(NamedTuple):
+    start: int
+    end: int
+    actions: dict[int, dict[str, tuple[bool, Any]]]  # state → terminal → (shift?, state | _Rule)
+    lexers: dict[int, _Lexer]
+
+
+def tables(parser: lark.Lark) -> Tables:
+    """Take lark's parse table and per-state lexers apart once, into plain dicts."""
+    frontend = parser.parser
+    table = frontend.parser.parser.parse_table
+    rules: dict[Any, _Rule] = {}
+    actions = {}
+    for state, row in table.states.items():
+        actions[state] = {
+            symbol: (True, arg) if action.name == "Shift" else (False, rules.get(arg) or rules.setdefault(arg, _rule(arg)))
+            for symbol, (action, arg) in row.items()
+        }
+    lexers = {}
+    made: dict[int, _Lexer] = {}
+    for state, basic in frontend.lexer.lexers.items():
+        if id(basic) not in made:
+            made[id(basic)] = _lexer(basic)
+        lexers[state] = made[id(basic)]
+    (start,) = table.start_states.values()
+    (end,) = table.end_states.values()
+    return Tables(start, end, actions, lexers)
+
+
+def _lexer(basic) -> _Lexer:
+    scanner = basic.scanner
+    if len(scanner._mres) != 1:
+        raise NotImplementedError("a lexer split over several regular expressions")
+    keywords = {}
+    for terminal, callback in basic.callback.items():
+        if not isinstance(callback, lark.lexer.UnlessCallback):
+            raise NotImplementedError(f"lexer callback {callback!r}")
+        words = callback.scanner.terminals
+        if any(t.pattern.type != "str" or t.pattern.flags for t in words):
+            raise NotImplementedError("a keyword that is not a plain string")
+        keywords[terminal] = {t.pattern.value: t.name for t in words}
+    return _Lexer(scanner._mres[0].match, keywords, frozenset(basic.ignore_types))
+
+
+def _rule(rule) -> _Rule:
+    """The shape lark's tree builder gives `rule` (see lark.parse_tree_builder)."""
+    keep_all = rule.options.keep_all_tokens
+    shape: list[int | None] = []
+    inline = set()
+    symbols = iter(enumerate(rule.expansion))
+    for placeholder in rule.options.empty_indices or [False] * len(rule.expansion):
+        if placeholder:
+            shape.append(None)
+            continue
+        index, symbol = next(symbols)
+        if symbol.is_term and symbol.filter_out and not keep_all:
+            continue
+        shape.append(index)
+        if not symbol.is_term and symbol.name.startswith("_"):
+            inline.add(index)
+    name = rule.origin.name
+    handler = None if name.startswith("_") else (rule.alias or name)
+    pass_through = bool(rule.options.expand1 and not rule.alias)
+    unit = pass_through and shape == [0] and not inline
+    return _Rule(name, len(rule.expansion), tuple(shape), frozenset(inline), pass_through, unit, handler)
+
+
+def parse(text: str, tables: Tables, builder: Any) -> Any:
+    """The builder's value for the start rule. Raises `Rejected` where lark would fail."""
+    actions, lexers, end = tables.actions, tables.lexers, tables.end
+    states = [tables.start]
+    values: list[Any] = []
+    extents: list[Any] = []  # per value: what it covers (a Token, a Span, or None if nothing)
+    handlers: dict[str, Callable] = {}
+    pos, line, line_start, size = 0, 1, 0, len(text)
+    while True:
+        # the next token, lexed in the current state, as lark's contextual lexer does
+        if pos < size:
+            match, keywords, ignore = lexers[states[-1]]
+            found = match(text, pos)
+            if found is None:
+                raise Rejected
+            word, kind = found.group(0), found.lastgroup
+            if kind in keywords:
+                kind = keywords[kind].get(word, kind)
+            start_line, start_column = line, pos - line_start + 1
+            if "\n" in word:
+                line += word.count("\n")
+                line_start = pos + word.rindex("\n") + 1
+            pos += len(word)
+            if kind in ignore:
+                continue
+            token = Token(kind, word, start_line, start_column, line, pos - line_start + 1)
+        else:
+            token = None
+            kind = "$END"
+        # reduce as far as the token allows, then shift it
+        while True:
+            try:
+                shift, arg = actions[states[-1]][kind]
+            except KeyError:
+                raise Rejected from None
+            if shift:
+                states.append(arg)
+                values.append(token)
+                extents.append(token)
+                break
+            origin, n, shape, inline, pass_through, unit, handler = arg
+            if unit:
+                del states[-1]
+                states.append(actions[states[-1]][origin][1])
+                continue
+            if n:
+                children = values[-n:]
+                extent = _cover(extents[-n:])
+                del states[-n:], values[-n:], extents[-n:]
+            else:
+                children, extent = [], None
+            arguments = []
+            for index in shape:
+                if index is None:
+                    arguments.append(None)
+                elif index in inline:
+                    arguments += children[index]
+                else:
+                    arguments.append(children[index])
+            if pass_through and len(arguments) == 1:
+                value = arguments[0]
+            else:
+                if handler is None:
+                    value = arguments
+                else:
+                    method = handlers.get(handler)
+                    if method is None:
+                        method = handlers[handler] = getattr(builder, handler)
+                    value = method(extent, *arguments)
+            states.append(actions[states[-1]][origin][1])
+            values.append(value)
+            extents.append(extent)
+            if token is None and states[-1] == end:
+                return value
+
+
+def _cover(extents: list) -> Span | None:
+    """From the start of the first thing that takes up text to the end of the last."""
+    if len(extents) == 1 and type(extents[0]) is Span:
+        return extents[0]
+    first = last = None
+    for extent in extents:
+        if extent is not None:
+            first = extent
+            break
+    for extent in reversed(extents):
+        if extent is not None:
+            last = extent
+            break
+    if first is None:
+        return None
+    return Span(first.line, first.column, last.end_line, last.end_column)
