@@ -14,7 +14,7 @@ caller asks lark for the error, so messages stay lark's, word for word.
 
 from __future__ import annotations
 
-import functools
+import re
 from typing import Any, Callable, NamedTuple
 
 import lark
@@ -46,7 +46,6 @@ class _Lexer(NamedTuple):
 
     match: Callable  # compiled alternation of the terminals allowed there
     keywords: dict[str, dict[str, str]]  # terminal → {word: keyword terminal}
-    ignore: frozenset[str]
 
 
 class _Rule(NamedTuple):
@@ -54,7 +53,8 @@ class _Rule(NamedTuple):
 
     origin: str  # the nonterminal it makes (goto key)
     size: int  # symbols on the stack
-    shape: tuple  # per argument: index into the children, or None for an absent [x]
+    shape: tuple | None  # per argument: index into the children, or None for an absent
+    # [x]; no shape at all when the children are the arguments as they are
     inline: frozenset[int]  # children that are `_rule`s: their arguments are spliced in
     pass_through: bool  # a `?rule` without alias: one argument is returned as it is
     unit: bool  # `?a: b` and nothing else: b's value stands for a, unchanged
@@ -66,6 +66,7 @@ class Tables(NamedTuple):
     end: int
     actions: dict[int, dict[str, tuple[bool, Any]]]  # state → terminal → (shift?, state | _Rule)
     lexers: dict[int, _Lexer]
+    skip: Callable  # matches a run of what every state ignores (whitespace, comments)
 
 
 def tables(parser: lark.Lark) -> Tables:
@@ -79,15 +80,31 @@ def tables(parser: lark.Lark) -> Tables:
             symbol: (True, arg) if action.name == "Shift" else (False, rules.get(arg) or rules.setdefault(arg, _rule(arg)))
             for symbol, (action, arg) in row.items()
         }
+    ignored = set(frontend.lexer_conf.ignore)
     lexers = {}
     made: dict[int, _Lexer] = {}
     for state, basic in frontend.lexer.lexers.items():
         if id(basic) not in made:
+            if set(basic.ignore_types) != ignored:
+                raise NotImplementedError("states that ignore different terminals")
             made[id(basic)] = _lexer(basic)
         lexers[state] = made[id(basic)]
     (start,) = table.start_states.values()
     (end,) = table.end_states.values()
-    return Tables(start, end, actions, lexers)
+    return Tables(start, end, actions, lexers, _skip(parser.terminals, ignored))
+
+
+def _skip(terminals, ignored: set[str]) -> Callable:
+    """One match for a run of ignored tokens (lark lexes each one as a token of its own).
+    Skipping them before lexing is the same as lark's lexing only if no other terminal can
+    start where an ignored one does: in the grammar, none starts with a space or a '#'."""
+    patterns = [t.pattern.to_regexp() for t in terminals if t.name in ignored]
+    skip = re.compile("(?:" + "|".join(patterns) + ")*")
+    starts = {text[0] for text in (" ", "\t", "\n", "\r", "\f", "#") if skip.match(text).end()}
+    for terminal in terminals:
+        if terminal.name not in ignored and any(re.match(terminal.pattern.to_regexp(), c * 2 + "a") for c in starts):
+            raise NotImplementedError(f"{terminal.name} may start like an ignored token")
+    return skip.match
 
 
 def _lexer(basic) -> _Lexer:
@@ -102,7 +119,7 @@ def _lexer(basic) -> _Lexer:
         if any(t.pattern.type != "str" or t.pattern.flags for t in words):
             raise NotImplementedError("a keyword that is not a plain string")
         keywords[terminal] = {t.pattern.value: t.name for t in words}
-    return _Lexer(scanner._mres[0].match, keywords, frozenset(basic.ignore_types))
+    return _Lexer(scanner._mres[0].match, keywords)
 
 
 def _rule(rule) -> _Rule:
@@ -125,35 +142,43 @@ def _rule(rule) -> _Rule:
     handler = None if name.startswith("_") else (rule.alias or name)
     pass_through = bool(rule.options.expand1 and not rule.alias)
     unit = pass_through and shape == [0] and not inline
-    return _Rule(name, len(rule.expansion), tuple(shape), frozenset(inline), pass_through, unit, handler)
+    whole = shape == list(range(len(rule.expansion))) and not inline
+    return _Rule(name, len(rule.expansion), None if whole else tuple(shape), frozenset(inline), pass_through,
+                 unit, handler)
 
 
 def parse(text: str, tables: Tables, builder: Any) -> Any:
     """The builder's value for the start rule. Raises `Rejected` where lark would fail."""
-    actions, lexers, end = tables.actions, tables.lexers, tables.end
+    actions, lexers, skip, end = tables.actions, tables.lexers, tables.skip, tables.end
     states = [tables.start]
     values: list[Any] = []
     extents: list[Any] = []  # per value: what it covers (a Token, a Span, or None if nothing)
     handlers: dict[str, Callable] = {}
     pos, line, line_start, size = 0, 1, 0, len(text)
     while True:
+        # what every state ignores: skipped here, counting lines
+        blank = skip(text, pos).end()
+        if blank != pos:
+            newline = text.rfind("\n", pos, blank)
+            if newline >= 0:
+                line += text.count("\n", pos, blank)
+                line_start = newline + 1
+            pos = blank
         # the next token, lexed in the current state, as lark's contextual lexer does
         if pos < size:
-            match, keywords, ignore = lexers[states[-1]]
+            match, keywords = lexers[states[-1]]
             found = match(text, pos)
             if found is None:
                 raise Rejected
             word, kind = found.group(0), found.lastgroup
             if kind in keywords:
                 kind = keywords[kind].get(word, kind)
-            start_line, start_column = line, pos - line_start + 1
-            if "\n" in word:
-                line += word.count("\n")
-                line_start = pos + word.rindex("\n") + 1
+            first_line, column = line, pos - line_start + 1
             pos += len(word)
-            if kind in ignore:
-                continue
-            token = Token(kind, word, start_line, start_column, line, pos - line_start + 1)
+            if "\n" in word:  # none does in the grammar, but lark would count them
+                line += word.count("\n")
+                line_start = pos - len(word) + word.rindex("\n") + 1
+            token = Token(kind, word, first_line, column, line, pos - line_start + 1)
         else:
             token = None
             kind = "$END"
@@ -174,19 +199,26 @@ def parse(text: str, tables: Tables, builder: Any) -> Any:
                 states.append(actions[states[-1]][origin][1])
                 continue
             if n:
-                children = values[-n:]
-                extent = _cover(extents[-n:])
+                arguments = values[-n:]
+                first, last = extents[-n], extents[-1]
+                if first is None or last is None:
+                    extent = _cover(extents[-n:])
+                elif n == 1 and type(first) is Span:
+                    extent = first
+                else:
+                    extent = Span(first.line, first.column, last.end_line, last.end_column)
                 del states[-n:], values[-n:], extents[-n:]
             else:
-                children, extent = [], None
-            arguments = []
-            for index in shape:
-                if index is None:
-                    arguments.append(None)
-                elif index in inline:
-                    arguments += children[index]
-                else:
-                    arguments.append(children[index])
+                arguments, extent = [], None
+            if shape is not None:
+                children, arguments = arguments, []
+                for index in shape:
+                    if index is None:
+                        arguments.append(None)
+                    elif index in inline:
+                        arguments += children[index]
+                    else:
+                        arguments.append(children[index])
             if pass_through and len(arguments) == 1:
                 value = arguments[0]
             else:
