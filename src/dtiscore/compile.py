@@ -12,6 +12,7 @@ from __future__ import annotations
 import linecache
 import math
 import re
+import threading
 from typing import Callable
 
 import attrs
@@ -253,19 +254,32 @@ def _tuple(items) -> str:
 
 @attrs.frozen
 class Program:
-    """A compiled framework's expressions, as two functions: `populations` runs once over
-    whole columns (best, mean, ... need every unit); `evaluate` runs on any slice of units
-    and gives every criterion's exclusion conditions, points and branch codes."""
+    """A compiled framework's expressions, as functions: `populations` runs once over whole
+    columns (best, mean, ... need every unit); `evaluate` runs on any slice of units and
+    gives every criterion's exclusion conditions, points and branch codes. Its clean form
+    (blocks with no missing value, the usual case) is compiled at once; the general one is
+    written and compiled the first time a block needs it (Python's `compile` of one is most
+    of the time a framework takes to load)."""
 
-    source: str
     columns: tuple[str, ...]  # cols[i] is this input
     criteria: tuple[str, ...]  # points[i] and branches[i] are this criterion's
     slots: dict[str, CriterionSlots]
     population_order: tuple[ir.Population, ...]  # pops[i] is this one's value
     n_outputs: int
+    population_source: str = attrs.field(repr=False)
+    clean_source: str = attrs.field(repr=False)
     population_function: Callable = attrs.field(repr=False)
-    function: Callable = attrs.field(repr=False)
     clean_function: Callable = attrs.field(repr=False)  # for blocks with no missing value
+    general: "_Later" = attrs.field(repr=False, eq=False)  # (source, function) of the other
+
+    @property
+    def function(self) -> Callable:
+        """The evaluator for any block, missing values and undefined populations included."""
+        return self.general.get()[1]
+
+    @property
+    def source(self) -> str:
+        return self.population_source + "\n\n" + self.general.get()[0] + "\n\n" + self.clean_source
 
     def populations(self, cols: list[np.ndarray], n: int, reduce=None) -> list[float]:
         """Every population function's value over these columns. `reduce(k, func, values,
@@ -323,21 +337,49 @@ def compile_program(framework: ir.Framework) -> Program:
             f"pops[{numbers[population]}] = reduce({numbers[population]}, {population.func!r}, "
             f"np.broadcast_to({first.value(population.arg)}, (n,)), {fraction})"
         )
+    slots, clean = _block_function(_CleanEmitter(columns, numbers), framework, rules, conditions)
+    population_source = _function("populations(cols, pops, reduce, n)", first.lines)
+    clean_source = _function(f"evaluate_clean{_BLOCK}", _freeing(clean.lines))
+    functions = _load(population_source + "\n\n" + clean_source)
+    outputs = clean.outputs
 
-    slots, general = _block_function(_Emitter(columns, numbers), framework, rules, conditions)
-    clean_slots, clean = _block_function(_CleanEmitter(columns, numbers), framework, rules, conditions)
-    assert clean_slots == slots  # both write the same outputs in the same places
-    block = "(cols, pops, out, n, points, branches)"
-    source = (_function("populations(cols, pops, reduce, n)", first.lines)
-              + "\n\n" + _function(f"evaluate{block}", _freeing(general.lines))
-              + "\n\n" + _function(f"evaluate_clean{block}", _freeing(clean.lines)))
+    def general() -> tuple[str, Callable]:
+        general_slots, emit = _block_function(_Emitter(columns, numbers), framework, rules, conditions)
+        assert general_slots == slots and emit.outputs == outputs  # same outputs, same places
+        source = _function(f"evaluate{_BLOCK}", _freeing(emit.lines))
+        return source, _load(source)["evaluate"]
+
+    return Program(tuple(columns), tuple(slots), slots, tuple(order), outputs, population_source,
+                   clean_source, functions["populations"], functions["evaluate_clean"], _Later(general))
+
+
+_BLOCK = "(cols, pops, out, n, points, branches)"
+
+
+def _load(source: str) -> dict[str, Callable]:
+    """The functions `source` defines, in a namespace of kernels only."""
     filename = f"<dtiscore program {next(_counter)}>"
     namespace = {name: getattr(kernels, name) for name in _KERNEL_NAMES}
     namespace.update(np=np, NAN=math.nan, INF=math.inf, put=np.copyto)
     exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - generated from IR only
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    return Program(source, tuple(columns), tuple(slots), slots, tuple(order), general.outputs,
-                   namespace["populations"], namespace["evaluate"], namespace["evaluate_clean"])
+    return namespace
+
+
+class _Later:
+    """A value made on first use, once, whichever thread asks first."""
+
+    def __init__(self, make: Callable):
+        self._make = make
+        self._value = None
+        self._lock = threading.Lock()
+
+    def get(self):
+        if self._value is None:
+            with self._lock:
+                if self._value is None:
+                    self._value = self._make()
+        return self._value
 
 
 def _block_function(emit: _Emitter, framework: ir.Framework, rules, conditions):
