@@ -75,10 +75,9 @@ class _Emitter:
             return self.registers[expr]
         if isinstance(expr, ir.Population):
             return f"pops[{self.populations[expr]}]"
-        if isinstance(expr, ir.Column):
-            code = f"cols[{self.columns[expr.name]}]"
-        else:
-            code = self._op(expr)
+        if isinstance(expr, ir.Column):  # read where used: a register would only name it
+            return f"cols[{self.columns[expr.name]}]"
+        code = self._op(expr)
         register = f"r{len(self.registers)}"
         self.registers[expr] = register
         self.lines.append(f"{register} = {code}")
@@ -339,14 +338,14 @@ def compile_program(framework: ir.Framework) -> Program:
         )
     slots, clean = _block_function(_CleanEmitter(columns, numbers), framework, rules, conditions)
     population_source = _function("populations(cols, pops, reduce, n)", first.lines)
-    clean_source = _function(f"evaluate_clean{_BLOCK}", _freeing(clean.lines))
+    clean_source = _function(f"evaluate_clean{_BLOCK}", _freeing(_inlined(clean.lines)))
     functions = _load(population_source + "\n\n" + clean_source)
     outputs = clean.outputs
 
     def general() -> tuple[str, Callable]:
         general_slots, emit = _block_function(_Emitter(columns, numbers), framework, rules, conditions)
         assert general_slots == slots and emit.outputs == outputs  # same outputs, same places
-        source = _function(f"evaluate{_BLOCK}", _freeing(emit.lines))
+        source = _function(f"evaluate{_BLOCK}", _freeing(_inlined(emit.lines)))
         return source, _load(source)["evaluate"]
 
     return Program(tuple(columns), tuple(slots), slots, tuple(order), outputs, population_source,
@@ -360,7 +359,7 @@ def _load(source: str) -> dict[str, Callable]:
     """The functions `source` defines, in a namespace of kernels only."""
     filename = f"<dtiscore program {next(_counter)}>"
     namespace = {name: getattr(kernels, name) for name in _KERNEL_NAMES}
-    namespace.update(np=np, NAN=math.nan, INF=math.inf, put=np.copyto)
+    namespace.update(np=np, NAN=math.nan, INF=math.inf)
     exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - generated from IR only
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     return namespace
@@ -387,15 +386,61 @@ def _block_function(emit: _Emitter, framework: ir.Framework, rules, conditions):
     slots = {}
     for row, crit in enumerate(framework.criteria()):
         exclusions = tuple(emit.output(emit.value(cond)) for cond in conditions[crit.id])
-        register = f"p{row}"  # a register of its own: rules are never shared
-        emit.lines.append(f"{register} = {_rule_code(emit, rules[crit.id], crit.max)}")
-        emit.lines.append(f"put(points[{row}], {register}[0])")
-        emit.lines.append(f"put(branches[{row}], {register}[1])")
+        emit.lines.append(f"store(points[{row}], branches[{row}], {_rule_code(emit, rules[crit.id], crit.max)})")
         slots[crit.id] = CriterionSlots(row, exclusions)
     return slots, emit
 
 
-_REGISTER = re.compile(r"\b[rp]\d+\b")
+_REGISTER = re.compile(r"\br\d+\b")
+_DEFINITION = re.compile(r"(r\d+) = (.*)")
+
+
+def _inlined(lines: list[str]) -> list[str]:
+    """The lines with each register used only once written out where it is used: fewer,
+    shorter lines for Python's `compile`, which takes most of a framework's loading time.
+    Every value is computed by the same operations either way."""
+    uses: dict[str, int] = {}
+    for line in lines:
+        definition = _DEFINITION.fullmatch(line)
+        for register in _REGISTER.findall(definition.group(2) if definition else line):
+            uses[register] = uses.get(register, 0) + 1
+    waiting: dict[str, str] = {}  # register → its code, not yet used
+
+    def written_out(found: re.Match) -> str:
+        code = waiting.pop(found.group(0), None)
+        if code is None:
+            return found.group(0)
+        return code if _atomic(code) else f"({code})"
+
+    out = []
+    for line in lines:
+        definition = _DEFINITION.fullmatch(line)
+        if definition:
+            register, code = definition.groups()
+            code = _REGISTER.sub(written_out, code)
+            if uses.get(register) == 1:
+                waiting[register] = code
+            else:
+                out.append(f"{register} = {code}")
+        else:
+            out.append(_REGISTER.sub(written_out, line))
+    assert not waiting
+    return out
+
+
+def _atomic(code: str) -> bool:
+    """Can `code` stand as an operand without parentheses (a name, an index, a call)?"""
+    if " " not in code:
+        return True
+    call = re.match(r"[\w.]+\(", code)
+    if call is None:
+        return False
+    depth = 0
+    for index in range(call.end() - 1, len(code)):
+        depth += {"(": 1, ")": -1}.get(code[index], 0)
+        if depth == 0:
+            return index == len(code) - 1
+    return False
 
 
 def _freeing(lines: list[str]) -> list[str]:
@@ -415,7 +460,7 @@ def _freeing(lines: list[str]) -> list[str]:
     for number, line in enumerate(lines):
         out.append(line)
         if number in dying:
-            out.append("del " + ", ".join(sorted(dying[number], key=lambda r: (r[0], int(r[1:])))))
+            out.append("del " + ", ".join(sorted(dying[number], key=lambda r: int(r[1:]))))
     return out
 
 
@@ -462,5 +507,5 @@ _KERNEL_NAMES = (
     "divide", "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
     "logical_and", "logical_or", "logical_not", "choose", "round_half_away", "population",
     "limited", "fraction_of", "linear", "linear_fixed", "award", "steps", "cases",
-    "award_bool", "cases_bool", "as_float", "minimum", "maximum",
+    "award_bool", "cases_bool", "as_float", "minimum", "maximum", "store",
 )
