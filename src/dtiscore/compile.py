@@ -34,15 +34,19 @@ def fold(expr: ir.Expr) -> ir.Expr:
     """Replace every sub-expression that reads no input by its value."""
     if isinstance(expr, ir.Op):
         args = tuple(fold(a) for a in expr.args)
-        folded = attrs.evolve(expr, args=args)
         if all(isinstance(a, ir.Const) for a in args):
-            return ir.Const(constant_value(folded), expr.type)
-        return folded
+            return ir.Const(constant_value(ir.Op(expr.op, args, expr.type)), expr.type)
+        if all(new is old for new, old in zip(args, expr.args)):
+            return expr  # nothing folded inside: the same node (its hash already known)
+        return ir.Op(expr.op, args, expr.type)
     if isinstance(expr, ir.Let):
         inner = fold(expr.expr)
-        return inner if isinstance(inner, ir.Const) else attrs.evolve(expr, expr=inner)
+        if isinstance(inner, ir.Const):
+            return inner
+        return expr if inner is expr.expr else ir.Let(expr.name, inner)
     if isinstance(expr, ir.Population):
-        return attrs.evolve(expr, arg=fold(expr.arg))
+        arg = fold(expr.arg)
+        return expr if arg is expr.arg else ir.Population(expr.func, arg, expr.fraction, expr.type)
     return expr
 
 
@@ -436,11 +440,14 @@ def _atomic(code: str) -> bool:
     if call is None:
         return False
     depth = 0
-    for index in range(call.end() - 1, len(code)):
-        depth += {"(": 1, ")": -1}.get(code[index], 0)
+    for paren in _PARENS.finditer(code, call.end() - 1):
+        depth += 1 if paren.group() == "(" else -1
         if depth == 0:
-            return index == len(code) - 1
+            return paren.end() == len(code)
     return False
+
+
+_PARENS = re.compile(r"[()]")
 
 
 def _freeing(lines: list[str]) -> list[str]:
