@@ -150,10 +150,12 @@ def _rule(rule) -> _Rule:
 def parse(text: str, tables: Tables, builder: Any) -> Any:
     """The builder's value for the start rule. Raises `Rejected` where lark would fail."""
     actions, lexers, skip, end = tables.actions, tables.lexers, tables.skip, tables.end
-    states = [tables.start]
+    state = tables.start  # the top of `states`
+    states = [state]
     values: list[Any] = []
     extents: list[Any] = []  # per value: what it covers (a Token, a Span, or None if nothing)
     handlers: dict[str, Callable] = {}
+    new_token = tuple.__new__  # Token(...) without its Python-level __new__
     pos, line, line_start, size = 0, 1, 0, len(text)
     while True:
         # what every state ignores: skipped here, counting lines
@@ -166,7 +168,7 @@ def parse(text: str, tables: Tables, builder: Any) -> Any:
             pos = blank
         # the next token, lexed in the current state, as lark's contextual lexer does
         if pos < size:
-            match, keywords = lexers[states[-1]]
+            match, keywords = lexers[state]
             found = match(text, pos)
             if found is None:
                 raise Rejected
@@ -178,25 +180,25 @@ def parse(text: str, tables: Tables, builder: Any) -> Any:
             if "\n" in word:  # none does in the grammar, but lark would count them
                 line += word.count("\n")
                 line_start = pos - len(word) + word.rindex("\n") + 1
-            token = Token(kind, word, first_line, column, line, pos - line_start + 1)
+            token = new_token(Token, (kind, word, first_line, column, line, pos - line_start + 1))
         else:
             token = None
             kind = "$END"
         # reduce as far as the token allows, then shift it
         while True:
             try:
-                shift, arg = actions[states[-1]][kind]
+                shift, arg = actions[state][kind]
             except KeyError:
                 raise Rejected from None
             if shift:
+                state = arg
                 states.append(arg)
                 values.append(token)
                 extents.append(token)
                 break
             origin, n, shape, inline, pass_through, unit, handler = arg
             if unit:
-                del states[-1]
-                states.append(actions[states[-1]][origin][1])
+                state = states[-1] = actions[states[-2]][origin][1]
                 continue
             if n:
                 arguments = values[-n:]
@@ -229,10 +231,11 @@ def parse(text: str, tables: Tables, builder: Any) -> Any:
                     if method is None:
                         method = handlers[handler] = getattr(builder, handler)
                     value = method(extent, *arguments)
-            states.append(actions[states[-1]][origin][1])
+            state = actions[states[-1]][origin][1]
+            states.append(state)
             values.append(value)
             extents.append(extent)
-            if token is None and states[-1] == end:
+            if token is None and state == end:
                 return value
 
 
