@@ -67,6 +67,8 @@ class Tables(NamedTuple):
     actions: dict[int, dict[str, tuple[bool, Any]]]  # state → terminal → (shift?, state | _Rule)
     lexers: dict[int, _Lexer]
     skip: Callable  # matches a run of what every state ignores (whitespace, comments)
+    units: dict[tuple[int, int, str], int]  # (state below, top state, lookahead) → top state
+    # after every `?a: b` reduction that follows there; filled as parses meet them
 
 
 def tables(parser: lark.Lark) -> Tables:
@@ -91,7 +93,7 @@ def tables(parser: lark.Lark) -> Tables:
         lexers[state] = made[id(basic)]
     (start,) = table.start_states.values()
     (end,) = table.end_states.values()
-    return Tables(start, end, actions, lexers, _skip(parser.terminals, ignored))
+    return Tables(start, end, actions, lexers, _skip(parser.terminals, ignored), {})
 
 
 def _skip(terminals, ignored: set[str]) -> Callable:
@@ -149,7 +151,7 @@ def _rule(rule) -> _Rule:
 
 def parse(text: str, tables: Tables, builder: Any) -> Any:
     """The builder's value for the start rule. Raises `Rejected` where lark would fail."""
-    actions, lexers, skip, end = tables.actions, tables.lexers, tables.skip, tables.end
+    actions, lexers, skip, end, units = tables.actions, tables.lexers, tables.skip, tables.end, tables.units
     state = tables.start  # the top of `states`
     states = [state]
     values: list[Any] = []
@@ -197,8 +199,12 @@ def parse(text: str, tables: Tables, builder: Any) -> Any:
                 extents.append(token)
                 break
             origin, n, shape, inline, pass_through, unit, handler = arg
-            if unit:
-                state = states[-1] = actions[states[-2]][origin][1]
+            if unit:  # a chain of them only changes the top state: taken in one step
+                key = (states[-2], state, kind)
+                top = units.get(key)
+                if top is None:
+                    top = units[key] = _after_units(actions, states[-2], state, kind)
+                state = states[-1] = top
                 continue
             if n:
                 arguments = values[-n:]
@@ -237,6 +243,15 @@ def parse(text: str, tables: Tables, builder: Any) -> Any:
             extents.append(extent)
             if token is None and state == end:
                 return value
+
+
+def _after_units(actions: dict, below: int, top: int, kind: str) -> int:
+    """The top state once the `?a: b` reductions that `kind` calls for at `top` are done."""
+    while True:
+        shift, arg = actions[top].get(kind, (True, None))
+        if shift or not arg.unit:
+            return top
+        top = actions[below][arg.origin][1]
 
 
 def _cover(extents: list) -> Span | None:
