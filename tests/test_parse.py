@@ -490,3 +490,62 @@ def test_mutants_that_load_also_score(changes):
         return
     for unit in range(len(result)):
         str(result.explain(unit))
+
+
+# ---- dtiscore.lalr against lark's own parse ----------------------------------------------
+
+FRAMEWORK_FILES = sorted((ROOT / "frameworks").glob("*.dti")) + sorted((ROOT / "tests" / "fixtures").rglob("*.dti"))
+
+
+def _lark_tree(text: str):
+    from dtiscore.parse import _parser
+
+    return _parser().parse(text)
+
+
+@pytest.mark.parametrize("path", FRAMEWORK_FILES[:12], ids=lambda p: p.name)
+def test_spans_are_those_lark_propagates(path):
+    """The AST's node spans are the positions lark's tree builder gives the same rules."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        tree = _lark_tree(text)
+    except Exception:
+        pytest.skip("not a valid file")
+    framework = parse(text)
+    lark_spans = [(t.data, (t.meta.line, t.meta.column, t.meta.end_line, t.meta.end_column))
+                  for t in tree.iter_subtrees_topdown() if t.data in ("criterion", "group", "input_decl", "let_decl")]
+    ours = sorted((s.line, s.column, s.end_line, s.end_column) for s in _spans(framework))
+    assert ours == sorted(span for _, span in lark_spans)
+
+
+def _spans(node):
+    """Spans of the criteria, groups, inputs and lets in the file, depth first."""
+    for item in getattr(node, "items", ()):
+        if isinstance(item, (ast.Criterion, ast.Group, ast.InputDecl, ast.LetDecl)):
+            yield item.span
+        yield from _spans(item)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_lalr_accepts_exactly_what_lark_accepts(data):
+    """Cut, doubled or spliced files: each parses with dtiscore.lalr iff it parses with lark."""
+    from dtiscore import lalr
+    from dtiscore.parse import _Builder, _tables
+
+    text = data.draw(st.sampled_from(FRAMEWORK_FILES)).read_text(encoding="utf-8")
+    i = data.draw(st.integers(0, len(text)))
+    j = data.draw(st.integers(i, min(len(text), i + 8)))
+    insert = data.draw(st.sampled_from(["", "(", ")", "{", "}", "-", "#x\n", "\n", " ", "else ", "max", ",", ":"]))
+    text = text[:i] + insert + text[j:]
+    try:
+        _lark_tree(text)
+        lark_accepts = True
+    except Exception:
+        lark_accepts = False
+    try:
+        lalr.parse(text, _tables(), _Builder())
+        ours = True
+    except lalr.Rejected:
+        ours = False
+    assert ours == lark_accepts

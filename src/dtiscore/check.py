@@ -8,7 +8,6 @@ fixes a file in one round. Warnings come back beside the IR.
 from __future__ import annotations
 
 import math
-import re
 from typing import Iterator, Mapping
 
 from . import ast, ir, monotone
@@ -31,6 +30,22 @@ def check(
 ) -> tuple[ir.Framework, tuple[Diagnostic, ...]]:
     """The IR of a parsed file and its warnings; raises `CheckError` listing every error."""
     return Checker(tree, source, params or {}).run()
+
+
+def _whole_words(text: str, word: str, start: int) -> Iterator[int]:
+    """Where `word` stands in `text` from `start` on, not as part of a longer name (a
+    regular expression per name would fill `re`'s cache: a framework has hundreds)."""
+    index = text.find(word, start)
+    while index >= 0:
+        end = index + len(word)
+        if (index == 0 or text[index - 1] not in _NAME_CHARS) and (end == len(text) or text[end] not in _NAME_CHARS):
+            yield index
+            index = text.find(word, end)
+        else:
+            index = text.find(word, index + 1)
+
+
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 class Checker(ExpressionChecker):
@@ -60,16 +75,14 @@ class Checker(ExpressionChecker):
 
     def _word_span(self, word: str, within: Span, occurrence: int = 1, after_keyword: bool = False) -> Span:
         """Where `word` stands (its n-th whole-word occurrence) inside a span of the source."""
-        pattern = re.compile(rf"(?<![a-z0-9_]){re.escape(word)}(?![a-z0-9_])")
         seen = 0
         for line in range(within.line, within.end_line + 1):
             text = self.source.line(line)
             start = within.column if line == within.line and after_keyword else (within.column - 1 if line == within.line else 0)
-            for found in pattern.finditer(text, start):
+            for index in _whole_words(text, word, start):
                 seen += 1
                 if seen == occurrence:
-                    column = found.start() + 1
-                    return Span(line, column, line, column + len(word))
+                    return Span(line, index + 1, line, index + 1 + len(word))
         return within
 
     # ---- reporting

@@ -12,6 +12,7 @@ from __future__ import annotations
 import linecache
 import math
 import re
+import threading
 from typing import Callable
 
 import attrs
@@ -33,15 +34,19 @@ def fold(expr: ir.Expr) -> ir.Expr:
     """Replace every sub-expression that reads no input by its value."""
     if isinstance(expr, ir.Op):
         args = tuple(fold(a) for a in expr.args)
-        folded = attrs.evolve(expr, args=args)
         if all(isinstance(a, ir.Const) for a in args):
-            return ir.Const(constant_value(folded), expr.type)
-        return folded
+            return ir.Const(constant_value(ir.Op(expr.op, args, expr.type)), expr.type)
+        if all(new is old for new, old in zip(args, expr.args)):
+            return expr  # nothing folded inside: the same node (its hash already known)
+        return ir.Op(expr.op, args, expr.type)
     if isinstance(expr, ir.Let):
         inner = fold(expr.expr)
-        return inner if isinstance(inner, ir.Const) else attrs.evolve(expr, expr=inner)
+        if isinstance(inner, ir.Const):
+            return inner
+        return expr if inner is expr.expr else ir.Let(expr.name, inner)
     if isinstance(expr, ir.Population):
-        return attrs.evolve(expr, arg=fold(expr.arg))
+        arg = fold(expr.arg)
+        return expr if arg is expr.arg else ir.Population(expr.func, arg, expr.fraction, expr.type)
     return expr
 
 
@@ -74,10 +79,9 @@ class _Emitter:
             return self.registers[expr]
         if isinstance(expr, ir.Population):
             return f"pops[{self.populations[expr]}]"
-        if isinstance(expr, ir.Column):
-            code = f"cols[{self.columns[expr.name]}]"
-        else:
-            code = self._op(expr)
+        if isinstance(expr, ir.Column):  # read where used: a register would only name it
+            return f"cols[{self.columns[expr.name]}]"
+        code = self._op(expr)
         register = f"r{len(self.registers)}"
         self.registers[expr] = register
         self.lines.append(f"{register} = {code}")
@@ -253,19 +257,32 @@ def _tuple(items) -> str:
 
 @attrs.frozen
 class Program:
-    """A compiled framework's expressions, as two functions: `populations` runs once over
-    whole columns (best, mean, ... need every unit); `evaluate` runs on any slice of units
-    and gives every criterion's exclusion conditions, points and branch codes."""
+    """A compiled framework's expressions, as functions: `populations` runs once over whole
+    columns (best, mean, ... need every unit); `evaluate` runs on any slice of units and
+    gives every criterion's exclusion conditions, points and branch codes. Its clean form
+    (blocks with no missing value, the usual case) is compiled at once; the general one is
+    written and compiled the first time a block needs it (Python's `compile` of one is most
+    of the time a framework takes to load)."""
 
-    source: str
     columns: tuple[str, ...]  # cols[i] is this input
     criteria: tuple[str, ...]  # points[i] and branches[i] are this criterion's
     slots: dict[str, CriterionSlots]
     population_order: tuple[ir.Population, ...]  # pops[i] is this one's value
     n_outputs: int
+    population_source: str = attrs.field(repr=False)
+    clean_source: str = attrs.field(repr=False)
     population_function: Callable = attrs.field(repr=False)
-    function: Callable = attrs.field(repr=False)
     clean_function: Callable = attrs.field(repr=False)  # for blocks with no missing value
+    general: "_Later" = attrs.field(repr=False, eq=False)  # (source, function) of the other
+
+    @property
+    def function(self) -> Callable:
+        """The evaluator for any block, missing values and undefined populations included."""
+        return self.general.get()[1]
+
+    @property
+    def source(self) -> str:
+        return self.population_source + "\n\n" + self.general.get()[0] + "\n\n" + self.clean_source
 
     def populations(self, cols: list[np.ndarray], n: int, reduce=None) -> list[float]:
         """Every population function's value over these columns. `reduce(k, func, values,
@@ -323,21 +340,49 @@ def compile_program(framework: ir.Framework) -> Program:
             f"pops[{numbers[population]}] = reduce({numbers[population]}, {population.func!r}, "
             f"np.broadcast_to({first.value(population.arg)}, (n,)), {fraction})"
         )
+    slots, clean = _block_function(_CleanEmitter(columns, numbers), framework, rules, conditions)
+    population_source = _function("populations(cols, pops, reduce, n)", first.lines)
+    clean_source = _function(f"evaluate_clean{_BLOCK}", _freeing(_inlined(clean.lines)))
+    functions = _load(population_source + "\n\n" + clean_source)
+    outputs = clean.outputs
 
-    slots, general = _block_function(_Emitter(columns, numbers), framework, rules, conditions)
-    clean_slots, clean = _block_function(_CleanEmitter(columns, numbers), framework, rules, conditions)
-    assert clean_slots == slots  # both write the same outputs in the same places
-    block = "(cols, pops, out, n, points, branches)"
-    source = (_function("populations(cols, pops, reduce, n)", first.lines)
-              + "\n\n" + _function(f"evaluate{block}", _freeing(general.lines))
-              + "\n\n" + _function(f"evaluate_clean{block}", _freeing(clean.lines)))
+    def general() -> tuple[str, Callable]:
+        general_slots, emit = _block_function(_Emitter(columns, numbers), framework, rules, conditions)
+        assert general_slots == slots and emit.outputs == outputs  # same outputs, same places
+        source = _function(f"evaluate{_BLOCK}", _freeing(_inlined(emit.lines)))
+        return source, _load(source)["evaluate"]
+
+    return Program(tuple(columns), tuple(slots), slots, tuple(order), outputs, population_source,
+                   clean_source, functions["populations"], functions["evaluate_clean"], _Later(general))
+
+
+_BLOCK = "(cols, pops, out, n, points, branches)"
+
+
+def _load(source: str) -> dict[str, Callable]:
+    """The functions `source` defines, in a namespace of kernels only."""
     filename = f"<dtiscore program {next(_counter)}>"
     namespace = {name: getattr(kernels, name) for name in _KERNEL_NAMES}
-    namespace.update(np=np, NAN=math.nan, INF=math.inf, put=np.copyto)
+    namespace.update(np=np, NAN=math.nan, INF=math.inf)
     exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - generated from IR only
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    return Program(source, tuple(columns), tuple(slots), slots, tuple(order), general.outputs,
-                   namespace["populations"], namespace["evaluate"], namespace["evaluate_clean"])
+    return namespace
+
+
+class _Later:
+    """A value made on first use, once, whichever thread asks first."""
+
+    def __init__(self, make: Callable):
+        self._make = make
+        self._value = None
+        self._lock = threading.Lock()
+
+    def get(self):
+        if self._value is None:
+            with self._lock:
+                if self._value is None:
+                    self._value = self._make()
+        return self._value
 
 
 def _block_function(emit: _Emitter, framework: ir.Framework, rules, conditions):
@@ -345,15 +390,64 @@ def _block_function(emit: _Emitter, framework: ir.Framework, rules, conditions):
     slots = {}
     for row, crit in enumerate(framework.criteria()):
         exclusions = tuple(emit.output(emit.value(cond)) for cond in conditions[crit.id])
-        register = f"p{row}"  # a register of its own: rules are never shared
-        emit.lines.append(f"{register} = {_rule_code(emit, rules[crit.id], crit.max)}")
-        emit.lines.append(f"put(points[{row}], {register}[0])")
-        emit.lines.append(f"put(branches[{row}], {register}[1])")
+        emit.lines.append(f"store(points[{row}], branches[{row}], {_rule_code(emit, rules[crit.id], crit.max)})")
         slots[crit.id] = CriterionSlots(row, exclusions)
     return slots, emit
 
 
-_REGISTER = re.compile(r"\b[rp]\d+\b")
+_REGISTER = re.compile(r"\br\d+\b")
+_DEFINITION = re.compile(r"(r\d+) = (.*)")
+
+
+def _inlined(lines: list[str]) -> list[str]:
+    """The lines with each register used only once written out where it is used: fewer,
+    shorter lines for Python's `compile`, which takes most of a framework's loading time.
+    Every value is computed by the same operations either way."""
+    uses: dict[str, int] = {}
+    for line in lines:
+        definition = _DEFINITION.fullmatch(line)
+        for register in _REGISTER.findall(definition.group(2) if definition else line):
+            uses[register] = uses.get(register, 0) + 1
+    waiting: dict[str, str] = {}  # register → its code, not yet used
+
+    def written_out(found: re.Match) -> str:
+        code = waiting.pop(found.group(0), None)
+        if code is None:
+            return found.group(0)
+        return code if _atomic(code) else f"({code})"
+
+    out = []
+    for line in lines:
+        definition = _DEFINITION.fullmatch(line)
+        if definition:
+            register, code = definition.groups()
+            code = _REGISTER.sub(written_out, code)
+            if uses.get(register) == 1:
+                waiting[register] = code
+            else:
+                out.append(f"{register} = {code}")
+        else:
+            out.append(_REGISTER.sub(written_out, line))
+    assert not waiting
+    return out
+
+
+def _atomic(code: str) -> bool:
+    """Can `code` stand as an operand without parentheses (a name, an index, a call)?"""
+    if " " not in code:
+        return True
+    call = re.match(r"[\w.]+\(", code)
+    if call is None:
+        return False
+    depth = 0
+    for paren in _PARENS.finditer(code, call.end() - 1):
+        depth += 1 if paren.group() == "(" else -1
+        if depth == 0:
+            return paren.end() == len(code)
+    return False
+
+
+_PARENS = re.compile(r"[()]")
 
 
 def _freeing(lines: list[str]) -> list[str]:
@@ -373,7 +467,7 @@ def _freeing(lines: list[str]) -> list[str]:
     for number, line in enumerate(lines):
         out.append(line)
         if number in dying:
-            out.append("del " + ", ".join(sorted(dying[number], key=lambda r: (r[0], int(r[1:])))))
+            out.append("del " + ", ".join(sorted(dying[number], key=lambda r: int(r[1:]))))
     return out
 
 
@@ -420,5 +514,5 @@ _KERNEL_NAMES = (
     "divide", "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
     "logical_and", "logical_or", "logical_not", "choose", "round_half_away", "population",
     "limited", "fraction_of", "linear", "linear_fixed", "award", "steps", "cases",
-    "award_bool", "cases_bool", "as_float", "minimum", "maximum",
+    "award_bool", "cases_bool", "as_float", "minimum", "maximum", "store",
 )

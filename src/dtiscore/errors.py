@@ -8,6 +8,7 @@ so that a framework author can find the mistake without reading a traceback.
 from __future__ import annotations
 
 import difflib
+import functools
 from typing import Iterable, Sequence
 
 import attrs
@@ -36,8 +37,14 @@ class Source:
 
     def line(self, number: int) -> str:
         """Line `number` (1-based) as the parser counts lines: by "\n" only."""
-        lines = self.text.split("\n")
+        lines = _lines(self.text)
         return lines[number - 1].rstrip("\r") if 0 < number <= len(lines) else ""
+
+
+@functools.lru_cache(maxsize=4)
+def _lines(text: str) -> tuple[str, ...]:
+    # the checker asks for a line at every name it places: split each text once
+    return tuple(text.split("\n"))
 
 
 @attrs.frozen

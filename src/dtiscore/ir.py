@@ -32,7 +32,7 @@ class Column:
     type: str  # NUM, BOOL or "choice"
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # a key of the compiler's dicts, at every level of nesting
 class Let:
     """A `let`, kept by name so explanations can show it; evaluates to its expression."""
 
@@ -44,7 +44,7 @@ class Let:
         return self.expr.type
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # a key of the compiler's dicts, at every level of nesting
 class Op:
     """An operation on per-unit values.
 
@@ -57,7 +57,7 @@ class Op:
     type: str = NUM
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # a key of the compiler's dicts, at every level of nesting
 class Population:
     """best/worst/mean/percentile over every unit scored together (missing values ignored)."""
 

@@ -181,6 +181,12 @@ def _ends(x: np.ndarray, top: float) -> np.ndarray:
     return code
 
 
+def store(points: np.ndarray, branches: np.ndarray, rule) -> None:
+    """A rule's (points, branch codes) written into its rows of the result."""
+    np.copyto(points, rule[0])
+    np.copyto(branches, rule[1])
+
+
 def limited(x, top: float):
     """x clamped to [0, top]."""
     x = _vector(x)

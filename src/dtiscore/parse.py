@@ -1,5 +1,6 @@
-"""Source text → AST. Lark parses (LALR, grammar shipped as package data); a Transformer
-builds the frozen AST mechanically. No meaning is given here: that is `check`'s job."""
+"""Source text → AST. Lark's LALR tables (grammar shipped as package data) drive
+`dtiscore.lalr`, which calls one builder method per rule to make the frozen AST as it
+parses; syntax errors come from lark itself. No meaning is given here: that is `check`'s job."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from pathlib import Path
 
 import attrs
 import lark
-from lark import Token, Transformer, v_args
+from lark import Token
 
-from . import ast
+from . import ast, lalr
 from .errors import Diagnostic, DtiSyntaxError, Source, Span
 
 
@@ -37,15 +38,28 @@ def _parser() -> lark.Lark:
 def parse(text: str, filename: str = "<string>") -> ast.Framework:
     """Parse a whole `.dti` file. Raises `DtiSyntaxError` with the position of the problem."""
     source = Source(text, filename)
+    builder = _Builder()
     try:
-        tree = _parser().parse(text)
-    except lark.exceptions.UnexpectedInput as error:
-        raise DtiSyntaxError([_syntax_diagnostic(error, text)], source) from None
-    builder = _ToAst()
-    framework = builder.transform(tree)
+        framework = lalr.parse(text, _tables(), builder)
+    except lalr.Rejected:
+        raise DtiSyntaxError([_syntax_diagnostic(_lark_error(text), text)], source) from None
     if builder.problems:
         raise DtiSyntaxError(builder.problems, source)
     return framework
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> lalr.Tables:
+    return lalr.tables(_parser())
+
+
+def _lark_error(text: str) -> lark.exceptions.UnexpectedInput:
+    """Lark's own account of why `text` does not parse, for the message."""
+    try:
+        _parser().parse(text)
+    except lark.exceptions.UnexpectedInput as error:
+        return error
+    raise AssertionError("lark parses a text that dtiscore.lalr rejected")
 
 
 @attrs.frozen
@@ -183,205 +197,202 @@ def _character_hint(char: str) -> str:
     return ""
 
 
-# ---- tree → AST ------------------------------------------------------------------------
-
-
-def _span(meta) -> Span:
-    return Span(meta.line, meta.column, meta.end_line, meta.end_column)
+# ---- rules → AST ------------------------------------------------------------------------
 
 
 def _token_span(token: Token) -> Span:
     return Span(token.line, token.column, token.end_line, token.end_column)
 
 
-def _string(token: Token | None) -> str | None:
+def _string(token: lalr.Token | None) -> str | None:
     if token is None:
         return None
-    body = str(token)[1:-1]
+    body = token.text[1:-1]
     return body.replace('\\"', '"').replace("\\\\", "\\")
 
 
-@v_args(inline=True, meta=True)
-class _ToAst(Transformer):
+class _Builder:
+    """One method per grammar rule (or alias): its span, then its children as lark shapes
+    them (`lalr` calls these while parsing)."""
+
     def __init__(self):
-        super().__init__()
         self.problems: list[Diagnostic] = []  # lexical problems found while building
     # ---- structure
-    def start(self, meta, framework):
+    def start(self, span, framework):
         return framework
 
-    def framework(self, meta, name, title, *items):
-        return ast.Framework(str(name), _string(title), tuple(items), _span(meta))
+    def framework(self, span, name, title, *items):
+        return ast.Framework(name.text, _string(title), tuple(items), span)
 
-    def group(self, meta, name, title, *rest):
+    def group(self, span, name, title, *rest):
         options = tuple(r for r in rest if isinstance(r, _NODE_OPTIONS))
         items = tuple(r for r in rest if not isinstance(r, _NODE_OPTIONS))
-        return ast.Group(str(name), _string(title), options, items, _span(meta))
+        return ast.Group(name.text, _string(title), options, items, span)
 
-    def criterion(self, meta, name, title, *rest):
+    def criterion(self, span, name, title, *rest):
         options = tuple(r for r in rest if isinstance(r, _NODE_OPTIONS))
         clauses = tuple(r for r in rest if not isinstance(r, _NODE_OPTIONS))
-        return ast.Criterion(str(name), _string(title), options, clauses, _span(meta))
+        return ast.Criterion(name.text, _string(title), options, clauses, span)
 
     # ---- options
-    def max_decl(self, meta, value):
-        return ast.MaxDecl(value, _span(meta))
+    def max_decl(self, span, value):
+        return ast.MaxDecl(value, span)
 
-    def cap_decl(self, meta):
-        return ast.CapDecl(_span(meta))
+    def cap_decl(self, span):
+        return ast.CapDecl(span)
 
-    def on_exclude_decl(self, meta, policy):
-        return ast.OnExclude(str(policy), _span(meta))
+    def on_exclude_decl(self, span, policy):
+        return ast.OnExclude(policy.text, span)
 
-    def on_missing_decl(self, meta, policy):
-        return ast.OnMissing(str(policy), _span(meta))
+    def on_missing_decl(self, span, policy):
+        return ast.OnMissing(policy.text, span)
 
-    def tags(self, meta, *pairs):
-        return ast.Tags(tuple(pairs), _span(meta))
+    def tags(self, span, *pairs):
+        return ast.Tags(tuple(pairs), span)
 
-    def tag(self, meta, key, *values):
-        return (str(key), tuple(str(v) for v in values))
+    def tag(self, span, key, *values):
+        return (key.text, tuple(v.text for v in values))
 
     # ---- declarations
-    def input_decl(self, meta, name, input_type, label, *options):
-        return ast.InputDecl(str(name), input_type, _string(label), tuple(options), _span(meta))
+    def input_decl(self, span, name, input_type, label, *options):
+        return ast.InputDecl(name.text, input_type, _string(label), tuple(options), span)
 
-    def simple_type(self, meta, kind):
-        return ast.InputType(str(kind))
+    def simple_type(self, span, kind):
+        return ast.InputType(kind.text)
 
-    def choice_type(self, meta, *options):
-        return ast.InputType("choice", tuple(str(o) for o in options))
+    def choice_type(self, span, *options):
+        return ast.InputType("choice", tuple(o.text for o in options))
 
-    def at_most(self, meta, other):
-        return ast.AtMost(ast.Name(str(other), _token_span(other)), _span(meta))
+    def at_most(self, span, other):
+        return ast.AtMost(ast.Name(other.text, other.span), span)
 
-    def within(self, meta, low, high):
-        return ast.Within(low, high, _span(meta))
+    def within(self, span, low, high):
+        return ast.Within(low, high, span)
 
-    def better(self, meta, direction):
-        return ast.Better(str(direction), _span(meta))
+    def better(self, span, direction):
+        return ast.Better(direction.text, span)
 
-    def param_decl(self, meta, name, expr, label):
-        return ast.ParamDecl(str(name), expr, _string(label), _span(meta))
+    def param_decl(self, span, name, expr, label):
+        return ast.ParamDecl(name.text, expr, _string(label), span)
 
-    def let_decl(self, meta, name, expr):
-        return ast.LetDecl(str(name), expr, _span(meta))
+    def let_decl(self, span, name, expr):
+        return ast.LetDecl(name.text, expr, span)
 
     # ---- clauses
-    def score(self, meta, expr):
-        return ast.Score(expr, _span(meta))
+    def score(self, span, expr):
+        return ast.Score(expr, span)
 
-    def award(self, meta, cond):
-        return ast.Award(cond, _span(meta))
+    def award(self, span, cond):
+        return ast.Award(cond, span)
 
-    def proportional(self, meta, expr, target):
-        return ast.Proportional(expr, target, _span(meta))
+    def proportional(self, span, expr, target):
+        return ast.Proportional(expr, target, span)
 
-    def linear(self, meta, expr, start, end):
-        return ast.Linear(expr, start, end, _span(meta))
+    def linear(self, span, expr, start, end):
+        return ast.Linear(expr, start, end, span)
 
-    def steps(self, meta, expr, *bands):
-        return ast.Steps(expr, tuple(bands[:-1]), bands[-1], _span(meta))
+    def steps(self, span, expr, *bands):
+        return ast.Steps(expr, tuple(bands[:-1]), bands[-1], span)
 
-    def band(self, meta, op, threshold, points):
-        return ast.Band(str(op), threshold, points, _span(meta))
+    def band(self, span, op, threshold, points):
+        return ast.Band(op, threshold, points, span)
 
-    def else_band(self, meta, points):
+    def else_band(self, span, points):
         return points
 
-    def deduct(self, meta, amount, per):
-        return ast.Deduct(amount, per, _span(meta))
+    def deduct(self, span, amount, per):
+        return ast.Deduct(amount, per, span)
 
-    def cases(self, meta, *whens):
-        return ast.Cases(tuple(whens[:-1]), whens[-1], _span(meta))
+    def cases(self, span, *whens):
+        return ast.Cases(tuple(whens[:-1]), whens[-1], span)
 
-    def when_case(self, meta, cond, points):
-        return ast.When(cond, points, _span(meta))
+    def when_case(self, span, cond, points):
+        return ast.When(cond, points, span)
 
-    def else_case(self, meta, points):
+    def else_case(self, span, points):
         return points
 
-    def exclude(self, meta, cond, reason):
-        return ast.Exclude(cond, _string(reason), _span(meta))
+    def exclude(self, span, cond, reason):
+        return ast.Exclude(cond, _string(reason), span)
 
-    def evidence(self, meta, name):
-        return ast.Evidence(ast.Name(str(name), _token_span(name)), _span(meta))
+    def evidence(self, span, name):
+        return ast.Evidence(ast.Name(name.text, name.span), span)
 
-    def replaces(self, meta, name):
-        return ast.Replaces(ast.Name(str(name), _token_span(name)), _span(meta))
+    def replaces(self, span, name):
+        return ast.Replaces(ast.Name(name.text, name.span), span)
 
-    def constant(self, meta, value):
-        if isinstance(value, Token):  # a param's name
-            return ast.Name(str(value), _token_span(value))
+    def constant(self, span, value):
+        if isinstance(value, lalr.Token):  # a param's name
+            return ast.Name(value.text, value.span)
         return value
 
     # ---- expressions
-    def if_expr(self, meta, cond, then, otherwise):
-        return ast.If(cond, then, otherwise, _span(meta))
+    def if_expr(self, span, cond, then, otherwise):
+        return ast.If(cond, then, otherwise, span)
 
-    def or_op(self, meta, left, right):
-        return ast.Binary("or", left, right, _span(meta))
+    def or_op(self, span, left, right):
+        return ast.Binary("or", left, right, span)
 
-    def and_op(self, meta, left, right):
-        return ast.Binary("and", left, right, _span(meta))
+    def and_op(self, span, left, right):
+        return ast.Binary("and", left, right, span)
 
-    def not_op(self, meta, operand):
-        return ast.Unary("not", operand, _span(meta))
+    def not_op(self, span, operand):
+        return ast.Unary("not", operand, span)
 
-    def compare(self, meta, left, op, right):
-        return ast.Binary(op, left, right, _span(meta))
+    def compare(self, span, left, op, right):
+        return ast.Binary(op, left, right, span)
 
-    def compare_op(self, meta, token):
-        return str(token)
+    def compare_op(self, span, token):
+        return token.text
 
-    def band_op(self, meta, token):
-        return str(token)
+    def band_op(self, span, token):
+        return token.text
 
-    def arith(self, meta, left, op, right):
-        return ast.Binary(str(op), left, right, _span(meta))
+    def arith(self, span, left, op, right):
+        return ast.Binary(op.text, left, right, span)
 
-    def neg(self, meta, operand):
+    def neg(self, span, operand):
         if isinstance(operand, ast.Number):  # fold "-3" into one literal, as written
-            return ast.Number(-operand.value, "-" + operand.text, _span(meta))
-        return ast.Unary("-", operand, _span(meta))
+            return ast.Number(-operand.value, "-" + operand.text, span)
+        return ast.Unary("-", operand, span)
 
-    def true(self, meta):
-        return ast.Bool(True, _span(meta))
+    def true(self, span):
+        return ast.Bool(True, span)
 
-    def false(self, meta):
-        return ast.Bool(False, _span(meta))
+    def false(self, span):
+        return ast.Bool(False, span)
 
-    def name(self, meta, token):
-        return ast.Name(str(token), _token_span(token))
+    def name(self, span, token):
+        return ast.Name(token.text, token.span)
 
-    def call(self, meta, func, *args):
-        return ast.Call(str(func), tuple(a for a in args if a is not None), _span(meta))
+    def call(self, span, func, *args):
+        return ast.Call(func.text if isinstance(func, lalr.Token) else func, tuple(a for a in args if a is not None), span)
 
-    def max_call(self, meta, *args):
-        return self.call(meta, "max", *args)
+    def max_call(self, span, *args):
+        return self.call(span, "max", *args)
 
-    def min_call(self, meta, *args):
-        return self.call(meta, "min", *args)
+    def min_call(self, span, *args):
+        return self.call(span, "min", *args)
 
-    def count_call(self, meta, *args):
-        return self.call(meta, "count", *args)
+    def count_call(self, span, *args):
+        return self.call(span, "count", *args)
 
-    def signed_number(self, meta, number):
+    def signed_number(self, span, number):
         return number
 
-    def negative(self, meta, number):
-        return ast.Number(-number.value, "-" + number.text, _span(meta))
+    def negative(self, span, number):
+        return ast.Number(-number.value, "-" + number.text, span)
 
-    def number(self, meta, token):
-        text = str(token)
+    def number(self, span, token):
+        text = token.text
         if text.endswith("%"):
             value = float(text[:-1] + "e-2")  # correctly rounded: 21.8% is 0.218
         else:
             value = float(text)
         if not math.isfinite(value):
-            self.problems.append(Diagnostic("syntax", "number too large", _token_span(token)))
+            self.problems.append(Diagnostic("syntax", "number too large", token.span))
             value = 0.0
-        return ast.Number(value, text, _token_span(token))
+        return ast.Number(value, text, token.span)
 
 
 _NODE_OPTIONS = ast.NODE_OPTIONS
