@@ -369,6 +369,17 @@ REPRODUCERS = {
         score round(x * x, 0)
     }
 }""", {"x": [1e200]}),
+    # `linear` between two limits that are both infinite (a population of values that
+    # overflowed): the reference sees start == end, a step, and gives the unit at the limit
+    # full points; the compiled evaluator took end - start = inf - inf = NaN for the span
+    # and said `missing`. Found by hypothesis (x around ±1e300, round to 3 decimals).
+    "linear-between-infinities": ("""framework f "F" {
+    max 15
+    input x number
+    criterion q "Q" max 15 {
+        linear best(round(x, 3)) from best(round(x, 3)) to ratio(best(round(x, 3)), 163)
+    }
+}""", {"x": [1e300, -1e300, 5.0]}),
 }
 
 

@@ -230,7 +230,7 @@ def linear(x, start, end, top: float):
     """0 points at start, top at end, straight between; a step where start == end."""
     x, start, end = np.broadcast_arrays(*(_vector(v) for v in (x, start, end)))
     span = end - start
-    flat = span == 0.0
+    flat = start == end  # not span == 0: inf - inf is NaN, yet a step, as the reference says
     with np.errstate(invalid="ignore", divide="ignore"):
         points, branch = fraction_of((x - start) / span, top)
     if flat.any():
