@@ -15,7 +15,7 @@ Codes (stable; `docs/explanations.md` lists their parameters):
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -69,7 +69,22 @@ def reason_codes(crit: ir.Criterion, status: np.ndarray, branch: np.ndarray,
     return codes
 
 
-def _scored_codes(rule: ir.Rule, branch: np.ndarray):
+def reason_code(crit: ir.Criterion, status: int, branch: int, absent: bool) -> str:
+    """The reason code of one unit, as `reason_codes` gives it."""
+    if status in _STATUS_CODE:
+        return _STATUS_CODE[status]
+    if status == ir.MISSING:
+        return "missing" if absent else "undefined"
+    code = "score"
+    if status == ir.SCORED:
+        for name, holds in _scored_codes(crit.rule, branch):
+            if holds:
+                code = name
+    return code
+
+
+def _scored_codes(rule: ir.Rule, branch):
+    """(code, where it applies) pairs, later ones winning; `branch` an array or one int."""
     if isinstance(rule, ir.ScoreRule):
         return [("score", branch >= 0)]
     if isinstance(rule, ir.AwardRule):
@@ -95,10 +110,18 @@ class Reasons:
         self.framework = framework
         self.inputs = {spec.name: spec for spec in framework.inputs}
         self.titles = {node.id: node.title for node in framework.nodes()}
+        self._subjects: dict[tuple[str, int], dict] = {}
+        self._names: dict[str, tuple[str, ...]] = {}
 
     def subject(self, crit: ir.Criterion, expr: ir.Expr) -> dict:
         """What a value is called: its expression text (en), and an input's label or the
         criterion's title (vi); how to show it."""
+        key = (crit.id, id(expr))
+        if key not in self._subjects:
+            self._subjects[key] = (expr, self._subject(crit, expr))
+        return self._subjects[key][1]
+
+    def _subject(self, crit: ir.Criterion, expr: ir.Expr) -> dict:
         inner = expr
         while isinstance(inner, ir.Let):
             inner = inner.expr
@@ -114,18 +137,32 @@ class Reasons:
         spec = self.inputs.get(name)
         return spec.label if spec is not None and spec.label else name
 
+    def names(self, crit: ir.Criterion) -> tuple[str, ...]:
+        """The inputs a criterion reads (a property that walks the expressions: read once)."""
+        if crit.id not in self._names:
+            self._names[crit.id] = crit.inputs
+        return self._names[crit.id]
+
     def build(self, crit: ir.Criterion, values: Values, status: np.ndarray, branch: np.ndarray,
               points: np.ndarray, invalid: Mapping[str, np.ndarray] | None = None) -> list[Reason]:
         """One reason per unit of `values.positions` (status, branch and points per unit)."""
         n = len(values.positions)
-        names = crit.inputs  # a property that walks the expressions: read it once
+        names = self.names(crit)
         inputs = {name: values(ir.Column(name, self.inputs[name].type)) for name in names}
         absent = np.zeros(n, dtype=bool)
         for column in inputs.values():
             absent |= np.isnan(column)
         codes = reason_codes(crit, status, branch, absent)
+        lazy: dict[str, np.ndarray] = {}
+
+        def at(key: str, expr: ir.Expr, i: int) -> float:
+            if key not in lazy:
+                lazy[key] = values(expr)
+            return lazy[key][i]
+
+        makers = self._makers(crit, names, at, lambda name, i: bool(np.isnan(inputs[name][i])),
+                              lambda name, i: bool(invalid and name in invalid and bool(invalid[name][i])))
         base = {"criterion": crit.id, "title": crit.title, "max": crit.max}
-        makers = self._makers(crit, names, values, inputs, invalid)
         out = []
         for i in range(n):
             code = CODES[codes[i]]
@@ -134,49 +171,59 @@ class Reasons:
             out.append(Reason(code, params))
         return out
 
-    def _makers(self, crit: ir.Criterion, names: tuple[str, ...], values: Values, inputs: dict[str, np.ndarray],
-                invalid) -> dict[str, Callable[[int, int], dict]]:
+    def one(self, crit: ir.Criterion, value: Callable[[ir.Expr], float], row: Mapping[str, float],
+            status: int, branch: int, points: float, invalid: Sequence[str] = ()) -> Reason:
+        """One unit's reason, in plain floats: `value` gives an expression's value for the
+        unit (`values.UnitValues`), `row` its inputs, `invalid` the inputs with bad values.
+        The same reason as `build` gives for that unit."""
+        names = self.names(crit)
+        absent = any(row[name] != row[name] for name in names)
+        code = reason_code(crit, status, branch, absent)
+        makers = self._makers(crit, names, lambda key, expr, i: value(expr),
+                              lambda name, i: row[name] != row[name], lambda name, i: name in invalid)
+        params = {"criterion": crit.id, "title": crit.title, "max": crit.max, "points": float(points)}
+        params.update(makers[code](0, branch))
+        return Reason(code, params)
+
+    def _makers(self, crit: ir.Criterion, names: tuple[str, ...], at: Callable[[str, ir.Expr, int], float],
+                absent: Callable[[str, int], bool], bad: Callable[[str, int], bool]
+                ) -> dict[str, Callable[[int, int], dict]]:
+        """Per code, the parameters of unit i whose branch is b. `at(key, expr, i)`: an
+        expression's value for unit i (key names the expression); `absent(name, i)`: the
+        input has no value; `bad(name, i)`: its value was invalid."""
         rule = crit.rule
         makers: dict[str, Callable[[int, int], dict]] = {}
-        lazy: dict[str, np.ndarray] = {}
-
-        def value(key: str, expr: ir.Expr) -> np.ndarray:
-            if key not in lazy:
-                lazy[key] = values(expr)
-            return lazy[key]
 
         def excluded(i, _):
             for k, exclusion in enumerate(crit.exclusions):
-                if value(f"x{k}", exclusion.cond)[i] == 1.0:
+                if at(f"x{k}", exclusion.cond, i) == 1.0:
                     return {"condition": expr_text(exclusion.cond, self.inputs), "note": exclusion.reason}
             return {"condition": None, "note": None}
 
         makers["excluded"] = excluded
         makers["inactive"] = lambda i, _: {"original": crit.replaces,
                                            "original_title": self.titles.get(crit.replaces, crit.replaces)}
-        makers["invalid"] = lambda i, _: {"inputs": [n for n in names if invalid and n in invalid
-                                                     and bool(invalid[n][i])]
-                                          or [n for n in names if np.isnan(inputs[n][i])]}
+        makers["invalid"] = lambda i, _: {"inputs": [n for n in names if bad(n, i)]
+                                          or [n for n in names if absent(n, i)]}
         makers["no_evidence"] = lambda i, _: {"evidence": crit.evidence,
                                               "evidence_label": self.input_label(crit.evidence)}
-        makers["missing"] = lambda i, _: {"inputs": [n for n in names if np.isnan(inputs[n][i])],
-                                          "labels": [self.input_label(n) for n in names
-                                                     if np.isnan(inputs[n][i])]}
+        makers["missing"] = lambda i, _: {"inputs": [n for n in names if absent(n, i)],
+                                          "labels": [self.input_label(n) for n in names if absent(n, i)]}
         makers["undefined"] = lambda i, _: {}
         if isinstance(rule, (ir.ScoreRule, ir.ProportionalRule, ir.LinearRule, ir.StepsRule)):
             subject = self.subject(crit, rule.expr)
-            main = lambda i: dict(subject, value=_f(value("expr", rule.expr)[i]))  # noqa: E731
+            main = lambda i: dict(subject, value=_f(at("expr", rule.expr, i)))  # noqa: E731
         if isinstance(rule, ir.ScoreRule):
             makers["score"] = lambda i, _: main(i)
         elif isinstance(rule, ir.AwardRule):
             subject = self.subject(crit, rule.cond)
-            makers["award.met"] = makers["award.unmet"] = lambda i, _: dict(subject, value=_f(value("expr", rule.cond)[i]))
+            makers["award.met"] = makers["award.unmet"] = lambda i, _: dict(subject, value=_f(at("expr", rule.cond, i)))
         elif isinstance(rule, ir.ProportionalRule):
             makers["proportional.met"] = makers["proportional.below"] = \
-                lambda i, _: dict(main(i), target=_f(value("target", rule.target)[i]))
+                lambda i, _: dict(main(i), target=_f(at("target", rule.target, i)))
         elif isinstance(rule, ir.LinearRule):
             makers["linear.full"] = makers["linear.between"] = makers["linear.zero"] = \
-                lambda i, _: dict(main(i), start=_f(value("start", rule.start)[i]), end=_f(value("end", rule.end)[i]))
+                lambda i, _: dict(main(i), start=_f(at("start", rule.start, i)), end=_f(at("end", rule.end, i)))
         elif isinstance(rule, ir.StepsRule):
             def band(i, b):
                 chosen = rule.bands[b]
@@ -191,7 +238,7 @@ class Reasons:
         elif isinstance(rule, ir.DeductRule):
             subject = self.subject(crit, rule.per)
             makers["deduct"] = makers["deduct.none"] = lambda i, _: dict(
-                subject, value=_f(value("per", rule.per)[i]), amount=_f(value("amount", rule.amount)[i]))
+                subject, value=_f(at("per", rule.per, i)), amount=_f(at("amount", rule.amount, i)))
         else:
             makers["cases.when"] = lambda i, b: {"case": b + 1, "condition": expr_text(rule.whens[b][0], self.inputs)}
             makers["cases.else"] = lambda i, b: {"case": b + 1, "cases": len(rule.whens)}
