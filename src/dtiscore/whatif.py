@@ -120,7 +120,7 @@ class Ladders:
         self.position = position
         self.framework = result.framework.ir
         self.tree = tree or UnitTree(result, position)
-        self.inputs = {spec.name: spec for spec in self.framework.inputs}
+        self.inputs = result.framework.reasons.inputs  # the framework's own: texts made once are kept
         row = {name: float(column[position]) for name, column in result.columns.values.items()}
         self.solver = Solver(self.framework, row, result.scores.populations)
         self.values = Values(result, [position])
