@@ -112,6 +112,7 @@ class Reasons:
         self.titles = {node.id: node.title for node in framework.nodes()}
         self._subjects: dict[tuple[str, int], dict] = {}
         self._names: dict[str, tuple[str, ...]] = {}
+        self._maker_cache: dict[str, dict[str, Callable[..., dict]]] = {}
 
     def subject(self, crit: ir.Criterion, expr: ir.Expr) -> dict:
         """What a value is called: its expression text (en), and an input's label or the
@@ -160,88 +161,100 @@ class Reasons:
                 lazy[key] = values(expr)
             return lazy[key][i]
 
-        makers = self._makers(crit, names, at, lambda name, i: bool(np.isnan(inputs[name][i])),
-                              lambda name, i: bool(invalid and name in invalid and bool(invalid[name][i])))
+        def absent_at(name: str, i: int) -> bool:
+            return bool(np.isnan(inputs[name][i]))
+
+        def bad(name: str, i: int) -> bool:
+            return bool(invalid and name in invalid and bool(invalid[name][i]))
+
+        makers = self._makers(crit)
         base = {"criterion": crit.id, "title": crit.title, "max": crit.max}
         out = []
         for i in range(n):
             code = CODES[codes[i]]
             params = dict(base, points=float(points[i]))
-            params.update(makers[code](i, int(branch[i])))
+            params.update(makers[code](i, int(branch[i]), at, absent_at, bad))
             out.append(Reason(code, params))
         return out
 
     def one(self, crit: ir.Criterion, value: Callable[[ir.Expr], float], row: Mapping[str, float],
             status: int, branch: int, points: float, invalid: Sequence[str] = ()) -> Reason:
         """One unit's reason, in plain floats: `value` gives an expression's value for the
-        unit (`values.UnitValues`), `row` its inputs, `invalid` the inputs with bad values.
+        unit (`invert.Solver.value`), `row` its inputs, `invalid` the inputs with bad values.
         The same reason as `build` gives for that unit."""
         names = self.names(crit)
         absent = any(row[name] != row[name] for name in names)
         code = reason_code(crit, status, branch, absent)
-        makers = self._makers(crit, names, lambda key, expr, i: value(expr),
-                              lambda name, i: row[name] != row[name], lambda name, i: name in invalid)
         params = {"criterion": crit.id, "title": crit.title, "max": crit.max, "points": float(points)}
-        params.update(makers[code](0, branch))
+        params.update(self._makers(crit)[code](0, branch, lambda key, expr, i: value(expr),
+                                               lambda name, i: row[name] != row[name],
+                                               lambda name, i: name in invalid))
         return Reason(code, params)
 
-    def _makers(self, crit: ir.Criterion, names: tuple[str, ...], at: Callable[[str, ir.Expr, int], float],
-                absent: Callable[[str, int], bool], bad: Callable[[str, int], bool]
-                ) -> dict[str, Callable[[int, int], dict]]:
-        """Per code, the parameters of unit i whose branch is b. `at(key, expr, i)`: an
-        expression's value for unit i (key names the expression); `absent(name, i)`: the
-        input has no value; `bad(name, i)`: its value was invalid."""
+    def _makers(self, crit: ir.Criterion) -> dict[str, Callable[..., dict]]:
+        """Per code, the parameters of one unit: maker(i, b, at, absent, bad) for unit i whose
+        branch is b, where `at(key, expr, i)` is an expression's value for unit i (key names
+        the expression), `absent(name, i)` says the input has no value and `bad(name, i)` that
+        its value was invalid. Made once per criterion."""
+        if crit.id in self._maker_cache:
+            return self._maker_cache[crit.id]
         rule = crit.rule
-        makers: dict[str, Callable[[int, int], dict]] = {}
+        names = self.names(crit)
+        makers: dict[str, Callable[..., dict]] = {}
 
-        def excluded(i, _):
+        def excluded(i, _, at, absent, bad):
             for k, exclusion in enumerate(crit.exclusions):
                 if at(f"x{k}", exclusion.cond, i) == 1.0:
                     return {"condition": expr_text(exclusion.cond, self.inputs), "note": exclusion.reason}
             return {"condition": None, "note": None}
 
         makers["excluded"] = excluded
-        makers["inactive"] = lambda i, _: {"original": crit.replaces,
-                                           "original_title": self.titles.get(crit.replaces, crit.replaces)}
-        makers["invalid"] = lambda i, _: {"inputs": [n for n in names if bad(n, i)]
-                                          or [n for n in names if absent(n, i)]}
-        makers["no_evidence"] = lambda i, _: {"evidence": crit.evidence,
-                                              "evidence_label": self.input_label(crit.evidence)}
-        makers["missing"] = lambda i, _: {"inputs": [n for n in names if absent(n, i)],
-                                          "labels": [self.input_label(n) for n in names if absent(n, i)]}
-        makers["undefined"] = lambda i, _: {}
+        makers["inactive"] = lambda i, _, at, absent, bad: {
+            "original": crit.replaces, "original_title": self.titles.get(crit.replaces, crit.replaces)}
+        makers["invalid"] = lambda i, _, at, absent, bad: {"inputs": [n for n in names if bad(n, i)]
+                                                           or [n for n in names if absent(n, i)]}
+        makers["no_evidence"] = lambda i, _, at, absent, bad: {"evidence": crit.evidence,
+                                                               "evidence_label": self.input_label(crit.evidence)}
+        makers["missing"] = lambda i, _, at, absent, bad: {
+            "inputs": [n for n in names if absent(n, i)],
+            "labels": [self.input_label(n) for n in names if absent(n, i)]}
+        makers["undefined"] = lambda i, _, at, absent, bad: {}
         if isinstance(rule, (ir.ScoreRule, ir.ProportionalRule, ir.LinearRule, ir.StepsRule)):
             subject = self.subject(crit, rule.expr)
-            main = lambda i: dict(subject, value=_f(at("expr", rule.expr, i)))  # noqa: E731
+            main = lambda i, at: dict(subject, value=_f(at("expr", rule.expr, i)))  # noqa: E731
         if isinstance(rule, ir.ScoreRule):
-            makers["score"] = lambda i, _: main(i)
+            makers["score"] = lambda i, _, at, absent, bad: main(i, at)
         elif isinstance(rule, ir.AwardRule):
             subject = self.subject(crit, rule.cond)
-            makers["award.met"] = makers["award.unmet"] = lambda i, _: dict(subject, value=_f(at("expr", rule.cond, i)))
+            makers["award.met"] = makers["award.unmet"] = \
+                lambda i, _, at, absent, bad: dict(subject, value=_f(at("expr", rule.cond, i)))
         elif isinstance(rule, ir.ProportionalRule):
             makers["proportional.met"] = makers["proportional.below"] = \
-                lambda i, _: dict(main(i), target=_f(at("target", rule.target, i)))
+                lambda i, _, at, absent, bad: dict(main(i, at), target=_f(at("target", rule.target, i)))
         elif isinstance(rule, ir.LinearRule):
             makers["linear.full"] = makers["linear.between"] = makers["linear.zero"] = \
-                lambda i, _: dict(main(i), start=_f(at("start", rule.start, i)), end=_f(at("end", rule.end, i)))
+                lambda i, _, at, absent, bad: dict(main(i, at), start=_f(at("start", rule.start, i)),
+                                                   end=_f(at("end", rule.end, i)))
         elif isinstance(rule, ir.StepsRule):
-            def band(i, b):
+            def band(i, b, at, absent, bad):
                 chosen = rule.bands[b]
-                return dict(main(i), band=b, op=chosen.op, threshold=chosen.threshold)
+                return dict(main(i, at), band=b, op=chosen.op, threshold=chosen.threshold)
 
-            def otherwise(i, b):
+            def otherwise(i, b, at, absent, bad):
                 lowest = min(rule.bands, key=lambda x: x.points) if rule.bands else None
-                return dict(main(i), band=b, op=lowest.op if lowest else None,
+                return dict(main(i, at), band=b, op=lowest.op if lowest else None,
                             threshold=lowest.threshold if lowest else None)
 
             makers["steps.band"], makers["steps.else"] = band, otherwise
         elif isinstance(rule, ir.DeductRule):
             subject = self.subject(crit, rule.per)
-            makers["deduct"] = makers["deduct.none"] = lambda i, _: dict(
+            makers["deduct"] = makers["deduct.none"] = lambda i, _, at, absent, bad: dict(
                 subject, value=_f(at("per", rule.per, i)), amount=_f(at("amount", rule.amount, i)))
         else:
-            makers["cases.when"] = lambda i, b: {"case": b + 1, "condition": expr_text(rule.whens[b][0], self.inputs)}
-            makers["cases.else"] = lambda i, b: {"case": b + 1, "cases": len(rule.whens)}
+            makers["cases.when"] = lambda i, b, at, absent, bad: {
+                "case": b + 1, "condition": expr_text(rule.whens[b][0], self.inputs)}
+            makers["cases.else"] = lambda i, b, at, absent, bad: {"case": b + 1, "cases": len(rule.whens)}
+        self._maker_cache[crit.id] = makers
         return makers
 
 
