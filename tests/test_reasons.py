@@ -48,8 +48,8 @@ def test_one_unit_in_floats_is_the_vectorised_reason(data):
             crit = framework.ir_node(crit_id)
             points = scores.points[result._node_row(crit_id)]
             many = reasons.build(crit, values, scores.status[k], scores.branch[k], points, invalid)[position]
-            one = framework.reasons.one(crit, solver.value, row, int(scores.status[k, position]),
-                                        int(scores.branch[k, position]), points[position], bad)
+            one = reasons.one(crit, solver.value, row, int(scores.status[k, position]),
+                              int(scores.branch[k, position]), points[position], bad)
             assert one.code == many.code
             assert _same(dict(one.params), dict(many.params)), (crit_id, one.params, many.params)
             for lang in ("en", "vi"):

@@ -129,7 +129,7 @@ class Framework:
         return Layout.of(self.ir)
 
     @functools.cached_property
-    def reasons(self) -> "Reasons":
+    def _reasons(self) -> "Reasons":
         """Builds reasons for this framework's criteria (what it learns of them is kept)."""
         from .reasons import Reasons
 

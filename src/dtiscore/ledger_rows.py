@@ -5,9 +5,10 @@ A block's lost points are attributed into a small buffer that stays in cache (th
 result's lost points are never held: at 1M units that would be ~900 MB) and each unit's
 criteria are put in order by one vectorised sort of integer keys: a lost value's bits,
 inverted so that more comes first, with the criterion's position in the low bits (ties go in
-file order). Those low bits cost the lost value its last few bits, so two values that differ
-only there could come out in the wrong order: every block's order is checked against the
-exact one, and the few units where it is not are ordered again by an exact sort.
+file order). Those low bits cost the lost value its last few bits, so values that differ
+only there land in one run of equal keys, in criterion order: the slots of such runs are
+put in exact order by a second, 1-D sort of narrow keys (where the run starts, the lost
+value's left-out bits, the criterion). Same rows, order and floats as a stable argsort.
 """
 
 from __future__ import annotations

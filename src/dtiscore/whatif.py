@@ -119,7 +119,7 @@ class Ladders:
         self.position = position
         self.framework = result.framework.ir
         self.tree = tree or UnitTree(result, position)
-        self.inputs = result.framework.reasons.inputs  # the framework's own: texts made once are kept
+        self.inputs = result.framework._reasons.inputs  # the framework's own: texts made once are kept
         row = {name: float(column[position]) for name, column in result.columns.values.items()}
         self.solver = Solver(self.framework, row, result.scores.populations)
 
