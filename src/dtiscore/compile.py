@@ -50,6 +50,23 @@ def fold(expr: ir.Expr) -> ir.Expr:
     return expr
 
 
+_FOLDED: dict[int, tuple[ir.Expr, ir.Expr]] = {}  # id(expr) → (expr, fold(expr))
+
+
+def folded(expr: ir.Expr) -> ir.Expr:
+    """fold(expr), remembered per expression object: explanations fold the same few
+    expressions of a framework on every call, and IR nodes never change. (The entry keeps
+    the expression alive, so its id is not reused while remembered.)"""
+    hit = _FOLDED.get(id(expr))
+    if hit is not None and hit[0] is expr:
+        return hit[1]
+    if len(_FOLDED) >= 100_000:
+        _FOLDED.clear()
+    out = fold(expr)
+    _FOLDED[id(expr)] = (expr, out)
+    return out
+
+
 @attrs.frozen
 class CriterionSlots:
     """Where a criterion's compiled values land: its points and branch codes in the

@@ -36,9 +36,10 @@ def default_threads() -> int:
     return min(4, os.cpu_count() or 1)
 
 
-def run_blocks(work, n: int, threads: int | None = None) -> None:
-    """Call work(block) for every block of n units, on threads when there are several."""
-    parts = blocks(n)
+def run_blocks(work, n: int, threads: int | None = None, size: int = BLOCK) -> None:
+    """Call work(block) for every block of n units (`size` at most), on threads when there
+    are several."""
+    parts = blocks(n, size)
     threads = default_threads() if threads is None else threads
     if threads <= 1 or len(parts) < 2:
         for part in parts:
@@ -369,19 +370,21 @@ def attribute(framework: ir.Framework, scores: Scores, layout: Layout | None = N
     """Lost points of every node, passed top-down as the specification says."""
     layout = layout or Layout.of(framework)
     lost = take(scores.points.shape)
-    root = layout.row[framework.root.id]
-
-    def work(block: slice) -> None:
-        np.subtract(scores.effective_max(root, block), scores.points[root, block], out=lost[root, block])
-        for group in reversed(layout.groups_bottom_up):
-            _pass_down(group, layout, scores, lost, block)
-
-    run_blocks(work, scores.points.shape[1], threads)
+    run_blocks(lambda block: attribute_block(layout, scores, block, lost[:, block]), scores.points.shape[1], threads)
     return lost
 
 
+def attribute_block(layout: Layout, scores: Scores, block: slice, lost: np.ndarray) -> None:
+    """Lost points of every node for the units of one block, written into `lost` (a row per
+    node, a column per unit of the block): the same floats whatever the blocks."""
+    root = 0  # Framework.nodes() starts at the root
+    np.subtract(scores.effective_max(root, block), scores.points[root, block], out=lost[root])
+    for group in reversed(layout.groups_bottom_up):
+        _pass_down(group, layout, scores, lost, block)
+
+
 def _pass_down(group: ir.Group, layout: Layout, scores: Scores, lost: np.ndarray, block: slice) -> None:
-    deficit = lost[layout.row[group.id], block]
+    deficit = lost[layout.row[group.id]]
     places = layout.places[group.id]
     members = [r for o, s, _ in places for r in ((o,) if s is None else (o, s))]
     m_all = sum(top for _, _, top in places)
@@ -403,7 +406,7 @@ def _pass_down(group: ir.Group, layout: Layout, scores: Scores, lost: np.ndarray
         total += weight
     positive = total > 0.0
     for r, weight in zip(members, weights):
-        share = lost[r, block]
+        share = lost[r]
         np.multiply(deficit, weight, out=share)
         np.divide(share, total, out=share, where=positive)
         share[~positive] = 0.0

@@ -9,16 +9,16 @@ Vietnamese or English; `str()` gives the readable report of `report.render_text`
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
 
 from . import ir
-from .reasons import Reason, Reasons
+from .reasons import Reason
 from .text import check_lang, default_lang
 from .unit import UnitTree
-from .values import Values
 from .whatif import Ladders, Step
 
 if TYPE_CHECKING:
@@ -92,10 +92,11 @@ def explain_unit(result: "Result", position: int, lang: str | None = None) -> Ex
     lang = check_lang(lang or default_lang(framework.title))
     tree = UnitTree(result, position)
     lost = tree.lost()
-    reasons = Reasons(framework.ir)
-    values = Values(result, [position])
+    reasons = framework._reasons
     ladders = Ladders(result, position, tree)
-    invalid = {name: mask[[position]] for name, mask in result.columns.invalid.items()}
+    row, value = ladders.solver.row, ladders.solver.value  # the unit's inputs; values in plain floats
+    invalid = [name for name, mask in result.columns.invalid.items() if mask[position]]
+    status_of, branch_of = result.scores.status[:, position], result.scores.branch[:, position]
     lines, criteria = [], []
     for node in framework.ir.nodes():
         depth = tree.depth[node.id]
@@ -103,11 +104,9 @@ def explain_unit(result: "Result", position: int, lang: str | None = None) -> Ex
                           tree.points[node.id], lost[node.id], depth))
         if not isinstance(node, ir.Criterion):
             continue
-        row = result._criterion_row(node.id)
-        status = result.scores.status[row, position]
-        branch = result.scores.branch[row, position]
-        why = reasons.build(node, values, np.array([status]), np.array([branch]),
-                            np.array([tree.points[node.id]]), invalid)[0]
+        row_of = result._criterion_row(node.id)
+        status, branch = int(status_of[row_of]), int(branch_of[row_of])
+        why = reasons.one(node, value, row, status, branch, tree.points[node.id], invalid)
         step = ladders.next_step(node)
         criteria.append(Deduction(
             node.id, node.title, node.max, tree.points[node.id], lost[node.id], ir.STATUSES[status],
@@ -118,13 +117,35 @@ def explain_unit(result: "Result", position: int, lang: str | None = None) -> Ex
     return Explanation(
         unit=result.units[position], framework=framework.id, title=framework.title, lang=lang,
         total=total, effective_max=tree.effective[framework.ir.root.id],
-        index=float(result.index[position]), rank=_rank(result, position), units=len(result),
+        index=_index(result, position), rank=_rank(result, position), units=len(result),
         lines=tuple(lines), deductions=tuple(deductions), criteria=tuple(criteria),
     )
 
 
 def _rank(result: "Result", position: int) -> int:
-    """The unit's competition rank among all units (as `Result.rank()`), without ranking
-    every unit."""
-    totals = np.round(result.total, 9)
-    return int(np.count_nonzero(totals > totals[position])) + 1
+    """The unit's competition rank among all units (as `Result.rank()`: totals rounded to 9
+    decimals), without ranking or rounding every unit.
+
+    Rounding is monotone, so every total above `high` (which rounds above the unit's) counts
+    and none at or below the unit's own does; only totals in between are rounded here."""
+    totals = result.total
+    own = totals[position:position + 1]
+    mine = np.round(own, 9)[0]
+    low = float(own[0])
+    high = low + 1e-8 + abs(low) * 1e-12
+    if not np.round(np.array([high]), 9)[0] > mine:  # not a margin at this magnitude
+        return int(np.count_nonzero(np.round(totals, 9) > mine)) + 1
+    above = int(np.count_nonzero(totals > high))
+    if int(np.count_nonzero(totals > low)) > above:
+        between = totals[(totals > low) & (totals <= high)]
+        above += int(np.count_nonzero(np.round(between, 9) > mine))
+    return above + 1
+
+
+def _index(result: "Result", position: int) -> float:
+    """The unit's index (`Result.index`), without computing every unit's."""
+    known = result.__dict__.get("index")
+    if known is not None:
+        return float(known[position])
+    top = float(result.effective_max[position])
+    return float(result.total[position]) / top if top > 0 else math.nan

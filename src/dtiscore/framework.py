@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import attrs
 
@@ -12,6 +12,9 @@ from .compile import Program, compile_program
 from .data import Columns, to_columns
 from .errors import Diagnostic, Source, UnknownIdError
 from .evaluate import Layout, Scores, default_threads, evaluate
+
+if TYPE_CHECKING:
+    from .reasons import Reasons
 
 
 @attrs.frozen
@@ -124,6 +127,13 @@ class Framework:
     @functools.cached_property
     def layout(self) -> Layout:
         return Layout.of(self.ir)
+
+    @functools.cached_property
+    def _reasons(self) -> "Reasons":
+        """Builds reasons for this framework's criteria (what it learns of them is kept)."""
+        from .reasons import Reasons
+
+        return Reasons(self.ir)
 
     def disassemble(self) -> str:
         """The generated numpy program, for reading."""

@@ -14,7 +14,7 @@ import math
 import attrs
 
 from . import ir
-from .compile import fold
+from .compile import folded
 from .interpret import _COMPARE, Expressions, Reference
 
 FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
@@ -41,21 +41,26 @@ class Solver:
         self._reference: Reference | None = None
         self._eval = Expressions()
         self._eval._population.update(populations)
+        self._values: dict[int, tuple[ir.Expr, float]] = {}  # id(expr) → (expr, its value for `row`)
 
     def rule_points(self, crit: ir.Criterion, row: dict[str, float]) -> float:
         """The criterion's rule's points for a row (its evidence and exclusions aside),
         population values held at the scoring run's."""
         if self._reference is None:
             self._reference = Reference(self.framework, [])
-            for expr in (e for c in self.framework.criteria() for e in ir.rule_exprs(c.rule)):
-                for node in ir.walk(expr):
-                    if isinstance(node, ir.Population):
-                        self._reference._population[node] = self._eval._population.get(fold(node), math.nan)
+            for node in _rule_populations(self.framework):
+                self._reference._population[node] = self._eval._population.get(folded(node), math.nan)
         points, _ = self._reference.rule(crit, row)
         return points if points == points else -math.inf
 
     def value(self, expr: ir.Expr, row: dict[str, float] | None = None) -> float:
-        return self._eval.value(fold(expr), self.row if row is None else row)
+        """The expression's value for the unit's row (remembered), or for `row`."""
+        if row is not None:
+            return self._eval.value(folded(expr), row)
+        hit = self._values.get(id(expr))
+        if hit is None or hit[0] is not expr:
+            hit = self._values[id(expr)] = (expr, self._eval.value(folded(expr), self.row))
+        return hit[1]
 
     def holds(self, expr: ir.Expr, op: str, target: float, row: dict[str, float] | None = None) -> bool:
         value = self.value(expr, row)
@@ -106,7 +111,7 @@ class Solver:
             # "1 point each, at most 5": min(x, 5) ≥ t needs x ≥ t where the cap allows t
             inner, others = args[0], args[1:]
             if expr.op != "clamp":
-                free = [a for a in args if ir.columns_used(a)]
+                free = [a for a in args if _reads_input(a)]
                 if len(free) != 1:
                     return None
                 inner, others = free[0], [a for a in args if a is not free[0]]
@@ -126,7 +131,7 @@ class Solver:
         if len(args) != 2:
             return None
         left, right = args
-        free_left, free_right = bool(ir.columns_used(left)), bool(ir.columns_used(right))
+        free_left, free_right = bool(_reads_input(left)), bool(_reads_input(right))
         if expr.op in ("ratio", "/"):
             if free_left:
                 divisor = self.value(right)
@@ -137,13 +142,13 @@ class Solver:
         if expr.op == "*":
             inner, other = (left, right) if free_left else (right, left)
             factor = self.value(other)
-            if factor == 0 or math.isnan(factor) or not ir.columns_used(inner):
+            if factor == 0 or math.isnan(factor) or not _reads_input(inner):
                 return None
             return self._invert(inner, op if factor > 0 else FLIP[op], target / factor)
         if expr.op == "+":
             inner, other = (left, right) if free_left else (right, left)
             shift = self.value(other)
-            if math.isnan(shift) or not ir.columns_used(inner):
+            if math.isnan(shift) or not _reads_input(inner):
                 return None
             return self._invert(inner, op, target - shift)
         if expr.op == "-":
@@ -189,10 +194,39 @@ class Solver:
             if isinstance(left, ir.Column) and left.type == "choice":
                 return [Need(left.name, "==", right.value, self.row.get(left.name, math.nan))] \
                     if isinstance(right, ir.Const) and cond.op == "==" else None
-            if ir.columns_used(left):
+            if _reads_input(left):
                 return _one(self.solve(left, cond.op, self.value(right)))
             return _one(self.solve(right, FLIP[cond.op], self.value(left)))
         return None
+
+
+_POPULATIONS: dict[int, tuple[ir.Framework, tuple[ir.Population, ...]]] = {}
+
+
+def _rule_populations(framework: ir.Framework) -> tuple[ir.Population, ...]:
+    """The population functions the criteria's rules read (found once per framework)."""
+    hit = _POPULATIONS.get(id(framework))
+    if hit is None or hit[0] is not framework:
+        if len(_POPULATIONS) >= 1_000:
+            _POPULATIONS.clear()
+        found = {node: None for c in framework.criteria() for e in ir.rule_exprs(c.rule)
+                 for node in ir.walk(e) if isinstance(node, ir.Population)}
+        hit = _POPULATIONS[id(framework)] = (framework, tuple(found))
+    return hit[1]
+
+
+_READS: dict[int, tuple[ir.Expr, bool]] = {}  # id(expr) → (expr, whether it reads an input)
+
+
+def _reads_input(expr: ir.Expr) -> bool:
+    """Whether the expression reads an input, remembered per expression object (IR nodes
+    never change; the entry keeps the expression alive, so its id is not reused)."""
+    hit = _READS.get(id(expr))
+    if hit is None or hit[0] is not expr:
+        if len(_READS) >= 100_000:
+            _READS.clear()
+        hit = _READS[id(expr)] = (expr, bool(ir.columns_used(expr)))
+    return hit[1]
 
 
 def _one(need: Need | None) -> list[Need] | None:

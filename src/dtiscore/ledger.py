@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import ir
+from .ledger_rows import ledger_rows
 from .reasons import CODES, Reasons, reason_codes
 from .values import Values
 
@@ -47,27 +48,15 @@ class Ledger:
     def build(cls, result: "Result", lang: str, every: bool = False) -> "Ledger":
         """Every row with lost points (every = True: every unit × criterion, in file order)."""
         scores = result.scores
-        rows = [result._node_row(c) for c in scores.criteria]
-        lost_all = result._lost
         if every:
+            rows = [result._node_row(c) for c in scores.criteria]
             n, c = len(result), len(rows)
             positions = np.repeat(np.arange(n, dtype=np.intp), c)
             criteria = np.tile(np.arange(c, dtype=np.int32), n)
-            lost = lost_all[rows].T.reshape(-1)
+            lost = result._lost[rows].T.reshape(-1)
             return cls(result, positions, criteria, lost, lang)
-        if not rows:
-            empty = np.empty(0, dtype=np.intp)
-            return cls(result, empty, empty.astype(np.int32), np.empty(0), lang, ordered=True)
-        # per unit, criteria by lost points (most first, file order among equals); the rows
-        # with lost points are then a prefix of each unit's row, taken in unit order
-        per_unit = lost_all[rows].T.copy()  # (units × criteria)
-        np.negative(per_unit, out=per_unit)
-        order = np.argsort(per_unit, axis=1, kind="stable")
-        ranked = np.take_along_axis(per_unit, order, axis=1)
-        flat = np.flatnonzero(ranked < 0.0)
-        lost = ranked.ravel()[flat]
-        np.negative(lost, out=lost)
-        return cls(result, flat // len(rows), order.ravel()[flat].astype(np.int32), lost, lang, ordered=True)
+        positions, criteria, lost = ledger_rows(result.framework.layout, scores)
+        return cls(result, positions, criteria, lost, lang, ordered=True)
 
     def _subset(self, index: np.ndarray, ordered: bool = False) -> "Ledger":
         """Rows at `index`; `ordered` when the index keeps the ledger's order (ascending)."""

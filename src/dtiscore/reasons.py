@@ -15,7 +15,7 @@ Codes (stable; `docs/explanations.md` lists their parameters):
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -69,7 +69,22 @@ def reason_codes(crit: ir.Criterion, status: np.ndarray, branch: np.ndarray,
     return codes
 
 
-def _scored_codes(rule: ir.Rule, branch: np.ndarray):
+def reason_code(crit: ir.Criterion, status: int, branch: int, absent: bool) -> str:
+    """The reason code of one unit, as `reason_codes` gives it."""
+    if status in _STATUS_CODE:
+        return _STATUS_CODE[status]
+    if status == ir.MISSING:
+        return "missing" if absent else "undefined"
+    code = "score"
+    if status == ir.SCORED:
+        for name, holds in _scored_codes(crit.rule, branch):
+            if holds:
+                code = name
+    return code
+
+
+def _scored_codes(rule: ir.Rule, branch):
+    """(code, where it applies) pairs, later ones winning; `branch` an array or one int."""
     if isinstance(rule, ir.ScoreRule):
         return [("score", branch >= 0)]
     if isinstance(rule, ir.AwardRule):
@@ -95,10 +110,19 @@ class Reasons:
         self.framework = framework
         self.inputs = {spec.name: spec for spec in framework.inputs}
         self.titles = {node.id: node.title for node in framework.nodes()}
+        self._subjects: dict[tuple[str, int], dict] = {}
+        self._names: dict[str, tuple[str, ...]] = {}
+        self._maker_cache: dict[str, dict[str, Callable[..., dict]]] = {}
 
     def subject(self, crit: ir.Criterion, expr: ir.Expr) -> dict:
         """What a value is called: its expression text (en), and an input's label or the
         criterion's title (vi); how to show it."""
+        key = (crit.id, id(expr))
+        if key not in self._subjects:
+            self._subjects[key] = (expr, self._subject(crit, expr))
+        return self._subjects[key][1]
+
+    def _subject(self, crit: ir.Criterion, expr: ir.Expr) -> dict:
         inner = expr
         while isinstance(inner, ir.Let):
             inner = inner.expr
@@ -114,87 +138,123 @@ class Reasons:
         spec = self.inputs.get(name)
         return spec.label if spec is not None and spec.label else name
 
+    def names(self, crit: ir.Criterion) -> tuple[str, ...]:
+        """The inputs a criterion reads (a property that walks the expressions: read once)."""
+        if crit.id not in self._names:
+            self._names[crit.id] = crit.inputs
+        return self._names[crit.id]
+
     def build(self, crit: ir.Criterion, values: Values, status: np.ndarray, branch: np.ndarray,
               points: np.ndarray, invalid: Mapping[str, np.ndarray] | None = None) -> list[Reason]:
         """One reason per unit of `values.positions` (status, branch and points per unit)."""
         n = len(values.positions)
-        names = crit.inputs  # a property that walks the expressions: read it once
+        names = self.names(crit)
         inputs = {name: values(ir.Column(name, self.inputs[name].type)) for name in names}
         absent = np.zeros(n, dtype=bool)
         for column in inputs.values():
             absent |= np.isnan(column)
         codes = reason_codes(crit, status, branch, absent)
+        lazy: dict[str, np.ndarray] = {}
+
+        def at(key: str, expr: ir.Expr, i: int) -> float:
+            if key not in lazy:
+                lazy[key] = values(expr)
+            return lazy[key][i]
+
+        def absent_at(name: str, i: int) -> bool:
+            return bool(np.isnan(inputs[name][i]))
+
+        def bad(name: str, i: int) -> bool:
+            return bool(invalid and name in invalid and bool(invalid[name][i]))
+
+        makers = self._makers(crit)
         base = {"criterion": crit.id, "title": crit.title, "max": crit.max}
-        makers = self._makers(crit, names, values, inputs, invalid)
         out = []
         for i in range(n):
             code = CODES[codes[i]]
             params = dict(base, points=float(points[i]))
-            params.update(makers[code](i, int(branch[i])))
+            params.update(makers[code](i, int(branch[i]), at, absent_at, bad))
             out.append(Reason(code, params))
         return out
 
-    def _makers(self, crit: ir.Criterion, names: tuple[str, ...], values: Values, inputs: dict[str, np.ndarray],
-                invalid) -> dict[str, Callable[[int, int], dict]]:
+    def one(self, crit: ir.Criterion, value: Callable[[ir.Expr], float], row: Mapping[str, float],
+            status: int, branch: int, points: float, invalid: Sequence[str] = ()) -> Reason:
+        """One unit's reason, in plain floats: `value` gives an expression's value for the
+        unit (`invert.Solver.value`), `row` its inputs, `invalid` the inputs with bad values.
+        The same reason as `build` gives for that unit."""
+        names = self.names(crit)
+        absent = any(row[name] != row[name] for name in names)
+        code = reason_code(crit, status, branch, absent)
+        params = {"criterion": crit.id, "title": crit.title, "max": crit.max, "points": float(points)}
+        params.update(self._makers(crit)[code](0, branch, lambda key, expr, i: value(expr),
+                                               lambda name, i: row[name] != row[name],
+                                               lambda name, i: name in invalid))
+        return Reason(code, params)
+
+    def _makers(self, crit: ir.Criterion) -> dict[str, Callable[..., dict]]:
+        """Per code, the parameters of one unit: maker(i, b, at, absent, bad) for unit i whose
+        branch is b, where `at(key, expr, i)` is an expression's value for unit i (key names
+        the expression), `absent(name, i)` says the input has no value and `bad(name, i)` that
+        its value was invalid. Made once per criterion."""
+        if crit.id in self._maker_cache:
+            return self._maker_cache[crit.id]
         rule = crit.rule
-        makers: dict[str, Callable[[int, int], dict]] = {}
-        lazy: dict[str, np.ndarray] = {}
+        names = self.names(crit)
+        makers: dict[str, Callable[..., dict]] = {}
 
-        def value(key: str, expr: ir.Expr) -> np.ndarray:
-            if key not in lazy:
-                lazy[key] = values(expr)
-            return lazy[key]
-
-        def excluded(i, _):
+        def excluded(i, _, at, absent, bad):
             for k, exclusion in enumerate(crit.exclusions):
-                if value(f"x{k}", exclusion.cond)[i] == 1.0:
+                if at(f"x{k}", exclusion.cond, i) == 1.0:
                     return {"condition": expr_text(exclusion.cond, self.inputs), "note": exclusion.reason}
             return {"condition": None, "note": None}
 
         makers["excluded"] = excluded
-        makers["inactive"] = lambda i, _: {"original": crit.replaces,
-                                           "original_title": self.titles.get(crit.replaces, crit.replaces)}
-        makers["invalid"] = lambda i, _: {"inputs": [n for n in names if invalid and n in invalid
-                                                     and bool(invalid[n][i])]
-                                          or [n for n in names if np.isnan(inputs[n][i])]}
-        makers["no_evidence"] = lambda i, _: {"evidence": crit.evidence,
-                                              "evidence_label": self.input_label(crit.evidence)}
-        makers["missing"] = lambda i, _: {"inputs": [n for n in names if np.isnan(inputs[n][i])],
-                                          "labels": [self.input_label(n) for n in names
-                                                     if np.isnan(inputs[n][i])]}
-        makers["undefined"] = lambda i, _: {}
+        makers["inactive"] = lambda i, _, at, absent, bad: {
+            "original": crit.replaces, "original_title": self.titles.get(crit.replaces, crit.replaces)}
+        makers["invalid"] = lambda i, _, at, absent, bad: {"inputs": [n for n in names if bad(n, i)]
+                                                           or [n for n in names if absent(n, i)]}
+        makers["no_evidence"] = lambda i, _, at, absent, bad: {"evidence": crit.evidence,
+                                                               "evidence_label": self.input_label(crit.evidence)}
+        makers["missing"] = lambda i, _, at, absent, bad: {
+            "inputs": [n for n in names if absent(n, i)],
+            "labels": [self.input_label(n) for n in names if absent(n, i)]}
+        makers["undefined"] = lambda i, _, at, absent, bad: {}
         if isinstance(rule, (ir.ScoreRule, ir.ProportionalRule, ir.LinearRule, ir.StepsRule)):
             subject = self.subject(crit, rule.expr)
-            main = lambda i: dict(subject, value=_f(value("expr", rule.expr)[i]))  # noqa: E731
+            main = lambda i, at: dict(subject, value=_f(at("expr", rule.expr, i)))  # noqa: E731
         if isinstance(rule, ir.ScoreRule):
-            makers["score"] = lambda i, _: main(i)
+            makers["score"] = lambda i, _, at, absent, bad: main(i, at)
         elif isinstance(rule, ir.AwardRule):
             subject = self.subject(crit, rule.cond)
-            makers["award.met"] = makers["award.unmet"] = lambda i, _: dict(subject, value=_f(value("expr", rule.cond)[i]))
+            makers["award.met"] = makers["award.unmet"] = \
+                lambda i, _, at, absent, bad: dict(subject, value=_f(at("expr", rule.cond, i)))
         elif isinstance(rule, ir.ProportionalRule):
             makers["proportional.met"] = makers["proportional.below"] = \
-                lambda i, _: dict(main(i), target=_f(value("target", rule.target)[i]))
+                lambda i, _, at, absent, bad: dict(main(i, at), target=_f(at("target", rule.target, i)))
         elif isinstance(rule, ir.LinearRule):
             makers["linear.full"] = makers["linear.between"] = makers["linear.zero"] = \
-                lambda i, _: dict(main(i), start=_f(value("start", rule.start)[i]), end=_f(value("end", rule.end)[i]))
+                lambda i, _, at, absent, bad: dict(main(i, at), start=_f(at("start", rule.start, i)),
+                                                   end=_f(at("end", rule.end, i)))
         elif isinstance(rule, ir.StepsRule):
-            def band(i, b):
+            def band(i, b, at, absent, bad):
                 chosen = rule.bands[b]
-                return dict(main(i), band=b, op=chosen.op, threshold=chosen.threshold)
+                return dict(main(i, at), band=b, op=chosen.op, threshold=chosen.threshold)
 
-            def otherwise(i, b):
+            def otherwise(i, b, at, absent, bad):
                 lowest = min(rule.bands, key=lambda x: x.points) if rule.bands else None
-                return dict(main(i), band=b, op=lowest.op if lowest else None,
+                return dict(main(i, at), band=b, op=lowest.op if lowest else None,
                             threshold=lowest.threshold if lowest else None)
 
             makers["steps.band"], makers["steps.else"] = band, otherwise
         elif isinstance(rule, ir.DeductRule):
             subject = self.subject(crit, rule.per)
-            makers["deduct"] = makers["deduct.none"] = lambda i, _: dict(
-                subject, value=_f(value("per", rule.per)[i]), amount=_f(value("amount", rule.amount)[i]))
+            makers["deduct"] = makers["deduct.none"] = lambda i, _, at, absent, bad: dict(
+                subject, value=_f(at("per", rule.per, i)), amount=_f(at("amount", rule.amount, i)))
         else:
-            makers["cases.when"] = lambda i, b: {"case": b + 1, "condition": expr_text(rule.whens[b][0], self.inputs)}
-            makers["cases.else"] = lambda i, b: {"case": b + 1, "cases": len(rule.whens)}
+            makers["cases.when"] = lambda i, b, at, absent, bad: {
+                "case": b + 1, "condition": expr_text(rule.whens[b][0], self.inputs)}
+            makers["cases.else"] = lambda i, b, at, absent, bad: {"case": b + 1, "cases": len(rule.whens)}
+        self._maker_cache[crit.id] = makers
         return makers
 
 

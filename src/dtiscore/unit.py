@@ -29,6 +29,28 @@ def members(group: ir.Group) -> list[ir.Node]:
     return [n for original, sub in places(group) for n in ((original,) if sub is None else (original, sub))]
 
 
+_SHAPES: dict[int, tuple] = {}  # id(framework) → (framework, nodes, parents, depths)
+
+
+def _shape(framework: ir.Framework) -> tuple[dict[str, ir.Node], dict[str, ir.Group], dict[str, int]]:
+    """Every node by id, each node's parent group and depth: the same for every unit, so
+    found once per framework (the entry keeps the framework alive: its id is not reused)."""
+    hit = _SHAPES.get(id(framework))
+    if hit is None or hit[0] is not framework:
+        nodes = {node.id: node for node in framework.nodes()}
+        parent: dict[str, ir.Group] = {}
+        depth = {framework.root.id: 0}
+        for node in framework.nodes():
+            if isinstance(node, ir.Group):
+                for child in node.nodes:
+                    parent[child.id] = node
+                    depth[child.id] = depth[node.id] + 1
+        if len(_SHAPES) >= 1_000:
+            _SHAPES.clear()
+        hit = _SHAPES[id(framework)] = (framework, nodes, parent, depth)
+    return hit[1], hit[2], hit[3]
+
+
 class UnitTree:
     def __init__(self, result: "Result", position: int):
         self.result = result
@@ -39,14 +61,7 @@ class UnitTree:
         self.points = {n: float(scores.points[r, position]) for n, r in rows.items()}
         self.effective = {n: scores.effective_at(r, position) for n, r in rows.items()}
         self.applicable = {n: bool(scores.applicable[r, position]) for n, r in rows.items()}
-        self.nodes = {node.id: node for node in self.framework.nodes()}
-        self.parent: dict[str, ir.Group] = {}
-        self.depth = {self.framework.root.id: 0}
-        for node in self.framework.nodes():
-            if isinstance(node, ir.Group):
-                for child in node.nodes:
-                    self.parent[child.id] = node
-                    self.depth[child.id] = self.depth[node.id] + 1
+        self.nodes, self.parent, self.depth = _shape(self.framework)
 
     @property
     def total(self) -> float:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import ir, kernels
-from .compile import fold
+from .compile import folded
 
 if TYPE_CHECKING:
     from .result import Result
@@ -38,8 +38,7 @@ class Values:
 
     def __call__(self, expr: ir.Expr) -> np.ndarray:
         """The expression's values, one per position (NaN = no value)."""
-        folded = fold(expr)
-        out = self._value(folded)
+        out = self._value(folded(expr))
         return np.broadcast_to(np.asarray(out, dtype=float), self.positions.shape)
 
     def scalar(self, expr: ir.Expr) -> float:

@@ -17,7 +17,7 @@ steps are not enough it climbs further rungs.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 import attrs
 import numpy as np
@@ -26,7 +26,6 @@ from . import ir, kernels
 from .invert import Need, Solver
 from .text import SYMBOLS, expr_text, format_value, number, signed, value_kind
 from .unit import UnitTree
-from .values import Values
 
 if TYPE_CHECKING:
     from .result import Result
@@ -120,28 +119,36 @@ class Ladders:
         self.position = position
         self.framework = result.framework.ir
         self.tree = tree or UnitTree(result, position)
-        self.inputs = {spec.name: spec for spec in self.framework.inputs}
+        self.inputs = result.framework._reasons.inputs  # the framework's own: texts made once are kept
         row = {name: float(column[position]) for name, column in result.columns.values.items()}
         self.solver = Solver(self.framework, row, result.scores.populations)
-        self.values = Values(result, [position])
 
     def ladder(self, crit: ir.Criterion) -> list[Step]:
+        return list(self._rungs(crit))
+
+    def _rungs(self, crit: ir.Criterion) -> Iterator[Step]:
+        """The ladder's rungs one by one, each worked out only when asked for."""
         status = int(self.result.scores.status[self.result._criterion_row(crit.id), self.position])
         points = self.tree.points[crit.id]
         if status in (ir.EXCLUDED, ir.INACTIVE):
-            return []
+            return
         if status == ir.INVALID:
             bad = [n for n in crit.inputs if n in self.result.columns.invalid
                    and self.result.columns.invalid[n][self.position]]
-            return [Step("correct", crit.id, math.nan, {"inputs": bad})]
+            yield Step("correct", crit.id, math.nan, {"inputs": bad})
+            return
         if status == ir.MISSING:
             absent = [n for n in crit.inputs if math.isnan(self.solver.row[n])]
-            if not absent:
-                return []
-            return [Step("report", crit.id, math.nan, {"inputs": absent, "labels": [self._label(n) for n in absent]})]
+            if absent:
+                yield Step("report", crit.id, math.nan, {"inputs": absent,
+                                                         "labels": [self._label(n) for n in absent]})
+            return
         if status == ir.NO_EVIDENCE:
-            return self._with_evidence(crit, points)
-        return [self._checked(crit, s) for s in self._rule_ladder(crit, points) if s.points > points + 1e-12]
+            yield from self._with_evidence(crit, points)
+            return
+        for step in self._rule_ladder(crit, points):
+            if step.points > points + 1e-12:
+                yield self._checked(crit, step)
 
     def _checked(self, crit: ir.Criterion, step: Step) -> Step:
         """The step as solved, if the rule does give its points once the inputs take the
@@ -159,35 +166,37 @@ class Ladders:
             return step
         return attrs.evolve(step, params=dict(step.params, needs=[], condition=step.params["goal"]))
 
-    def _with_evidence(self, crit: ir.Criterion, points: float) -> list[Step]:
+    def _with_evidence(self, crit: ir.Criterion, points: float) -> Iterator[Step]:
         """No evidence: providing it gives the rule's points; better outcomes of the rule
         need the evidence too."""
         base = self._rule_points(crit)
         if base != base:
-            return []
+            return
         evidence = self._need(Need(crit.evidence, "==", 1.0, self.solver.row.get(crit.evidence, math.nan)))
-        out = []
         if base > points + 1e-12:
-            out.append(Step("evidence", crit.id, base, {"evidence": crit.evidence,
-                                                         "label": self._label(crit.evidence)}))
+            yield Step("evidence", crit.id, base, {"evidence": crit.evidence, "label": self._label(crit.evidence)})
         for step in self._rule_ladder(crit, base):
             if step.points > max(base, points) + 1e-12:
                 step = self._checked(crit, step)
                 params = dict(step.params, needs=[evidence, *step.params.get("needs", ())])
-                out.append(attrs.evolve(step, params=params))
-        return out
+                yield attrs.evolve(step, params=params)
 
     def next_step(self, crit: ir.Criterion) -> Step | None:
-        ladder = self.ladder(crit)
-        return ladder[0] if ladder else None
+        """The first rung (the others are not worked out)."""
+        return next(self._rungs(crit), None)
 
     def _label(self, name: str) -> str:
         spec = self.inputs.get(name)
         return spec.label if spec is not None and spec.label else name
 
     def _rule_points(self, crit: ir.Criterion) -> float:
-        """The rule's points for this unit, as if its evidence were there."""
-        rule, top, v = crit.rule, crit.max, self.values
+        """The rule's points for this unit, as if its evidence were there (the scoring's
+        kernels, on the unit's values)."""
+        rule, top = crit.rule, crit.max
+
+        def v(expr: ir.Expr) -> np.ndarray:
+            return np.array([self.solver.value(expr)])
+
         if isinstance(rule, ir.ScoreRule):
             points = kernels.limited(v(rule.expr), top)[0]
         elif isinstance(rule, ir.AwardRule):
@@ -206,47 +215,51 @@ class Ladders:
                                    v(rule.otherwise), top)[0]
         return float(np.asarray(points)[0])
 
-    def _rule_ladder(self, crit: ir.Criterion, points: float) -> list[Step]:
+    def _rule_ladder(self, crit: ir.Criterion, points: float) -> Iterator[Step]:
         rule, top = crit.rule, crit.max
         if isinstance(rule, ir.StepsRule):
-            return self._steps(crit, rule, points)
-        if isinstance(rule, ir.CasesRule):
-            return self._cases(crit, rule)
-        if isinstance(rule, ir.DeductRule):
-            return self._deduct(crit, rule, points)
-        if isinstance(rule, ir.AwardRule):
-            return [Step("award", crit.id, top, self._condition(rule.cond))]
-        if isinstance(rule, ir.LinearRule):
+            yield from self._steps(crit, rule, points)
+        elif isinstance(rule, ir.CasesRule):
+            yield from self._cases(crit, rule)
+        elif isinstance(rule, ir.DeductRule):
+            yield from self._deduct(crit, rule, points)
+        elif isinstance(rule, ir.AwardRule):
+            yield Step("award", crit.id, top, self._condition(rule.cond))
+        elif isinstance(rule, ir.LinearRule):
             start, end = self.solver.value(rule.start), self.solver.value(rule.end)
             op = ">=" if end >= start else "<="
-            return [Step("full", crit.id, top, self._number(crit, rule.expr, op, end))]
-        if isinstance(rule, ir.ProportionalRule):
+            yield Step("full", crit.id, top, self._number(crit, rule.expr, op, end))
+        elif isinstance(rule, ir.ProportionalRule):
             target = self.solver.value(rule.target)
-            if not target > 0:
-                return []
-            return [Step("full", crit.id, top, self._number(crit, rule.expr, ">=", target))]
-        return [Step("full", crit.id, top, self._number(crit, rule.expr, ">=", top))]
+            if target > 0:
+                yield Step("full", crit.id, top, self._number(crit, rule.expr, ">=", target))
+        else:
+            yield Step("full", crit.id, top, self._number(crit, rule.expr, ">=", top))
 
-    def _steps(self, crit: ir.Criterion, rule: ir.StepsRule, points: float) -> list[Step]:
+    def _steps(self, crit: ir.Criterion, rule: ir.StepsRule, points: float) -> Iterator[Step]:
         """Better bands, nearest first. A band is reached where its test holds and every
         earlier band's fails: an interval of the value, whose edge nearest the unit's value
-        is what the need aims at (for the usual `>=` bands, the band's own threshold)."""
+        is what the need aims at (for the usual `>=` bands, the band's own threshold).
+        Bands are chosen first (the first band giving each number of points); each step's
+        needs are solved only when the step is asked for."""
         x = self.solver.value(rule.expr)
-        best: dict[float, Step] = {}
+        chosen: dict[float, tuple[int, tuple]] = {}
         for index, band in enumerate(rule.bands):
-            if band.points <= points or band.points in best:
+            if band.points <= points or band.points in chosen:
                 continue
             interval = _band_interval(rule.bands, index)
-            if interval is None:
-                continue  # no value lands in this band
+            if interval is not None:  # else no value lands in this band
+                chosen[band.points] = (index, interval)
+        for band_points in sorted(chosen):
+            index, interval = chosen[band_points]
+            band = rule.bands[index]
             op, edge = _aim(interval, x, band)
             params = self._number(crit, rule.expr, op, edge)
             params.update(band=index, band_op=band.op, threshold=band.threshold)
             if params["needs"] and not self._lands(rule, params["needs"][0], band.points):
                 params["needs"] = []
                 params["condition"] = _interval_text(interval, params["subject"], params["kind"])
-            best[band.points] = Step("steps.band", crit.id, band.points, params)
-        return [best[p] for p in sorted(best)]
+            yield Step("steps.band", crit.id, band.points, params)
 
     def _lands(self, rule: ir.StepsRule, need: dict, band_points: float) -> bool:
         """Whether the needed value gives the band's points (a count rounded past a narrow
@@ -261,22 +274,25 @@ class Ladders:
                 return band.points >= band_points
         return rule.otherwise >= band_points
 
-    def _cases(self, crit: ir.Criterion, rule: ir.CasesRule) -> list[Step]:
-        options: dict[float, Step] = {}
-        for index, (cond, value) in enumerate(rule.whens):
+    def _cases(self, crit: ir.Criterion, rule: ir.CasesRule) -> Iterator[Step]:
+        """Cases giving more points, fewest first (the first case giving each number of
+        points); each step's needs are solved only when the step is asked for."""
+        chosen: dict[float, int] = {}
+        for index, (_, value) in enumerate(rule.whens):
             gives = min(max(self.solver.value(value), 0.0), crit.max)
-            if gives == gives and gives not in options:
-                params = self._condition(cond)
-                params["case"] = index + 1
-                options[gives] = Step("cases.when", crit.id, gives, params)
-        return [options[p] for p in sorted(options)]
+            if gives == gives and gives not in chosen:
+                chosen[gives] = index
+        for gives in sorted(chosen):
+            index = chosen[gives]
+            params = self._condition(rule.whens[index][0])
+            params["case"] = index + 1
+            yield Step("cases.when", crit.id, gives, params)
 
-    def _deduct(self, crit: ir.Criterion, rule: ir.DeductRule, points: float) -> list[Step]:
+    def _deduct(self, crit: ir.Criterion, rule: ir.DeductRule, points: float) -> Iterator[Step]:
         amount, per = self.solver.value(rule.amount), self.solver.value(rule.per)
         if not amount > 0 or per != per:
-            return []
+            return
         top = crit.max
-        out = []
         whole = float(per).is_integer()
         if points > 0:
             fewer = per - 1.0
@@ -287,11 +303,10 @@ class Ladders:
             gives = min(max(top - amount * fewer, 0.0), top)
             params = self._number(crit, rule.per, "<=", fewer)
             params.update(amount=amount, count=fewer)
-            out.append(Step("deduct", crit.id, gives, params))
+            yield Step("deduct", crit.id, gives, params)
         params = self._number(crit, rule.per, "<=", 0.0)
         params.update(amount=amount, count=0.0)
-        out.append(Step("deduct", crit.id, top, params))
-        return out
+        yield Step("deduct", crit.id, top, params)
 
     # ---- needs
     def _number(self, crit: ir.Criterion, expr: ir.Expr, op: str, target: float) -> dict:
