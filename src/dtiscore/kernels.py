@@ -57,7 +57,7 @@ def _undefined_where(result: np.ndarray, *operands) -> np.ndarray:
 def divide(a, b):
     """a / b, undefined (not infinite) where b == 0."""
     a, b = _array(a), _array(b)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):  # 0/0, x/0 (made NaN below) and overflow to ±inf
         out = np.divide(a, b)
     zero = b == 0.0
     if np.any(zero):

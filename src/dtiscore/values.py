@@ -38,7 +38,8 @@ class Values:
 
     def __call__(self, expr: ir.Expr) -> np.ndarray:
         """The expression's values, one per position (NaN = no value)."""
-        out = self._value(folded(expr))
+        with np.errstate(all="ignore"):  # overflow to ±inf is a value of the language
+            out = self._value(folded(expr))
         return np.broadcast_to(np.asarray(out, dtype=float), self.positions.shape)
 
     def scalar(self, expr: ir.Expr) -> float:
