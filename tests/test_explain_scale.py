@@ -1,7 +1,6 @@
 """Explaining one unit of a large population reads that unit's column of the result: the
 population is not scored again and its lost points are not attributed."""
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -39,20 +38,17 @@ def test_explain_one_unit_without_rescoring(population, monkeypatch):
 
     monkeypatch.setattr(evaluate_module, "evaluate", refuse)
     monkeypatch.setattr(type(population.framework.program), "run", refuse)
-    started = time.perf_counter()
     explanation = population.explain("u77777")
-    elapsed = time.perf_counter() - started
     assert "_lost" not in population.__dict__  # no population-wide attribution either
     assert explanation.units == UNITS
     lost = sum(c.lost for c in explanation.criteria)
     assert lost == pytest.approx(explanation.effective_max - explanation.total)
-    assert elapsed < 2.0, f"explain took {elapsed:.2f} s"
     # the same unit of the sample: 77777 = 63 × 1234 + 35
     assert explanation.total == pytest.approx(float(population.total[35]))
-    started = time.perf_counter()
-    population.gains("u77777", 5)
-    population.plan("u77777", explanation.total + 50)
-    assert time.perf_counter() - started < 2.0
+    # gains and plans of the unit do not score the population again either (no timing
+    # assertions here: benchmarks/run.py measures speed)
+    assert population.gains("u77777", 5)
+    assert population.plan("u77777", explanation.total + 50) is not None
 
 
 def test_the_ledger_of_the_population_closes(population):
