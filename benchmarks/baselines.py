@@ -20,7 +20,7 @@ import sys
 
 import numpy as np
 
-from dtiscore import ir
+from dtiscore.language import ir
 
 
 class Unsupported(Exception):

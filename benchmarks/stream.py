@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 import dtiscore
-from dtiscore.formats import csvfile
+from dtiscore.io.formats import csvfile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import synthetic_data  # noqa: E402

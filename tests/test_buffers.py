@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import dtiscore
-from dtiscore import buffers
+from dtiscore.engine import buffers
 
 FRAMEWORK = """framework f "F" {
     max 30

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dtiscore.cases import CasesError, cases_path, read_cases
-from dtiscore.cases_run import run_cases
+from dtiscore.testing.cases import CasesError, cases_path, read_cases
+from dtiscore.testing.cases_run import run_cases
 from dtiscore.cli import main
 
 pytest_plugins = ["pytester"]
@@ -484,7 +484,7 @@ def plugin_args() -> list[str]:
     (a stale editable install) it is named."""
     if any(e.name == "dtiscore" for e in entry_points(group="pytest11")):
         return []
-    return ["-p", "dtiscore.pytest_plugin"]
+    return ["-p", "dtiscore.testing.pytest_plugin"]
 
 
 def test_the_plugin_collects_one_item_per_case(pytester):

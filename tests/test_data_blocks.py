@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import dtiscore
-from dtiscore.data import _CHECK_BLOCK, to_columns
+from dtiscore.engine.columns import _CHECK_BLOCK, to_columns
 
 FRAMEWORK = dtiscore.loads("""framework d "Data" {
     max 20

@@ -26,10 +26,10 @@ from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
 import dtiscore
-from dtiscore import evaluate as evaluate_module
-from dtiscore import ir
-from dtiscore.data import to_columns
-from dtiscore.interpret import Reference
+from dtiscore.engine import evaluate as evaluate_module
+from dtiscore.language import ir
+from dtiscore.engine.columns import to_columns
+from dtiscore.language.reference import Reference
 from dtiscore.testing import frameworks, inputs
 
 TOLERANCE = 1e-9

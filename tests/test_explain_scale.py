@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import dtiscore
-from dtiscore import evaluate as evaluate_module
-from dtiscore.tables import read_table, score_table
+from dtiscore.engine import evaluate as evaluate_module
+from dtiscore.io.tables import read_table, score_table
 
 ROOT = Path(__file__).resolve().parent.parent
 UNITS = 100_000

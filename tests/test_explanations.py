@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import dtiscore
-from dtiscore.text import default_lang, format_value, number, percent
+from dtiscore.explain.wording import default_lang, format_value, number, percent
 
 CLAUSES = """framework clauses "Clauses" {
     max 800
@@ -460,9 +460,9 @@ def test_a_capped_count_is_inverted_through_min():
 from hypothesis import given, reject  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from dtiscore.interpret import Reference  # noqa: E402
+from dtiscore.language.reference import Reference  # noqa: E402
 from dtiscore.testing import frameworks, inputs  # noqa: E402
-from dtiscore.whatif import Ladders  # noqa: E402
+from dtiscore.explain.whatif import Ladders  # noqa: E402
 
 
 @given(st.data())

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from dtiscore.cli import main
 from dtiscore.errors import DtiSyntaxError
-from dtiscore.fmt import format_text
-from dtiscore.parse import parse, tokens
+from dtiscore.language.fmt import format_text
+from dtiscore.language.parse import parse, tokens
 from dtiscore.testing import frameworks
 
 ROOT = Path(__file__).resolve().parents[1]

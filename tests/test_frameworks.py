@@ -11,7 +11,7 @@ import pytest
 
 import dtiscore
 from dtiscore.cli import main
-from dtiscore.tables import read_table, score_table
+from dtiscore.io.tables import read_table, score_table
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORKS = ROOT / "frameworks"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import dtiscore
 from dtiscore.testing import frameworks, inputs
-from dtiscore.unit import UnitTree
+from dtiscore.explain.tree import UnitTree
 
 DEMO = """framework demo "DTI demo" {
     max 1000

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from dtiscore.ledger_rows import ranked
+from dtiscore.explain.ledger_rows import ranked
 
 # values that collide in a key's high bits: equal ones, neighbours a few ulps apart, zeros,
 # negatives, NaN and subnormals

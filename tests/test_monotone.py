@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dtiscore
-from dtiscore import ir, monotone
+from dtiscore.language import ir, monotone
 from dtiscore.testing import frameworks, inputs
 from dtiscore.testing.invariants import Invariants
 

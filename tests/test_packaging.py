@@ -5,7 +5,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from dtiscore.parse import load_grammar
+from dtiscore.language.parse import load_grammar
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,9 +12,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import dtiscore
-from dtiscore import ast
+from dtiscore.language import ast
 from dtiscore.errors import DtiError, DtiSyntaxError, FrameworkError
-from dtiscore.parse import parse
+from dtiscore.language.parse import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -492,13 +492,13 @@ def test_mutants_that_load_also_score(changes):
         str(result.explain(unit))
 
 
-# ---- dtiscore.lalr against lark's own parse ----------------------------------------------
+# ---- dtiscore.language.lalr against lark's own parse ----------------------------------------------
 
 FRAMEWORK_FILES = sorted((ROOT / "frameworks").glob("*.dti")) + sorted((ROOT / "tests" / "fixtures").rglob("*.dti"))
 
 
 def _lark_tree(text: str):
-    from dtiscore.parse import _parser
+    from dtiscore.language.parse import _parser
 
     return _parser().parse(text)
 
@@ -529,9 +529,9 @@ def _spans(node):
 @settings(max_examples=150, deadline=None)
 @given(st.data())
 def test_lalr_accepts_exactly_what_lark_accepts(data):
-    """Cut, doubled or spliced files: each parses with dtiscore.lalr iff it parses with lark."""
-    from dtiscore import lalr
-    from dtiscore.parse import _Builder, _tables
+    """Cut, doubled or spliced files: each parses with dtiscore.language.lalr iff it parses with lark."""
+    from dtiscore.language import lalr
+    from dtiscore.language.parse import _Builder, _tables
 
     text = data.draw(st.sampled_from(FRAMEWORK_FILES)).read_text(encoding="utf-8")
     i = data.draw(st.integers(0, len(text)))

@@ -9,12 +9,12 @@ from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 import dtiscore
-from dtiscore import ir
-from dtiscore.explain import _index, _rank
-from dtiscore.invert import Solver
-from dtiscore.reasons import CODES, Reasons, reason_code, reason_codes
+from dtiscore.language import ir
+from dtiscore.explain.explanation import _index, _rank
+from dtiscore.explain.solve import Solver
+from dtiscore.explain.reasons import CODES, Reasons, reason_code, reason_codes
 from dtiscore.testing import frameworks, inputs
-from dtiscore.values import Values
+from dtiscore.explain.values import Values
 
 
 def _same(a, b) -> bool:

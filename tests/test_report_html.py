@@ -20,8 +20,8 @@ import pytest
 
 import dtiscore
 from dtiscore.cli import main
-from dtiscore.report_html import render_html
-from dtiscore.tables import read_table, score_table
+from dtiscore.analyses.html_report import render_html
+from dtiscore.io.tables import read_table, score_table
 
 ROOT = Path(__file__).resolve().parent.parent
 WIDTH = 1200

@@ -19,9 +19,9 @@ import numpy as np
 import pytest
 
 import dtiscore
-from dtiscore import compile as compiler
-from dtiscore import ir
-from dtiscore.interpret import Reference
+from dtiscore.engine import compile as compiler
+from dtiscore.language import ir
+from dtiscore.language.reference import Reference
 
 PWNED = Path("/tmp/pwned")
 

@@ -19,7 +19,7 @@ import pytest
 import dtiscore
 from dtiscore.cli import main
 from dtiscore.cli.progress import Progress
-from dtiscore.tables import read_table, score_table, write_table
+from dtiscore.io.tables import read_table, score_table, write_table
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
 import dtiscore
-from dtiscore import ir
-from dtiscore.check import Checker
-from dtiscore.data import to_columns
+from dtiscore.language import ir
+from dtiscore.language.check import Checker
+from dtiscore.engine.columns import to_columns
 from dtiscore.testing import edges, framework_objects, frameworks, inputs
 from dtiscore.testing.generate import _reachable
 

@@ -7,7 +7,7 @@
 """
 
 from .api import clear_cache, load, loads
-from .compare import Comparison, compare
+from .analyses.compare import Comparison, compare
 from .errors import (
     CheckError,
     DataError,
@@ -19,9 +19,9 @@ from .errors import (
     UnknownIdError,
 )
 from .framework import Framework, InputInfo, Node
-from .ir import STATUSES
+from .language.ir import STATUSES
 from .result import Result, View
-from .sustain import Sustainability, sustainability
+from .analyses.sustain import Sustainability, sustainability
 
 __all__ = [
     "load", "loads", "clear_cache", "Framework", "Node", "InputInfo", "Result", "View", "STATUSES",

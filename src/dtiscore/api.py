@@ -13,11 +13,11 @@ import threading
 from collections import OrderedDict
 from typing import Mapping
 
-from . import buffers
-from .check import check
+from .engine import buffers
+from .language.check import check
 from .errors import DtiError, Source
 from .framework import Framework
-from .parse import parse
+from .language.parse import parse
 
 CACHE_SIZE = 64
 _cache: OrderedDict[tuple, Framework] = OrderedDict()
@@ -58,7 +58,7 @@ def load(path: str | os.PathLike, params: Mapping[str, object] | None = None) ->
 
 def clear_cache() -> None:
     """Forget every loaded framework (the next load parses, checks and compiles again) and
-    the result arrays kept for reuse (`dtiscore.buffers`)."""
+    the result arrays kept for reuse (`dtiscore.engine.buffers`)."""
     with _lock:
         _cache.clear()
     buffers.clear()

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import attrs
 
-from . import ir
-from .compile import Program, compile_program
-from .data import Columns, to_columns
+from .language import ir
+from .engine.compile import Program, compile_program
+from .engine.columns import Columns, to_columns
 from .errors import Diagnostic, Source, UnknownIdError
-from .evaluate import Layout, Scores, default_threads, evaluate
+from .engine.evaluate import Layout, Scores, default_threads, evaluate
 
 if TYPE_CHECKING:
-    from .reasons import Reasons
+    from .explain.reasons import Reasons
 
 
 @attrs.frozen
@@ -131,7 +131,7 @@ class Framework:
     @functools.cached_property
     def _reasons(self) -> "Reasons":
         """Builds reasons for this framework's criteria (what it learns of them is kept)."""
-        from .reasons import Reasons
+        from .explain.reasons import Reasons
 
         return Reasons(self.ir)
 
@@ -171,7 +171,7 @@ class Framework:
         functions are computed over all batches first, so then `batches` must be readable
         more than once (a list, or a function returning a new iterator). Ranks are within
         a batch."""
-        from .stream import score_batches
+        from .io.stream import score_batches
 
         return score_batches(self, batches, invalid, threads)
 

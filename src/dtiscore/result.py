@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Sequence
 import attrs
 import numpy as np
 
-from . import ir
-from .data import Columns
+from .language import ir
+from .engine.columns import Columns
 from .errors import UnknownIdError
-from .evaluate import Scores, attribute
+from .engine.evaluate import Scores, attribute
 
 if TYPE_CHECKING:
-    from .explain import Explanation
+    from .explain.explanation import Explanation
     from .framework import Framework
 
 STATUS_NAMES = np.array(ir.STATUSES)
@@ -170,7 +170,7 @@ class Result:
     def explain(self, unit: object, lang: str | None = None) -> "Explanation":
         """Why one unit has the points it has: every group and deduction, with reasons
         ("vi" or "en"; by default "vi" for a framework with a Vietnamese title)."""
-        from .explain import explain_unit
+        from .explain.explanation import explain_unit
 
         return explain_unit(self, self.position(unit), lang)
 
@@ -178,36 +178,36 @@ class Result:
     @property
     def lang(self) -> str:
         """The default language of reasons: "vi" for a framework with a Vietnamese title."""
-        from .text import default_lang
+        from .explain.wording import default_lang
 
         return default_lang(self.framework.title)
 
     def deductions(self, lang: str | None = None, every: bool = False):
-        """The deduction ledger of all units (`dtiscore.ledger.Ledger`): one row per unit and
+        """The deduction ledger of all units (`dtiscore.explain.ledger.Ledger`): one row per unit and
         criterion that lost points (every=True: all rows), most lost first within a unit."""
-        from .ledger import Ledger
-        from .text import check_lang
+        from .explain.ledger import Ledger
+        from .explain.wording import check_lang
 
         return Ledger.build(self, check_lang(lang or self.lang), every)
 
     def gains(self, unit: object, k: int | None = 10):
         """One unit's criteria ranked by the points their recovery would add to the total,
-        each with its next step (`dtiscore.whatif.Gain`)."""
-        from .whatif import gains
+        each with its next step (`dtiscore.explain.whatif.Gain`)."""
+        from .explain.whatif import gains
 
         return gains(self, self.position(unit), k)
 
     def plan(self, unit: object, target_total: float):
         """The fewest criteria whose next steps take the unit's total to `target_total`
-        (`dtiscore.whatif.Plan`)."""
-        from .whatif import plan
+        (`dtiscore.explain.whatif.Plan`)."""
+        from .explain.whatif import plan
 
         return plan(self, self.position(unit), target_total)
 
     def rollup(self, mapping, how: str = "mean", weights=None):
         """Units combined into parents (communes → district; merged provinces → one):
-        `mapping` is unit → parent (a dict, or one parent per unit). See `dtiscore.rollup`."""
-        from .rollup import rollup
+        `mapping` is unit → parent (a dict, or one parent per unit). See `dtiscore.analyses.rollup`."""
+        from .analyses.rollup import rollup
 
         return rollup(self, mapping, how, weights)
 
@@ -218,7 +218,7 @@ class Result:
     def to_pandas(self, nodes: bool = False):
         """A pandas DataFrame indexed by unit: total, index, rank and each group's points;
         with nodes=True, the points of every node (groups and criteria) instead."""
-        from .frames import result_frame
+        from .io.frames import result_frame
 
         return result_frame(self, nodes)
 

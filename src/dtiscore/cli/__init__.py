@@ -7,9 +7,9 @@ import sys
 from typing import Sequence
 
 from ..errors import DtiError
-from . import analysis, core, data, testing
+from . import analysis, core, sheets, testing
 
-COMMAND_MODULES = (core, data, analysis, testing)
+COMMAND_MODULES = (core, sheets, analysis, testing)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -7,12 +7,12 @@ import json
 import sys
 
 from ..api import load
-from ..compare import compare
+from ..analyses.compare import compare
 from ..errors import DtiError
-from ..report_html import render_html
-from ..sustain import sustainability
-from ..tables import read_table, score_table, write_table
-from ..text import LANGS
+from ..analyses.html_report import render_html
+from ..analyses.sustain import sustainability
+from ..io.tables import read_table, score_table, write_table
+from ..explain.wording import LANGS
 from .core import data_options, params_option, parse_params
 
 
@@ -113,7 +113,7 @@ def _compare(args) -> int:
 
 
 def new_framework_lang(framework) -> str:
-    from ..text import default_lang
+    from ..explain.wording import default_lang
 
     return default_lang(framework.title)
 

@@ -7,8 +7,8 @@ import sys
 
 from ..api import load
 from ..errors import DtiError, did_you_mean
-from ..stream import score_csv
-from ..tables import CsvChunks, peers, read_table, score_table, with_rank, write_table
+from ..io.stream import score_csv
+from ..io.tables import CsvChunks, peers, read_table, score_table, with_rank, write_table
 from .progress import Progress
 
 
@@ -162,7 +162,7 @@ def _ranked_by(columns: dict, result, table, name: str) -> dict:
 
 
 def _explain(args) -> int:
-    from ..report import render_text, to_json
+    from ..explain.render import render_text, to_json
 
     explanation = scored(args).explain(args.unit, lang=args.lang)
     top = args.top or None

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 from ..api import load
-from ..cases import SUFFIX, cases_path, read_cases
-from ..cases_run import run_cases, summary
+from ..testing.cases import SUFFIX, cases_path, read_cases
+from ..testing.cases_run import run_cases, summary
 from ..errors import DtiError
-from ..fmt import format_text
+from ..language.fmt import format_text
 from ..testing import InvariantError, check_framework
 from .core import params_option, parse_params
 

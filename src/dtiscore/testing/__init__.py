@@ -20,7 +20,7 @@ its children's (less some bonus under `cap`), band points stay within the criter
 bands are kept only when reachable, a substitute copies the max of the criterion it replaces.
 """
 
-from .data import Edges, edges, inputs
+from .strategies import Edges, edges, inputs
 from .generate import framework_objects, frameworks
 from .invariants import INVARIANTS, InvariantError, Invariants
 from .verify import Verification, check_framework

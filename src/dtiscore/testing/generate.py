@@ -98,7 +98,7 @@ ANY = (-math.inf, math.inf)
 
 def _num(draw, scope: _Scope, depth: int) -> tuple[str, tuple[float, float]]:
     """(text, interval): the interval is the one the checker's interval reasoning gives
-    (dtiscore.intervals), so that no denominator is zero whatever the data (an error)."""
+    (dtiscore.language.intervals), so that no denominator is zero whatever the data (an error)."""
     if depth <= 0 or draw(st.integers(0, 2)) == 0:
         if scope.nums and draw(st.integers(0, 3)) > 0:
             name = draw(st.sampled_from(scope.nums))
@@ -265,7 +265,7 @@ def _within(draw, kind: str, bounded: bool) -> tuple[tuple[str, float], tuple[st
 
 
 def _range(kind: str, within) -> tuple[float, float]:
-    """An input's interval, as dtiscore.intervals.input_range gives it."""
+    """An input's interval, as dtiscore.language.intervals.input_range gives it."""
     low, high = {"count": (0.0, math.inf), "share": (0.0, 1.0)}.get(kind, ANY)
     if within:
         low, high = max(low, within[0][1]), min(high, within[1][1])

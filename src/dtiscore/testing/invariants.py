@@ -14,10 +14,10 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .. import ir
+from ..language import ir
 from ..errors import DtiError, MissingDataError
-from ..interpret import Reference
-from .data import _candidates, _order, edges
+from ..language.reference import Reference
+from .strategies import _candidates, _order, edges
 
 TOLERANCE = 1e-9
 INVARIANTS = {
@@ -271,7 +271,7 @@ class Invariants:
                    for other in self.ir.inputs if other.at_most == spec.name)
 
     def _reference_raises(self, data, units) -> None:
-        from ..data import to_columns
+        from ..engine.columns import to_columns
 
         columns = to_columns(self.ir, data, units)
         rows = [{name: float(columns.values[name][i]) for name in columns.values} for i in range(len(units))]

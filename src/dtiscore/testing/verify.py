@@ -10,7 +10,7 @@ import attrs
 from hypothesis import HealthCheck, Phase, given, seed as fixed_seed, settings
 from hypothesis.reporting import with_reporter
 
-from .data import inputs
+from .strategies import inputs
 from .invariants import INVARIANTS, InvariantError, Invariants
 
 

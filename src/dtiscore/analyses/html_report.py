@@ -1,0 +1,210 @@
+"""One self-contained HTML page for a scored population: the ranking, each unit's group
+profile and the distribution of the biggest deductions, as inline SVG (no script, no
+external file: it opens offline and prints).
+
+Large populations are summarised: the ranking and the profile show the top and bottom
+units (`rows` of them); the deduction chart is over every unit.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..language import ir
+from ..explain.wording import check_lang, number, percent
+
+if TYPE_CHECKING:
+    from ..result import Result
+
+BLUE, RED, GREY, INK = "#2563eb", "#dc2626", "#e5e7eb", "#111827"
+
+_WORDS = {
+    "en": {"units": "units", "criteria": "criteria", "points": "points", "mean": "mean", "median": "median",
+           "ranking": "Ranking by total", "profile": "Group profile per unit (index = points / max)",
+           "deductions": "Biggest deductions: points lost per unit", "lost": "lost", "of": "of",
+           "units_losing": "units losing points", "more": "units not shown", "top": "top", "bottom": "bottom",
+           "made": "Made by dtiscore from", "legend": "box: middle half of units; line: median; ◆: mean; whiskers: min–max"},
+    "vi": {"units": "đơn vị", "criteria": "tiêu chí", "points": "điểm", "mean": "trung bình", "median": "trung vị",
+           "ranking": "Xếp hạng theo tổng điểm", "profile": "Chỉ số nhóm của từng đơn vị (điểm / điểm tối đa)",
+           "deductions": "Tiêu chí bị trừ nhiều điểm nhất: điểm bị trừ mỗi đơn vị", "lost": "bị trừ", "of": "/",
+           "units_losing": "đơn vị bị trừ điểm", "more": "đơn vị không hiển thị", "top": "đầu", "bottom": "cuối",
+           "made": "Tạo bởi dtiscore từ", "legend": "hộp: nửa giữa các đơn vị; vạch: trung vị; ◆: trung bình; râu: nhỏ nhất–lớn nhất"},
+}
+
+_STYLE = """
+body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; color: #111827;
+       margin: 24px auto; max-width: 1040px; padding: 0 16px; background: #fff; }
+h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; }
+.meta { color: #4b5563; } figure { margin: 0; } svg { display: block; max-width: 100%; height: auto; }
+svg text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; fill: #111827; }
+.note { color: #6b7280; font-size: 12px; }
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def render_html(result: "Result", lang: str | None = None, rows: int = 60, criteria: int = 15,
+                title: str | None = None, source: str | None = None) -> str:
+    lang = check_lang(lang or result.lang)
+    w = _WORDS[lang]
+    framework = result.framework
+    totals = result.total
+    head = title or framework.title
+    parts = [
+        "<!DOCTYPE html>", f'<html lang="{lang}">', "<head>", '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(head)}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
+        f"<h1>{_e(head)}</h1>",
+        f'<p class="meta">{_e(framework.id)} · {len(result):,} {w["units"]} · {len(framework.criteria)} '
+        f'{w["criteria"]} · {number(framework.root.max, lang)} {w["points"]} · {w["mean"]} '
+        f'{number(float(np.nanmean(totals)) if len(totals) else math.nan, lang)} · {w["median"]} '
+        f'{number(float(np.nanmedian(totals)) if len(totals) else math.nan, lang)}</p>',
+    ]
+    shown = _shown_units(result, rows)
+    parts += [f'<h2>{w["ranking"]}</h2>', ranking_svg(result, shown, lang)]
+    if len(shown) < len(result):
+        parts.append(f'<p class="note">{w["top"]} {rows // 2} / {w["bottom"]} {rows - rows // 2}; '
+                     f'{len(result) - len(shown):,} {w["more"]}</p>')
+    parts += [f'<h2>{w["profile"]}</h2>', profile_svg(result, shown, lang)]
+    parts += [f'<h2>{w["deductions"]}</h2>', deductions_svg(result, criteria, lang),
+              f'<p class="note">{w["legend"]}</p>']
+    if source:
+        parts.append(f'<p class="note">{w["made"]} {_e(source)}</p>')
+    parts += ["</body>", "</html>"]
+    return "\n".join(parts) + "\n"
+
+
+def _shown_units(result: "Result", rows: int) -> np.ndarray:
+    """Unit positions, best first: all of them, or the top and bottom `rows` in all."""
+    order = np.lexsort((np.arange(len(result)), -np.nan_to_num(result.total, nan=-np.inf)))
+    if len(order) <= rows:
+        return order
+    return np.concatenate([order[: rows // 2], order[len(order) - (rows - rows // 2):]])
+
+
+def main_groups(result: "Result") -> list[str]:
+    """The groups that hold criteria directly (a framework's main indices)."""
+    out = [node.id for node in result.framework.ir.nodes()
+           if isinstance(node, ir.Group) and node.kind == "group"
+           and any(isinstance(child, ir.Criterion) for child in node.nodes)]
+    return out or [result.framework.root.id]
+
+
+# ---- charts ----------------------------------------------------------------------------------
+
+
+def ranking_svg(result: "Result", shown: np.ndarray, lang: str) -> str:
+    label_w, bar_w, row_h = 220, 620, 18
+    top = max(float(result.framework.root.max), 1e-9)
+    ranks = result.rank()
+    height = row_h * len(shown) + 24
+    out = [f'<figure class="chart" id="ranking"><svg xmlns="http://www.w3.org/2000/svg" '
+           f'viewBox="0 0 {label_w + bar_w + 90} {height}" width="{label_w + bar_w + 90}" height="{height}" '
+           f'role="img" aria-label="ranking">']
+    for k in (0, 0.25, 0.5, 0.75, 1.0):
+        x = label_w + bar_w * k
+        out.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 18}" stroke="{GREY}"/>')
+        out.append(f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle">{number(top * k, lang)}</text>')
+    gap = len(shown) < len(result)
+    for row, i in enumerate(shown):
+        y = row * row_h
+        if gap and row == len(shown) // 2:
+            out.append(f'<line x1="{label_w - 200}" y1="{y}" x2="{label_w + bar_w}" y2="{y}" '
+                       f'stroke="{INK}" stroke-dasharray="4 3"/>')
+        total = float(result.total[i])
+        width = 0.0 if math.isnan(total) else bar_w * max(0.0, min(total / top, 1.0))
+        unit = _e(result.units[i])
+        out.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{int(ranks[i])}. {unit}</text>')
+        out.append(f'<rect x="{label_w}" y="{y + 3}" width="{width:.1f}" height="{row_h - 6}" fill="{BLUE}">'
+                   f'<title>{unit}: {number(total, lang)}</title></rect>')
+        out.append(f'<text x="{label_w + width + 4:.1f}" y="{y + 13}">{number(total, lang)}</text>')
+    out.append("</svg></figure>")
+    return "".join(out)
+
+
+def _colour(share: float) -> str:
+    """White-to-blue for an index in [0, 1]; grey where nothing applies."""
+    if share != share:
+        return "#f3f4f6"
+    share = max(0.0, min(1.0, share))
+    low, high = (239, 246, 255), (30, 64, 175)
+    r, g, b = (round(a + (z - a) * share) for a, z in zip(low, high))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def profile_svg(result: "Result", shown: np.ndarray, lang: str) -> str:
+    groups = main_groups(result)
+    label_w, cell_w, row_h, head_h = 220, max(40, min(90, 720 // max(len(groups), 1))), 18, 90
+    width = label_w + cell_w * len(groups) + 110  # room for the last slanted heading
+    height = head_h + row_h * len(shown) + 4
+    indices = {g: result.node_index(g) for g in groups}
+    out = [f'<figure class="chart" id="profile"><svg xmlns="http://www.w3.org/2000/svg" '
+           f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="profile">']
+    for col, g in enumerate(groups):
+        x = label_w + cell_w * col + cell_w / 2
+        title = _e(result.framework.node(g).title)
+        out.append(f'<text transform="translate({x:.1f},{head_h - 6}) rotate(-35)">{title}</text>')
+    for row, i in enumerate(shown):
+        y = head_h + row * row_h
+        out.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{_e(result.units[i])}</text>')
+        for col, g in enumerate(groups):
+            share = float(indices[g][i])
+            x = label_w + cell_w * col
+            fill = _colour(share)
+            out.append(f'<rect x="{x}" y="{y + 1}" width="{cell_w - 2}" height="{row_h - 2}" fill="{fill}">'
+                       f'<title>{_e(result.units[i])} · {_e(g)}: {number(share, lang, 3)}</title></rect>')
+            if share == share:
+                ink = "#ffffff" if share > 0.6 else INK
+                out.append(f'<text x="{x + (cell_w - 2) / 2:.1f}" y="{y + 13}" text-anchor="middle" '
+                           f'style="fill:{ink}">{number(share, lang, 2)}</text>')
+    out.append("</svg></figure>")
+    return "".join(out)
+
+
+def deductions_svg(result: "Result", criteria: int, lang: str) -> str:
+    """For the criteria that lost the most points over all units: how much each unit lost
+    (box: quartiles, line: median, diamond: mean, whiskers: min and max)."""
+    w = _WORDS[lang]
+    ids = list(result.framework.criteria)
+    lost = {c: result.lost(c) for c in ids}
+    totals = sorted(((float(np.sum(v)), c) for c, v in lost.items()), key=lambda t: -t[0])
+    chosen = [c for total, c in totals[:criteria] if total > 0]
+    label_w, plot_w, row_h = 300, 480, 26
+    scale = max([float(np.max(lost[c])) for c in chosen] + [1e-9])
+    height = row_h * max(len(chosen), 1) + 24
+    width = label_w + plot_w + 260
+    out = [f'<figure class="chart" id="deductions"><svg xmlns="http://www.w3.org/2000/svg" '
+           f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="deductions">']
+    for k in (0, 0.5, 1.0):
+        x = label_w + plot_w * k
+        out.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 18}" stroke="{GREY}"/>')
+        out.append(f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle">{number(scale * k, lang)}</text>')
+    n = max(len(result), 1)
+    for row, c in enumerate(chosen):
+        values = lost[c]
+        y = row * row_h + row_h / 2
+        low, q1, median, q3, high = (float(v) for v in np.percentile(values, [0, 25, 50, 75, 100]))
+        mean = float(np.mean(values))
+        losing = int(np.count_nonzero(values > 0))
+        x = lambda v: label_w + plot_w * v / scale  # noqa: E731 - a local scale
+        node = result.framework.node(c)
+        label = node.title if len(node.title) <= 44 else node.title[:43] + "…"
+        out.append(f'<text x="{label_w - 8}" y="{y + 4:.1f}" text-anchor="end"><title>{_e(c)}: {_e(node.title)}</title>'
+                   f'{_e(label)}</text>')
+        out.append(f'<line x1="{x(low):.1f}" y1="{y:.1f}" x2="{x(high):.1f}" y2="{y:.1f}" stroke="{RED}"/>')
+        out.append(f'<rect x="{x(q1):.1f}" y="{y - 7:.1f}" width="{max(x(q3) - x(q1), 2):.1f}" height="14" '
+                   f'fill="{RED}" fill-opacity="0.35" stroke="{RED}"><title>{_e(c)}: {w["mean"]} '
+                   f'{number(mean, lang)} {w["of"]} {number(node.max, lang)}</title></rect>')
+        out.append(f'<line x1="{x(median):.1f}" y1="{y - 8:.1f}" x2="{x(median):.1f}" y2="{y + 8:.1f}" '
+                   f'stroke="{RED}" stroke-width="2"/>')
+        out.append(f'<path d="M{x(mean):.1f},{y - 5:.1f} l5,5 l-5,5 l-5,-5 z" fill="{INK}"/>')
+        out.append(f'<text x="{label_w + plot_w + 10}" y="{y + 4:.1f}">{number(mean, lang)} · '
+                   f'{percent(losing / n, lang, 0)} {w["units_losing"]}</text>')
+    out.append("</svg></figure>")
+    return "".join(out)

@@ -1,0 +1,233 @@
+"""The deduction ledger: every lost point of every unit, as one columnar table.
+
+One row per (unit, criterion) that lost points, units in result order and, within a unit,
+most lost first. For every unit the `lost` column adds up to effective max − total (the
+specification's top-down attribution, rescale factors and caps included). Numbers, status
+and reason codes are built for all units at once from the result's arrays; reason texts are
+rendered only when asked for (`ledger["reason"]`, `to_csv`, `to_pandas`), criterion by
+criterion, from structured reasons (`reasons.Reasons`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..language import ir
+from .ledger_rows import ledger_rows
+from .reasons import CODES, Reasons, reason_codes
+from .values import Values
+
+if TYPE_CHECKING:
+    from ..result import Result
+
+COLUMNS = ("unit", "criterion", "path", "max", "points", "lost", "status", "reason_code", "reason")
+_STATUS_NAMES = np.array(ir.STATUSES, dtype=object)
+_CODE_NAMES = np.array(CODES, dtype=object)
+
+
+class Ledger:
+    """Columns by name: `ledger["lost"]`, `ledger.to_dict()`; rows are (unit, criterion)."""
+
+    def __init__(self, result: "Result", positions: np.ndarray, criteria: np.ndarray, lost: np.ndarray,
+                 lang: str, codes: np.ndarray | None = None, ordered: bool = False):
+        self.result = result
+        self._ordered = ordered  # by unit, then most lost first
+        self.lang = lang
+        self.positions = positions  # unit positions in the result
+        self.criteria = criteria  # criterion positions in result.scores.criteria
+        self.lost = lost
+        self._codes = codes
+        self._text: np.ndarray | None = None
+
+    @classmethod
+    def build(cls, result: "Result", lang: str, every: bool = False) -> "Ledger":
+        """Every row with lost points (every = True: every unit × criterion, in file order)."""
+        scores = result.scores
+        if every:
+            rows = [result._node_row(c) for c in scores.criteria]
+            n, c = len(result), len(rows)
+            positions = np.repeat(np.arange(n, dtype=np.intp), c)
+            criteria = np.tile(np.arange(c, dtype=np.int32), n)
+            lost = result._lost[rows].T.reshape(-1)
+            return cls(result, positions, criteria, lost, lang)
+        positions, criteria, lost = ledger_rows(result.framework.layout, scores)
+        return cls(result, positions, criteria, lost, lang, ordered=True)
+
+    def _subset(self, index: np.ndarray, ordered: bool = False) -> "Ledger":
+        """Rows at `index`; `ordered` when the index keeps the ledger's order (ascending)."""
+        codes = None if self._codes is None else self._codes[index]
+        out = Ledger(self.result, self.positions[index], self.criteria[index], self.lost[index], self.lang, codes,
+                     ordered and self._ordered)
+        if self._text is not None:
+            out._text = self._text[index]
+        return out
+
+    def __len__(self) -> int:
+        return len(self.lost)
+
+    def __repr__(self) -> str:
+        return f"<Ledger: {len(self)} rows over {len(np.unique(self.positions))} units>"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return COLUMNS
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        scores = self.result.scores
+        if name == "unit":
+            return _objects(self.result.units)[self.positions]
+        if name == "criterion":
+            return _objects(scores.criteria)[self.criteria]
+        if name == "path":
+            return self._paths()[self.criteria]
+        if name == "max":
+            return np.array([self.result.framework.node(c).max for c in scores.criteria])[self.criteria]
+        if name == "points":
+            rows = np.array([self.result._node_row(c) for c in scores.criteria])
+            return scores.points[rows[self.criteria], self.positions]
+        if name == "lost":
+            return self.lost
+        if name == "status":
+            return _STATUS_NAMES[scores.status[self.criteria, self.positions]]
+        if name == "reason_code":
+            return _CODE_NAMES[self.codes]
+        if name == "reason":
+            return self.texts()
+        raise KeyError(f"no column {name!r}; the columns are {', '.join(COLUMNS)}")
+
+    def _paths(self) -> np.ndarray:
+        framework = self.result.framework
+        out = []
+        for crit_id in self.result.scores.criteria:
+            path, parent = [], framework.node(crit_id).parent
+            while parent is not None and framework.node(parent).kind == "group":
+                path.append(parent)
+                parent = framework.node(parent).parent
+            out.append("/".join(reversed(path)))
+        return _objects(out)
+
+    @property
+    def codes(self) -> np.ndarray:
+        """Reason codes as int8 positions in `dtiscore.explain.reasons.CODES`."""
+        if self._codes is None:
+            if len(self) > len(self.result):  # dense: every unit × criterion at once, then pick
+                self._codes = _code_matrix(self.result)[self.criteria, self.positions]
+            else:
+                self._codes = np.empty(len(self), dtype=np.int8)
+                for k, rows in _by_criterion(self.criteria):
+                    self._codes[rows] = _criterion_codes(self.result, k, self.positions[rows])
+        return self._codes
+
+    def texts(self) -> np.ndarray:
+        """The reasons as text, in the ledger's language."""
+        if self._text is None:
+            self._text = np.empty(len(self), dtype=object)
+            framework, scores = self.result.framework, self.result.scores
+            reasons = Reasons(framework.ir)
+            invalid = self.result.columns.invalid
+            points = self["points"]
+            for k, rows in _by_criterion(self.criteria):
+                crit = framework.ir_node(scores.criteria[k])
+                positions = self.positions[rows]
+                built = reasons.build(crit, Values(self.result, positions), scores.status[k, positions],
+                                      scores.branch[k, positions], points[rows],
+                                      {name: mask[positions] for name, mask in invalid.items()})
+                self._text[rows] = [r.text(self.lang) for r in built]
+        return self._text
+
+    # ---- selections
+    def top(self, k: int) -> "Ledger":
+        """The k rows of each unit that lost the most."""
+        if self._ordered:
+            order = np.arange(len(self))
+        else:
+            order = np.lexsort((self.criteria, -self.lost, self.positions))
+        units = self.positions[order]
+        starts = np.r_[0, np.flatnonzero(np.diff(units)) + 1] if len(units) else np.empty(0, dtype=np.intp)
+        within = np.arange(len(units)) - np.repeat(starts, np.diff(np.r_[starts, len(units)]))
+        out = self._subset(order[within < k])
+        out._ordered = True  # kept in (unit, most lost first) order
+        return out
+
+    def unit(self, unit: object) -> "Ledger":
+        """The rows of one unit."""
+        return self._subset(np.flatnonzero(self.positions == self.result.position(unit)), ordered=True)
+
+    def per_unit(self) -> np.ndarray:
+        """Lost points summed per unit (over all of the result's units)."""
+        return np.bincount(self.positions, weights=self.lost, minlength=len(self.result))
+
+    # ---- out
+    def to_dict(self) -> dict[str, np.ndarray]:
+        return {name: self[name] for name in COLUMNS}
+
+    def to_pandas(self):
+        """A pandas DataFrame (needs pandas: `pip install dtiscore[pandas]`)."""
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - pandas is a dev dependency
+            raise ImportError("Ledger.to_pandas needs pandas: pip install 'dtiscore[pandas]'") from None
+        columns = self.to_dict()
+        for name in ("criterion", "path", "status", "reason_code"):
+            columns[name] = pd.Categorical(columns[name])
+        return pd.DataFrame(columns)
+
+    def to_csv(self, target=None) -> str | None:
+        """Write CSV to a path or an open text file; with no target, return the text."""
+        if target is None:
+            buffer = io.StringIO()
+            self._write(buffer)
+            return buffer.getvalue()
+        if isinstance(target, (str, os.PathLike)):
+            with open(target, "w", encoding="utf-8", newline="") as handle:
+                self._write(handle)
+        else:
+            self._write(target)
+        return None
+
+    def _write(self, handle) -> None:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        columns = [self[name] for name in COLUMNS]
+        for row in zip(*columns):
+            writer.writerow([f"{v:.10g}" if isinstance(v, float) else v for v in row])
+
+
+def _criterion_codes(result: "Result", k: int, positions) -> np.ndarray:
+    """Reason codes of the k-th criterion for the units at `positions` (a slice: all)."""
+    scores, values = result.scores, result.columns.values
+    crit = result.framework.ir_node(scores.criteria[k])
+    status = scores.status[k, positions]
+    absent = np.zeros(status.shape, dtype=bool)
+    if (status == ir.MISSING).any():
+        for name in crit.inputs:
+            absent |= np.isnan(values[name][positions])
+    return reason_codes(crit, status, scores.branch[k, positions], absent)
+
+
+def _code_matrix(result: "Result") -> np.ndarray:
+    everyone = slice(None)
+    return np.stack([_criterion_codes(result, k, everyone) for k in range(len(result.scores.criteria))]) \
+        if result.scores.criteria else np.empty((0, len(result)), dtype=np.int8)
+
+
+def _objects(values) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
+
+
+def _by_criterion(criteria: np.ndarray):
+    """(criterion position, row indices) for each criterion present."""
+    if not len(criteria):
+        return
+    order = np.argsort(criteria, kind="stable")
+    sorted_criteria = criteria[order]
+    bounds = np.flatnonzero(np.diff(sorted_criteria)) + 1
+    for rows in np.split(order, bounds):
+        yield int(criteria[rows[0]]), rows

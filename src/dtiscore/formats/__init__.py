@@ -1,2 +1,0 @@
-"""Readers and writers of data files, one module per format; `dtiscore.tables` picks one by
-the file's extension."""

@@ -1,0 +1,370 @@
+"""Data files in and out: `read_table` picks a reader by the file's extension (CSV, Excel,
+Parquet, JSON), `score_table` scores what it read and names file and row in any data error,
+`write_table` writes results as CSV, JSON, a text table, Excel or Parquet.
+
+A data file has a header of input names and a `unit` column of unit ids; other columns are
+kept (for `--rank-by`) and otherwise ignored. The readers live in `dtiscore.io.formats`, one
+module per format; Excel and Parquet need the `excel` and `parquet` extras.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
+
+import numpy as np
+
+from ..engine.columns import _parse as parse_value, _plainly_fine as plainly_fine  # the rules of reading a value
+from ..errors import DataError, DataProblem, DtiError, did_you_mean
+from .formats import csvfile, excel, jsonfile, parquet, terminal
+from .formats.common import UNIT_COLUMN, Table
+
+if TYPE_CHECKING:
+    from ..framework import Framework
+    from ..result import Result
+
+__all__ = ["Table", "UNIT_COLUMN", "read_table", "score_table", "write_table", "locate",
+           "read_csv", "parse_csv", "write_csv", "READ_FORMATS", "WRITE_FORMATS"]
+
+READ_FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
+                ".parquet": "parquet", ".pq": "parquet", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+WRITE_FORMATS = {".csv": "csv", ".tsv": "csv", ".json": "json", ".txt": "table", ".xlsx": "xlsx",
+                 ".parquet": "parquet", ".pq": "parquet"}
+
+
+def read_table(path: str | os.PathLike, *, delimiter: str | None = None, sheet: str | None = None,
+               unit_column: str = UNIT_COLUMN, progress: Callable[[float], None] | None = None) -> Table:
+    """Read a data file, by its extension: .csv/.tsv/.txt, .xlsx, .parquet, .json, .jsonl.
+    delimiter: CSV only (default: `,`, `;` or tab, whichever the header uses); sheet: Excel
+    only (default: the first sheet); progress: CSV only, called with the share read so far."""
+    kind = _format(path, READ_FORMATS, "read")
+    with gc_paused():
+        return _read(path, kind, delimiter, sheet, unit_column, progress)
+
+
+def _read(path, kind, delimiter, sheet, unit_column, progress) -> Table:
+    if kind == "csv":
+        if delimiter is None and Path(path).suffix.lower() == ".tsv":
+            delimiter = "\t"
+        return csvfile.read(path, delimiter, unit_column, progress)
+    if kind == "xlsx":
+        return excel.read(path, sheet, unit_column)
+    if kind == "parquet":
+        return parquet.read(path, unit_column)
+    if kind == "json":
+        return jsonfile.read(path, unit_column)
+    return jsonfile.read_lines(path, unit_column)
+
+
+def score_table(framework: "Framework", table: Table, *, invalid: str = "raise",
+                decimal_comma: bool = False) -> "Result":
+    """Score a table read by `read_table`; a `DataError` names file:row, unit, column, value.
+    decimal_comma: numbers in text cells are written `848,47` (only then: `1,234` is ambiguous)."""
+    try:
+        with gc_paused():
+            return framework.score(scoring_columns(framework, table, decimal_comma), units=table.units,
+                                   invalid=invalid)
+    except DataError as error:
+        raise locate(error, table) from None
+
+
+def scoring_columns(framework: "Framework", table: Table, decimal_comma: bool = False) -> dict[str, Any]:
+    """The table's columns as `Framework.score` takes them. Cells stay as they are, in object
+    arrays (no dtype is guessed), except a numeric input's column of text cells that are all
+    plain numbers the input takes: that is read at C speed, to the very floats that reading
+    cell by cell gives. Any other column is read cell by cell, which names each bad value."""
+    columns: dict[str, Any] = dict(table.columns)
+    if decimal_comma:
+        columns.update(_decimal_comma(framework, table))
+    for spec in framework.ir.inputs:
+        if isinstance(columns.get(spec.name), list):
+            columns[spec.name] = _typed(spec, columns[spec.name], table.text)
+    return columns
+
+
+def _typed(spec, cells: list, text: bool) -> np.ndarray:
+    """A column of text cells as floats (a number) or bools (a bool) where every cell is a
+    value the input takes, no cell blank; else the cells in an object array."""
+    if cells and (text or set(map(type, cells)) == {str}):
+        plain = _plain_numbers(spec, cells) if spec.kind in ("count", "number", "share") else (
+            _plain_bools(spec, cells) if spec.kind == "bool" else None)
+        if plain is not None:
+            return plain
+    array = np.empty(len(cells), dtype=object)
+    array[:] = cells
+    return array
+
+
+def _plain_numbers(spec, cells: list[str]) -> np.ndarray | None:
+    """Python's float() of every cell, when all are finite and within the input's range (a
+    count: whole and ≥ 0), which is what reading cell by cell gives."""
+    try:
+        numbers = np.array(cells, dtype=float)
+    except ValueError:  # a blank, a word, a percent: read cell by cell
+        return None
+    return numbers if plainly_fine(spec, numbers) else None
+
+
+def _plain_bools(spec, cells: list[str]) -> np.ndarray | None:
+    """True/false per cell, when the column's few distinct words all read as true or false."""
+    words = set(cells)
+    if len(words) > 16:
+        return None
+    truth = {word: parse_value(spec, word) for word in words}
+    if not set(truth.values()) <= {0.0, 1.0}:  # a blank (NaN) or a word that is no bool (None)
+        return None
+    return np.fromiter(map(truth.__getitem__, cells), dtype=bool, count=len(cells))
+
+
+class CsvChunks:
+    """A CSV file as batches for `Framework.score_batches`, at most `size` rows each: every
+    call starts a new pass over the file (population functions take passes first). The
+    first pass also checks that no unit id repeats across chunks. `current` is the chunk
+    last read, which locates a data error."""
+
+    def __init__(self, framework: "Framework", path: str | os.PathLike, size: int, *,
+                 delimiter: str | None = None, decimal_comma: bool = False, unit_column: str = UNIT_COLUMN,
+                 progress: Callable[[str], None] | None = None):
+        if Path(path).suffix.lower() not in CSV_SUFFIXES:
+            raise DtiError(f"{os.fspath(path)}: only CSV files (.csv, .tsv, .txt) are read a chunk at a time; "
+                           "other formats are read whole: score it without a chunk size, or save it as CSV")
+        self.framework, self.path, self.size = framework, path, size
+        self.delimiter = "\t" if delimiter is None and Path(path).suffix.lower() == ".tsv" else delimiter
+        self.decimal_comma, self.unit_column, self.progress = decimal_comma, unit_column, progress
+        self.passes = 0
+        self.current: Table | None = None
+
+    def __call__(self) -> Iterator[tuple[list[str], dict[str, Any]]]:
+        self.passes += 1
+        units = 0
+        for self.current in csvfile.read_chunks(self.path, self.size, self.delimiter, self.unit_column,
+                                                check_units=self.passes == 1):
+            units += len(self.current)
+            if self.progress:
+                self.progress(f"pass {self.passes}: {units:,} units")
+            yield self.current.units, scoring_columns(self.framework, self.current, self.decimal_comma)
+            self.current = None  # one chunk's cells in memory at a time: let this one go before the next
+
+
+CSV_SUFFIXES = tuple(suffix for suffix, kind in READ_FORMATS.items() if kind == "csv")
+
+
+def score_chunks(framework: "Framework", chunks: CsvChunks, invalid: str = "raise") -> Iterator[tuple["Result", Table]]:
+    """(Result, the chunk's Table) per chunk, scored with `score_batches`; a `DataError`
+    names file:row as `score_table` does."""
+    results = framework.score_batches(chunks, invalid)
+    while True:
+        try:
+            with gc_paused():
+                result = next(results)
+        except StopIteration:
+            return
+        except DataError as error:
+            raise (locate(error, chunks.current) if chunks.current is not None else error) from None
+        yield result, chunks.current
+        del result
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """No cyclic garbage collection for a while: reading and checking a large file makes
+    millions of small objects without cycles, which the collector would scan again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def locate(error: DataError, table: Table) -> DataError:
+    """The same error with each problem prefixed by `file:row` (the header's row for a
+    missing column, the file alone where no unit is involved)."""
+    problems = []
+    positions: dict[str, int] | None = None
+    for problem in error.details:
+        if problem.message.startswith(table.source + ":"):
+            problems.append(problem)
+            continue
+        position = problem.position
+        if position is None and problem.message.startswith("unit "):  # e.g. on_missing error, raised by scoring
+            positions = positions if positions is not None else {repr(u): i for i, u in enumerate(table.units)}
+            named = re.match(r"unit ('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")", problem.message)
+            position = positions.get(named.group(1)) if named else None
+        where = table.where(position) if position is not None else (
+            table.where(None) if problem.column is not None else table.source)
+        problems.append(DataProblem(f"{where}: {problem.message}", position, problem.column))
+    return type(error)(problems)
+
+
+def write_table(target: Any, columns: Mapping[str, Sequence[object]], format: str | None = None) -> None:
+    """Write columns (name → values): to a path (format by its extension unless given), or
+    to an open text file (format csv, json or table; default csv)."""
+    format = _output_format(target, format)
+    if format in STREAMED_FORMATS:
+        with writing(target, format) as writer:
+            writer.write(columns)
+    elif format == "table":
+        _to(target, lambda handle: terminal.write(handle, columns))
+    elif format == "xlsx":
+        excel.write(_path(target, format), columns)
+    elif format == "parquet":
+        parquet.write(_path(target, format), columns)
+    else:
+        raise DtiError(f"unknown output format {format!r} (csv, json, table, xlsx, parquet)")
+
+
+STREAMED_FORMATS = ("csv", "json")  # written a block of units at a time: rows in order, nothing to align
+
+
+@contextlib.contextmanager
+def writing(target: Any, format: str | None = None) -> Iterator[Any]:
+    """A writer whose `write(columns)` adds units to a CSV or JSON output, for results that
+    come a block of units at a time; the text is that of `write_table` on all the units."""
+    format = streamed_format(target, format)
+    with _opened(target) as handle:
+        if format == "csv":
+            tab = isinstance(target, (str, os.PathLike)) and Path(target).suffix.lower() == ".tsv"
+            writer = csvfile.Writer(handle, "\t" if tab else ",")
+        else:
+            writer = jsonfile.Writer(handle)
+        yield writer
+        writer.close()
+
+
+def streamed_format(target: Any, format: str | None = None) -> str:
+    """The output's format, when it can be written a block of units at a time (csv, json)."""
+    format = _output_format(target, format)
+    if format not in STREAMED_FORMATS:
+        raise DtiError(f"{format} output is laid out from every unit at once: write csv or json "
+                       f"(-o OUT.csv, -o OUT.json) when scoring a chunk at a time")
+    return format
+
+
+def _output_format(target: Any, format: str | None) -> str:
+    if format is not None:
+        return format
+    return _format(target, WRITE_FORMATS, "write") if isinstance(target, (str, os.PathLike)) else "csv"
+
+
+# ---- the score command's table
+
+
+def peers(result: "Result", table: Table, name: str) -> Sequence[object]:
+    """Each unit's peer group for `--rank-by NAME`: the values of the input NAME, or the
+    text of the data file's column NAME."""
+    if name in result.framework.inputs:
+        return result.columns.values[name]
+    if name in table.columns:
+        return [str(cell).strip() if cell is not None else None for cell in table.columns[name]]
+    close = did_you_mean(name, list(table.columns))
+    raise DtiError(f"--rank-by {name}: no column {name!r} in {table.source}"
+                   + (f" (did you mean '{close}'?)" if close else ""))
+
+
+def with_rank(columns: dict, ranks: Sequence[int], name: str | None = None,
+              shown: Sequence[object] = ()) -> dict:
+    """The score table with `ranks` as its rank column and, when ranking within peer groups,
+    the peer column `name` (its cells `shown`) right after it."""
+    out = {}
+    for key, values in columns.items():
+        out[key] = ranks if key == "rank" else values
+        if key == "rank" and name is not None:
+            out[name] = list(shown)
+    return out
+
+
+# ---- compatibility: the CSV-only functions of v0.1
+
+
+def read_csv(path: str | os.PathLike, unit_column: str = UNIT_COLUMN) -> tuple[list[str], dict[str, list[str]]]:
+    """(unit ids, column name → list of cell texts)."""
+    table = csvfile.read(path, None, unit_column)
+    return table.units, dict(table.columns)
+
+
+def parse_csv(text_: str, name: str = "<data>", unit_column: str = UNIT_COLUMN) -> tuple[list[str], dict[str, list[str]]]:
+    table = csvfile.parse(text_, name, None, unit_column)
+    return table.units, dict(table.columns)
+
+
+def write_csv(target: Any, columns: Mapping[str, Sequence[object]]) -> None:
+    """Write columns (name → values) as CSV to a path or an open text file."""
+    csvfile.write(target, columns)
+
+
+# ---- helpers
+
+
+def _format(path: Any, formats: dict[str, str], verb: str) -> str:
+    suffix = Path(os.fspath(path)).suffix.lower()
+    if suffix in formats:
+        return formats[suffix]
+    known = ", ".join(sorted(formats))
+    hint = "; save the workbook as .xlsx" if suffix == ".xls" else ""
+    raise DtiError(f"{os.fspath(path)}: cannot {verb} {suffix or 'a file without an extension'} files "
+                   f"(dtiscore {verb}s {known}){hint}")
+
+
+def _path(target: Any, format: str) -> str | os.PathLike:
+    if not isinstance(target, (str, os.PathLike)):
+        raise DtiError(f"{format} output goes to a file: use -o FILE.{format}")
+    return target
+
+
+def _to(target: Any, write: Callable[[Any], None]) -> None:
+    with _opened(target) as handle:
+        write(handle)
+
+
+@contextlib.contextmanager
+def _opened(target: Any) -> Iterator[Any]:
+    """An open text file: `target` itself, or the path opened for writing."""
+    if not isinstance(target, (str, os.PathLike)):
+        yield target
+        return
+    try:
+        handle = open(target, "w", encoding="utf-8", newline="")
+    except OSError as error:
+        raise DtiError(f"{os.fspath(target)}: cannot write: {error.strerror or error}") from None
+    with handle:
+        try:
+            yield handle
+        except OSError as error:  # e.g. the disk is full
+            raise DtiError(f"{os.fspath(target)}: cannot write: {error.strerror or error}") from None
+
+
+_COMMA_NUMBER = re.compile(r"[+-]?\d+(,\d+)?\s*%?")
+_POINT_NUMBER = re.compile(r"[+-]?[\d.,]*\d[\d.,]*\s*%?")
+
+
+def _decimal_comma(framework: "Framework", table: Table) -> dict[str, list]:
+    """Numeric input columns with `848,47` read as 848.47; a `.` in a number is an error
+    (with a decimal comma, `1.234` may mean 1234 or 1.234)."""
+    out: dict[str, list] = {}
+    problems: list[DataProblem] = []
+    for name, info in framework.inputs.items():
+        if info.type not in ("count", "number", "share") or name not in table.columns:
+            continue
+        cells = list(table.columns[name])
+        for position, cell in enumerate(cells):
+            if not isinstance(cell, str):
+                continue
+            value = cell.strip()
+            if _COMMA_NUMBER.fullmatch(value):
+                cells[position] = value.replace(",", ".")
+            elif "." in value and _POINT_NUMBER.fullmatch(value) and len(problems) < 50:
+                problems.append(DataProblem(
+                    f"{table.where(position)}: unit {table.units[position]!r}, column '{name}': {cell!r} has a '.', "
+                    "but with --decimal-comma ',' is the decimal mark: write a decimal as 848,47 and a whole "
+                    "number without thousands separators",
+                    position, name))
+        out[name] = cells
+    if problems:
+        raise DataError(problems)
+    return out

@@ -1,0 +1,398 @@
+"""Source text → AST. Lark's LALR tables (grammar shipped as package data) drive
+`dtiscore.language.lalr`, which calls one builder method per rule to make the frozen AST as it
+parses; syntax errors come from lark itself. No meaning is given here: that is `check`'s job."""
+
+from __future__ import annotations
+
+import functools
+import math
+from importlib import resources
+from pathlib import Path
+
+import attrs
+import lark
+from lark import Token
+
+from . import ast, lalr
+from ..errors import Diagnostic, DtiSyntaxError, Source, Span
+
+
+def load_grammar() -> str:
+    """The grammar text: from the installed package, else from the source checkout."""
+    packaged = resources.files("dtiscore").joinpath("grammars").joinpath("dti.lark")
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    checkout = Path(__file__).resolve().parents[3] / "grammars" / "dti.lark"
+    return checkout.read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> lark.Lark:
+    # cache=True keeps the LALR tables in the temp folder: a new process loads them in
+    # milliseconds instead of building them again (~150 ms)
+    return lark.Lark(
+        load_grammar(), parser="lalr", propagate_positions=True, maybe_placeholders=True, cache=True
+    )
+
+
+def parse(text: str, filename: str = "<string>") -> ast.Framework:
+    """Parse a whole `.dti` file. Raises `DtiSyntaxError` with the position of the problem."""
+    source = Source(text, filename)
+    builder = _Builder()
+    try:
+        framework = lalr.parse(text, _tables(), builder)
+    except lalr.Rejected:
+        raise DtiSyntaxError([_syntax_diagnostic(_lark_error(text), text)], source) from None
+    if builder.problems:
+        raise DtiSyntaxError(builder.problems, source)
+    return framework
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> lalr.Tables:
+    return lalr.tables(_parser())
+
+
+def _lark_error(text: str) -> lark.exceptions.UnexpectedInput:
+    """Lark's own account of why `text` does not parse, for the message."""
+    try:
+        _parser().parse(text)
+    except lark.exceptions.UnexpectedInput as error:
+        return error
+    raise AssertionError("lark parses a text that dtiscore.language.lalr rejected")
+
+
+@attrs.frozen
+class Lexeme:
+    """One token as written, comments included: for tools that keep what the AST drops."""
+
+    type: str  # the grammar's terminal name: COMMENT, LBRACE, STRING, NAME, ...
+    text: str
+    span: Span
+
+
+def tokens(text: str, filename: str = "<string>") -> tuple[Lexeme, ...]:
+    """Every token of `text` in order, comments included, whitespace left out. `parse`
+    ignores comments; `dtiscore fmt` puts them back. Token types are those of a lexer that
+    does not know where it is in the grammar (a keyword may come out as a policy word), but
+    comments, strings and punctuation are exactly where the parser sees them."""
+    try:
+        return tuple(
+            Lexeme(token.type, str(token), _token_span(token))
+            for token in _parser().lex(text, dont_ignore=True)
+            if token.type != "WS"
+        )
+    except lark.exceptions.UnexpectedInput as error:
+        raise DtiSyntaxError([_syntax_diagnostic(error, text)], Source(text, filename)) from None
+
+
+# ---- syntax errors ---------------------------------------------------------------------
+
+_TOKEN_NAMES = {
+    "NAME": "a name",
+    "STRING": 'a quoted "title"',
+    "NUMBER": "a number",
+    "PERCENT": "a percent",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "COLON": "':'",
+    "COMMA": "','",
+    "EQUAL": "'='",
+    "MORETHAN": "'>'",
+    "LESSTHAN": "'<'",
+    "ADD_OP": "'+' or '-'",
+    "MUL_OP": "'*' or '/'",
+    "MINUS": "'-'",
+    "EXCLUDE_POLICY": "rescale or shrink",
+    "MISSING_POLICY": "zero, exclude or error",
+    "TYPE_NAME": "an input type (count, number, share, bool, choice)",
+    "DIRECTION": "higher or lower",
+    "$END": "the end of the file",
+}
+
+
+_COMPARISONS = {"<", "<=", ">", ">=", "==", "!="}
+_OPERAND_TOKENS = {"NAME", "NUMBER", "PERCENT", "ADD_OP", "MUL_OP", "MINUS", "RPAR", "LPAR", "COMMA"}
+
+
+def _follows_comparison(text: str, position: int) -> bool:
+    """Is the token at `position` a second comparison in one expression (`a < b < c`)?"""
+    try:
+        tokens = list(_parser().lex(text[:position]))
+    except lark.exceptions.LarkError:
+        return False
+    for token in reversed(tokens):
+        if str(token) in _COMPARISONS:
+            return True
+        if token.type not in _OPERAND_TOKENS:
+            return False
+    return False
+
+
+@functools.lru_cache(maxsize=1)
+def _terminal_words() -> dict[str, str]:
+    """Terminal name → how it is written: keywords and punctuation by their own text."""
+    words = {}
+    for terminal in _parser().terminals:
+        if terminal.pattern.type == "str":
+            words[terminal.name] = f"'{terminal.pattern.value}'"
+    words.update(_TOKEN_NAMES)
+    return words
+
+
+def _describe_expected(expected: set[str]) -> str:
+    words = _terminal_words()
+    names = sorted({words.get(terminal, terminal.lower()) for terminal in expected})
+    if len(names) > 8:
+        return "expected one of " + ", ".join(names[:8]) + ", ..."
+    return "expected " + (names[0] if len(names) == 1 else "one of " + ", ".join(names))
+
+
+def _syntax_diagnostic(error: lark.exceptions.UnexpectedInput, text: str) -> Diagnostic:
+    line = getattr(error, "line", 1) or 1
+    column = getattr(error, "column", 1) or 1
+    if isinstance(error, lark.exceptions.UnexpectedCharacters):
+        char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
+        hint = _character_hint(char)
+        return Diagnostic("syntax", f"unexpected character {char!r}{hint}", Span.point(line, column))
+    if isinstance(error, lark.exceptions.UnexpectedEOF):
+        lines = text.splitlines() or [""]
+        span = Span.point(len(lines), len(lines[-1]) + 1)
+        message = "unexpected end of file; " + _describe_expected(set(error.expected))
+        if "RBRACE" in error.expected:
+            message = "unexpected end of file: a '{' is not closed"
+        return Diagnostic("syntax", message, span)
+    token: Token = error.token  # UnexpectedToken
+    expected = set(error.expected)
+    if token.type == "$END":
+        lines = text.splitlines() or [""]
+        span = Span.point(len(lines), len(lines[-1]) + 1)
+        if "RBRACE" in expected:
+            return Diagnostic("syntax", "unexpected end of file: a '{' is not closed", span)
+        return Diagnostic("syntax", "unexpected end of file; " + _describe_expected(expected), span)
+    span = Span.point(token.line, token.column, max(1, len(str(token))))
+    in_expression = "AND" in expected or "OR" in expected
+    if str(token) in _COMPARISONS and _follows_comparison(text, token.start_pos):
+        return Diagnostic("syntax", "comparisons do not chain: write 'a < b and b < c'", span)
+    if str(token) == "=" and in_expression:
+        return Diagnostic("syntax", "unexpected '='; to compare, write '=='", span)
+    if token.type in ("CRITERION", "GROUP") and "RBRACE" in expected:
+        return Diagnostic("syntax", f"unexpected '{token}': a '{{' above is not closed", span)
+    if token.type == "RBRACE" and "ELSE" in expected:
+        return Diagnostic("syntax", "missing 'else' band: steps and cases need an 'else: POINTS' last", span)
+    return Diagnostic("syntax", f"unexpected {str(token)!r}; " + _describe_expected(expected), span)
+
+
+def _character_hint(char: str) -> str:
+    if char.isalpha() and char.isupper():
+        return " (names are lower case: [a-z_][a-z0-9_]*)"
+    if char.isalpha():
+        return " (names are ASCII: [a-z_][a-z0-9_]*; put Vietnamese text in a quoted title)"
+    if char == "'":
+        return " (titles use double quotes)"
+    return ""
+
+
+# ---- rules → AST ------------------------------------------------------------------------
+
+
+def _token_span(token: Token) -> Span:
+    return Span(token.line, token.column, token.end_line, token.end_column)
+
+
+def _string(token: lalr.Token | None) -> str | None:
+    if token is None:
+        return None
+    body = token.text[1:-1]
+    return body.replace('\\"', '"').replace("\\\\", "\\")
+
+
+class _Builder:
+    """One method per grammar rule (or alias): its span, then its children as lark shapes
+    them (`lalr` calls these while parsing)."""
+
+    def __init__(self):
+        self.problems: list[Diagnostic] = []  # lexical problems found while building
+    # ---- structure
+    def start(self, span, framework):
+        return framework
+
+    def framework(self, span, name, title, *items):
+        return ast.Framework(name.text, _string(title), tuple(items), span)
+
+    def group(self, span, name, title, *rest):
+        options = tuple(r for r in rest if isinstance(r, _NODE_OPTIONS))
+        items = tuple(r for r in rest if not isinstance(r, _NODE_OPTIONS))
+        return ast.Group(name.text, _string(title), options, items, span)
+
+    def criterion(self, span, name, title, *rest):
+        options = tuple(r for r in rest if isinstance(r, _NODE_OPTIONS))
+        clauses = tuple(r for r in rest if not isinstance(r, _NODE_OPTIONS))
+        return ast.Criterion(name.text, _string(title), options, clauses, span)
+
+    # ---- options
+    def max_decl(self, span, value):
+        return ast.MaxDecl(value, span)
+
+    def cap_decl(self, span):
+        return ast.CapDecl(span)
+
+    def on_exclude_decl(self, span, policy):
+        return ast.OnExclude(policy.text, span)
+
+    def on_missing_decl(self, span, policy):
+        return ast.OnMissing(policy.text, span)
+
+    def tags(self, span, *pairs):
+        return ast.Tags(tuple(pairs), span)
+
+    def tag(self, span, key, *values):
+        return (key.text, tuple(v.text for v in values))
+
+    # ---- declarations
+    def input_decl(self, span, name, input_type, label, *options):
+        return ast.InputDecl(name.text, input_type, _string(label), tuple(options), span)
+
+    def simple_type(self, span, kind):
+        return ast.InputType(kind.text)
+
+    def choice_type(self, span, *options):
+        return ast.InputType("choice", tuple(o.text for o in options))
+
+    def at_most(self, span, other):
+        return ast.AtMost(ast.Name(other.text, other.span), span)
+
+    def within(self, span, low, high):
+        return ast.Within(low, high, span)
+
+    def better(self, span, direction):
+        return ast.Better(direction.text, span)
+
+    def param_decl(self, span, name, expr, label):
+        return ast.ParamDecl(name.text, expr, _string(label), span)
+
+    def let_decl(self, span, name, expr):
+        return ast.LetDecl(name.text, expr, span)
+
+    # ---- clauses
+    def score(self, span, expr):
+        return ast.Score(expr, span)
+
+    def award(self, span, cond):
+        return ast.Award(cond, span)
+
+    def proportional(self, span, expr, target):
+        return ast.Proportional(expr, target, span)
+
+    def linear(self, span, expr, start, end):
+        return ast.Linear(expr, start, end, span)
+
+    def steps(self, span, expr, *bands):
+        return ast.Steps(expr, tuple(bands[:-1]), bands[-1], span)
+
+    def band(self, span, op, threshold, points):
+        return ast.Band(op, threshold, points, span)
+
+    def else_band(self, span, points):
+        return points
+
+    def deduct(self, span, amount, per):
+        return ast.Deduct(amount, per, span)
+
+    def cases(self, span, *whens):
+        return ast.Cases(tuple(whens[:-1]), whens[-1], span)
+
+    def when_case(self, span, cond, points):
+        return ast.When(cond, points, span)
+
+    def else_case(self, span, points):
+        return points
+
+    def exclude(self, span, cond, reason):
+        return ast.Exclude(cond, _string(reason), span)
+
+    def evidence(self, span, name):
+        return ast.Evidence(ast.Name(name.text, name.span), span)
+
+    def replaces(self, span, name):
+        return ast.Replaces(ast.Name(name.text, name.span), span)
+
+    def constant(self, span, value):
+        if isinstance(value, lalr.Token):  # a param's name
+            return ast.Name(value.text, value.span)
+        return value
+
+    # ---- expressions
+    def if_expr(self, span, cond, then, otherwise):
+        return ast.If(cond, then, otherwise, span)
+
+    def or_op(self, span, left, right):
+        return ast.Binary("or", left, right, span)
+
+    def and_op(self, span, left, right):
+        return ast.Binary("and", left, right, span)
+
+    def not_op(self, span, operand):
+        return ast.Unary("not", operand, span)
+
+    def compare(self, span, left, op, right):
+        return ast.Binary(op, left, right, span)
+
+    def compare_op(self, span, token):
+        return token.text
+
+    def band_op(self, span, token):
+        return token.text
+
+    def arith(self, span, left, op, right):
+        return ast.Binary(op.text, left, right, span)
+
+    def neg(self, span, operand):
+        if isinstance(operand, ast.Number):  # fold "-3" into one literal, as written
+            return ast.Number(-operand.value, "-" + operand.text, span)
+        return ast.Unary("-", operand, span)
+
+    def true(self, span):
+        return ast.Bool(True, span)
+
+    def false(self, span):
+        return ast.Bool(False, span)
+
+    def name(self, span, token):
+        return ast.Name(token.text, token.span)
+
+    def call(self, span, func, *args):
+        return ast.Call(func.text if isinstance(func, lalr.Token) else func, tuple(a for a in args if a is not None), span)
+
+    def max_call(self, span, *args):
+        return self.call(span, "max", *args)
+
+    def min_call(self, span, *args):
+        return self.call(span, "min", *args)
+
+    def count_call(self, span, *args):
+        return self.call(span, "count", *args)
+
+    def signed_number(self, span, number):
+        return number
+
+    def negative(self, span, number):
+        return ast.Number(-number.value, "-" + number.text, span)
+
+    def number(self, span, token):
+        text = token.text
+        if text.endswith("%"):
+            value = float(text[:-1] + "e-2")  # correctly rounded: 21.8% is 0.218
+        else:
+            value = float(text)
+        if not math.isfinite(value):
+            self.problems.append(Diagnostic("syntax", "number too large", token.span))
+            value = 0.0
+        return ast.Number(value, text, token.span)
+
+
+_NODE_OPTIONS = ast.NODE_OPTIONS
