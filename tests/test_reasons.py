@@ -46,7 +46,7 @@ def test_one_unit_in_floats_is_the_vectorised_reason(data):
         bad = [name for name, mask in invalid.items() if mask[position]]
         for k, crit_id in enumerate(scores.criteria):
             crit = framework.ir_node(crit_id)
-            points = scores.points[result._node_row(crit_id)]
+            points = scores.points[result.node_row(crit_id)]
             many = reasons.build(crit, values, scores.status[k], scores.branch[k], points, invalid)[position]
             one = reasons.one(crit, solver.value, row, int(scores.status[k, position]),
                               int(scores.branch[k, position]), points[position], bad)

@@ -19,7 +19,7 @@ from ..errors import DtiError, UnknownIdError
 from ..explain.wording import check_lang, number, signed
 
 if TYPE_CHECKING:
-    from ..result import Result
+    from ..engine.scored import Scored
 
 
 @attrs.frozen
@@ -67,9 +67,9 @@ class UnitComparison:
 class Comparison:
     """`before` and `after` over their common units (in `after`'s order)."""
 
-    def __init__(self, before: "Result", after: "Result", labels: tuple[str, str] = ("before", "after")):
+    def __init__(self, before: "Scored", after: "Scored", labels: tuple[str, str] = ("before", "after")):
         self.before_result, self.after_result, self.labels = before, after, tuple(labels)
-        positions = before._unit_positions
+        positions = before.unit_positions
         common = [(i, positions[u]) for i, u in enumerate(after.units) if u in positions]
         if not common:
             raise DtiError("the two results have no unit in common")
@@ -166,6 +166,6 @@ class Comparison:
                 "total_delta": deltas.sum(axis=1)}
 
 
-def compare(before: "Result", after: "Result", labels: tuple[str, str] = ("before", "after")) -> Comparison:
+def compare(before: "Scored", after: "Scored", labels: tuple[str, str] = ("before", "after")) -> Comparison:
     """Compare two results of the same units (by unit id; criteria and groups by id)."""
     return Comparison(before, after, labels)

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..language import ir
-from ..explain.wording import check_lang, number, percent
+from ..explain.wording import check_lang, default_lang, number, percent
 
 if TYPE_CHECKING:
-    from ..result import Result
+    from ..engine.scored import Scored
 
 BLUE, RED, GREY, INK = "#2563eb", "#dc2626", "#e5e7eb", "#111827"
 
@@ -49,9 +49,9 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def render_html(result: "Result", lang: str | None = None, rows: int = 60, criteria: int = 15,
+def render_html(result: "Scored", lang: str | None = None, rows: int = 60, criteria: int = 15,
                 title: str | None = None, source: str | None = None) -> str:
-    lang = check_lang(lang or result.lang)
+    lang = check_lang(lang or default_lang(result.framework.title))
     w = _WORDS[lang]
     framework = result.framework
     totals = result.total
@@ -80,7 +80,7 @@ def render_html(result: "Result", lang: str | None = None, rows: int = 60, crite
     return "\n".join(parts) + "\n"
 
 
-def _shown_units(result: "Result", rows: int) -> np.ndarray:
+def _shown_units(result: "Scored", rows: int) -> np.ndarray:
     """Unit positions, best first: all of them, or the top and bottom `rows` in all."""
     order = np.lexsort((np.arange(len(result)), -np.nan_to_num(result.total, nan=-np.inf)))
     if len(order) <= rows:
@@ -88,7 +88,7 @@ def _shown_units(result: "Result", rows: int) -> np.ndarray:
     return np.concatenate([order[: rows // 2], order[len(order) - (rows - rows // 2):]])
 
 
-def main_groups(result: "Result") -> list[str]:
+def main_groups(result: "Scored") -> list[str]:
     """The groups that hold criteria directly (a framework's main indices)."""
     out = [node.id for node in result.framework.ir.nodes()
            if isinstance(node, ir.Group) and node.kind == "group"
@@ -99,7 +99,7 @@ def main_groups(result: "Result") -> list[str]:
 # ---- charts ----------------------------------------------------------------------------------
 
 
-def ranking_svg(result: "Result", shown: np.ndarray, lang: str) -> str:
+def ranking_svg(result: "Scored", shown: np.ndarray, lang: str) -> str:
     label_w, bar_w, row_h = 220, 620, 18
     top = max(float(result.framework.root.max), 1e-9)
     ranks = result.rank()
@@ -138,7 +138,7 @@ def _colour(share: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def profile_svg(result: "Result", shown: np.ndarray, lang: str) -> str:
+def profile_svg(result: "Scored", shown: np.ndarray, lang: str) -> str:
     groups = main_groups(result)
     label_w, cell_w, row_h, head_h = 220, max(40, min(90, 720 // max(len(groups), 1))), 18, 90
     width = label_w + cell_w * len(groups) + 110  # room for the last slanted heading
@@ -167,7 +167,7 @@ def profile_svg(result: "Result", shown: np.ndarray, lang: str) -> str:
     return "".join(out)
 
 
-def deductions_svg(result: "Result", criteria: int, lang: str) -> str:
+def deductions_svg(result: "Scored", criteria: int, lang: str) -> str:
     """For the criteria that lost the most points over all units: how much each unit lost
     (box: quartiles, line: median, diamond: mean, whiskers: min and max)."""
     w = _WORDS[lang]

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import DtiError
-from ..result import competition_rank, rank_within
+from ..engine.ranks import competition_rank, rank_within
 
 if TYPE_CHECKING:
-    from ..result import Result
+    from ..engine.scored import Scored
 
 HOWS = ("mean", "sum")
 
@@ -27,7 +27,7 @@ HOWS = ("mean", "sum")
 class Rollup:
     """Parents' points, maxima and indices, node by node, like a `Result`'s."""
 
-    def __init__(self, result: "Result", parents: list, codes: np.ndarray, keep: np.ndarray, how: str,
+    def __init__(self, result: "Scored", parents: list, codes: np.ndarray, keep: np.ndarray, how: str,
                  weights: np.ndarray | None):
         self.result = result
         self.framework = result.framework
@@ -103,7 +103,7 @@ class Rollup:
         return out
 
 
-def rollup(result: "Result", mapping, how: str = "mean", weights=None) -> Rollup:
+def rollup(result: "Scored", mapping, how: str = "mean", weights=None) -> Rollup:
     if how not in HOWS:
         raise ValueError(f"how must be one of {', '.join(HOWS)}, not {how!r}")
     parents_of = _parents(result, mapping)
@@ -125,7 +125,7 @@ def rollup(result: "Result", mapping, how: str = "mean", weights=None) -> Rollup
     return Rollup(result, list(order), codes, keep, how, w)
 
 
-def _parents(result: "Result", mapping) -> list:
+def _parents(result: "Scored", mapping) -> list:
     if hasattr(mapping, "to_numpy") and not isinstance(mapping, dict):
         mapping = mapping.to_numpy()
     if isinstance(mapping, dict):

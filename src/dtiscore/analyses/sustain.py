@@ -21,7 +21,7 @@ from ..errors import DtiError, UnknownIdError
 from ..explain.wording import check_lang, number
 
 if TYPE_CHECKING:
-    from ..result import Result
+    from ..engine.scored import Scored
 
 TOLERANCE = 1e-9
 
@@ -63,14 +63,14 @@ class UnitSustainability:
 
 
 class Sustainability:
-    def __init__(self, results: Sequence["Result"], threshold: float = 1.0):
+    def __init__(self, results: Sequence["Scored"], threshold: float = 1.0):
         if not results:
             raise DtiError("sustainability needs at least one result")
         self.results = tuple(results)
         self.threshold = float(threshold)
         latest = self.results[-1]
         self.framework = latest.framework
-        common = [u for u in latest.units if all(u in r._unit_positions for r in self.results[:-1])]
+        common = [u for u in latest.units if all(u in r.unit_positions for r in self.results[:-1])]
         if not common:
             raise DtiError("the results have no unit in common")
         self.units = common
@@ -83,7 +83,7 @@ class Sustainability:
         held = np.ones((len(self.criteria), len(common)), dtype=bool)
         applied = np.zeros_like(held)
         for result in self.results:
-            positions = np.array([result._unit_positions[u] for u in common], dtype=np.intp)
+            positions = np.array([result.unit_positions[u] for u in common], dtype=np.intp)
             known = set(result.framework.criteria)
             for k, c in enumerate(self.criteria):
                 if c not in known:
@@ -97,7 +97,7 @@ class Sustainability:
                 applied[k] |= applies
         self.counted = applied
         self.sustained = held & applied  # (criteria × units)
-        latest_positions = np.array([latest._unit_positions[u] for u in common], dtype=np.intp)
+        latest_positions = np.array([latest.unit_positions[u] for u in common], dtype=np.intp)
         self.earned = np.stack([latest.points(c)[latest_positions] for c in self.criteria]) \
             if self.criteria else np.zeros((0, len(common)))
 
@@ -166,7 +166,7 @@ class Sustainability:
             tuple(c for c, s, n in zip(self.criteria, column, self.counted[:, i]) if n and not s))
 
 
-def sustainability(results: Sequence["Result"], threshold: float = 1.0) -> Sustainability:
+def sustainability(results: Sequence["Scored"], threshold: float = 1.0) -> Sustainability:
     """Which criteria each unit held at points / max ≥ threshold in every period
     (results oldest first; units matched by id, criteria by id)."""
     return Sustainability(results, threshold)

@@ -162,7 +162,7 @@ def _ranked_by(columns: dict, result, table, name: str) -> dict:
 
 
 def _explain(args) -> int:
-    from ..explain.render import render_text, to_json
+    from ..explain.explanation import render_text, to_json
 
     explanation = scored(args).explain(args.unit, lang=args.lang)
     top = args.top or None

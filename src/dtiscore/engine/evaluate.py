@@ -82,6 +82,18 @@ class Scores:
             return float(self.group_max[self.group_row[row], position])
         return self.maxima[row] if self.applicable[row, position] else 0.0
 
+    def unit_copies(self, position: int, count: int) -> "Scores":
+        """`count` copies of one unit's column, a column each: scenarios of that unit whose
+        criteria can be changed and their groups summed again (`aggregate`)."""
+        column = slice(position, position + 1)
+
+        def copies(array: np.ndarray) -> np.ndarray:
+            return np.repeat(array[:, column], count, axis=1)
+
+        return attrs.evolve(self, points=copies(self.points), group_max=copies(self.group_max),
+                            applicable=copies(self.applicable), status=copies(self.status),
+                            branch=copies(self.branch))
+
 
 @attrs.frozen
 class Layout:
@@ -180,6 +192,15 @@ def evaluate(
 
     run_blocks(work, n, threads)
     return scores
+
+
+def aggregate(layout: Layout, scores: Scores, block: slice) -> None:
+    """Every group's points, effective max and applicability over a block, summed again
+    from its criteria's as `scores` holds them (what scoring does once the rules have
+    given points): with `Scores.unit_copies`, one unit's total under other points."""
+    whole: dict[int, float] = {}
+    for group in layout.groups_bottom_up:
+        _group(group, layout, scores, block, whole)
 
 
 def _criterion(crit, inputs_read, slots, outputs, columns, inputs, invalid, units, block, scores, r, c) -> bool:

@@ -19,11 +19,11 @@ import numpy as np
 
 from ..language import ir
 from .ledger_rows import ledger_rows
-from .reasons import CODES, Reasons, reason_codes
+from .reasons import CODES, reason_codes, reasons_of
 from .values import Values
 
 if TYPE_CHECKING:
-    from ..result import Result
+    from ..engine.scored import Scored
 
 COLUMNS = ("unit", "criterion", "path", "max", "points", "lost", "status", "reason_code", "reason")
 _STATUS_NAMES = np.array(ir.STATUSES, dtype=object)
@@ -33,7 +33,7 @@ _CODE_NAMES = np.array(CODES, dtype=object)
 class Ledger:
     """Columns by name: `ledger["lost"]`, `ledger.to_dict()`; rows are (unit, criterion)."""
 
-    def __init__(self, result: "Result", positions: np.ndarray, criteria: np.ndarray, lost: np.ndarray,
+    def __init__(self, result: "Scored", positions: np.ndarray, criteria: np.ndarray, lost: np.ndarray,
                  lang: str, codes: np.ndarray | None = None, ordered: bool = False):
         self.result = result
         self._ordered = ordered  # by unit, then most lost first
@@ -45,15 +45,15 @@ class Ledger:
         self._text: np.ndarray | None = None
 
     @classmethod
-    def build(cls, result: "Result", lang: str, every: bool = False) -> "Ledger":
+    def build(cls, result: "Scored", lang: str, every: bool = False) -> "Ledger":
         """Every row with lost points (every = True: every unit × criterion, in file order)."""
         scores = result.scores
         if every:
-            rows = [result._node_row(c) for c in scores.criteria]
+            rows = [result.node_row(c) for c in scores.criteria]
             n, c = len(result), len(rows)
             positions = np.repeat(np.arange(n, dtype=np.intp), c)
             criteria = np.tile(np.arange(c, dtype=np.int32), n)
-            lost = result._lost[rows].T.reshape(-1)
+            lost = result.lost_points()[rows].T.reshape(-1)
             return cls(result, positions, criteria, lost, lang)
         positions, criteria, lost = ledger_rows(result.framework.layout, scores)
         return cls(result, positions, criteria, lost, lang, ordered=True)
@@ -88,7 +88,7 @@ class Ledger:
         if name == "max":
             return np.array([self.result.framework.node(c).max for c in scores.criteria])[self.criteria]
         if name == "points":
-            rows = np.array([self.result._node_row(c) for c in scores.criteria])
+            rows = np.array([self.result.node_row(c) for c in scores.criteria])
             return scores.points[rows[self.criteria], self.positions]
         if name == "lost":
             return self.lost
@@ -128,7 +128,7 @@ class Ledger:
         if self._text is None:
             self._text = np.empty(len(self), dtype=object)
             framework, scores = self.result.framework, self.result.scores
-            reasons = Reasons(framework.ir)
+            reasons = reasons_of(framework)
             invalid = self.result.columns.invalid
             points = self["points"]
             for k, rows in _by_criterion(self.criteria):
@@ -198,7 +198,7 @@ class Ledger:
             writer.writerow([f"{v:.10g}" if isinstance(v, float) else v for v in row])
 
 
-def _criterion_codes(result: "Result", k: int, positions) -> np.ndarray:
+def _criterion_codes(result: "Scored", k: int, positions) -> np.ndarray:
     """Reason codes of the k-th criterion for the units at `positions` (a slice: all)."""
     scores, values = result.scores, result.columns.values
     crit = result.framework.ir_node(scores.criteria[k])
@@ -210,7 +210,7 @@ def _criterion_codes(result: "Result", k: int, positions) -> np.ndarray:
     return reason_codes(crit, status, scores.branch[k, positions], absent)
 
 
-def _code_matrix(result: "Result") -> np.ndarray:
+def _code_matrix(result: "Scored") -> np.ndarray:
     everyone = slice(None)
     return np.stack([_criterion_codes(result, k, everyone) for k in range(len(result.scores.criteria))]) \
         if result.scores.criteria else np.empty((0, len(result)), dtype=np.int8)

@@ -15,7 +15,7 @@ Codes (stable; `docs/explanations.md` lists their parameters):
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -23,6 +23,9 @@ import numpy as np
 from ..language import ir
 from .wording import NEGATED, SYMBOLS, expr_text, format_value, number, value_kind
 from .values import Values
+
+if TYPE_CHECKING:
+    from ..engine.compiled import CompiledFramework
 
 CODES = (
     "excluded", "inactive", "invalid", "no_evidence", "missing", "undefined",
@@ -101,6 +104,11 @@ def _scored_codes(rule: ir.Rule, branch):
 
 
 # ---- reasons with their data ------------------------------------------------------------------
+
+
+def reasons_of(framework: "CompiledFramework") -> "Reasons":
+    """The framework's `Reasons`, made once and kept with it (what they learn is kept too)."""
+    return framework.memo(Reasons, lambda: Reasons(framework.ir))
 
 
 class Reasons:

@@ -17,7 +17,7 @@ from ..engine import kernels
 from ..engine.compile import folded
 
 if TYPE_CHECKING:
-    from ..result import Result
+    from ..engine.scored import Scored
 
 _BINARY = {
     "+": np.add, "-": np.subtract, "*": np.multiply, "/": kernels.divide, "ratio": kernels.divide,
@@ -31,7 +31,7 @@ _CHAINS = {"and": kernels.logical_and, "all": kernels.logical_and, "or": kernels
 class Values:
     """Evaluates IR expressions for the units at `positions` of a result."""
 
-    def __init__(self, result: "Result", positions):
+    def __init__(self, result: "Scored", positions):
         self.positions = np.atleast_1d(np.asarray(positions, dtype=np.intp))
         self.columns = result.columns.values
         self.populations = result.scores.populations

@@ -24,12 +24,13 @@ import numpy as np
 
 from ..language import ir
 from ..engine import kernels
+from .reasons import reasons_of
 from .solve import Need, Solver
 from .wording import SYMBOLS, expr_text, format_value, number, signed, value_kind
 from .tree import UnitTree
 
 if TYPE_CHECKING:
-    from ..result import Result
+    from ..engine.scored import Scored
 
 STEP_CODES = ("steps.band", "full", "award", "deduct", "cases.when", "evidence", "report", "correct")
 
@@ -115,12 +116,12 @@ class Plan:
 class Ladders:
     """Better outcomes of every criterion, for one unit."""
 
-    def __init__(self, result: "Result", position: int, tree: UnitTree | None = None):
+    def __init__(self, result: "Scored", position: int, tree: UnitTree | None = None):
         self.result = result
         self.position = position
         self.framework = result.framework.ir
         self.tree = tree or UnitTree(result, position)
-        self.inputs = result.framework._reasons.inputs  # the framework's own: texts made once are kept
+        self.inputs = reasons_of(result.framework).inputs  # the framework's own: texts made once are kept
         row = {name: float(column[position]) for name, column in result.columns.values.items()}
         self.solver = Solver(self.framework, row, result.scores.populations)
 
@@ -129,7 +130,7 @@ class Ladders:
 
     def _rungs(self, crit: ir.Criterion) -> Iterator[Step]:
         """The ladder's rungs one by one, each worked out only when asked for."""
-        status = int(self.result.scores.status[self.result._criterion_row(crit.id), self.position])
+        status = int(self.result.scores.status[self.result.criterion_row(crit.id), self.position])
         points = self.tree.points[crit.id]
         if status in (ir.EXCLUDED, ir.INACTIVE):
             return
@@ -413,7 +414,7 @@ def _none(value: float) -> float | None:
 # ---- gains and plans ----------------------------------------------------------------------
 
 
-def gains(result: "Result", position: int, k: int | None = None) -> list[Gain]:
+def gains(result: "Scored", position: int, k: int | None = None) -> list[Gain]:
     """Criteria ranked by the points their full recovery would add to the unit's total."""
     tree = UnitTree(result, position)
     ladders = Ladders(result, position, tree)
@@ -438,7 +439,7 @@ def _or(value: float, default: float) -> float:
     return default if value != value else value
 
 
-def plan(result: "Result", position: int, target: float) -> Plan:
+def plan(result: "Scored", position: int, target: float) -> Plan:
     """The fewest criteria whose next steps take the unit's total to `target`."""
     tree = UnitTree(result, position)
     ladders = Ladders(result, position, tree)

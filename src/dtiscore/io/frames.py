@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from .formats.optional import require
 
 if TYPE_CHECKING:
-    from ..result import Result
+    from ..engine.scored import Scored
 
 
-def result_frame(result: "Result", nodes: bool = False):
+def result_frame(result: "Scored", nodes: bool = False):
     """Indexed by unit: total, index, rank, then each group's points (every node's with
     nodes=True, parents before children)."""
     pd = require("pandas", "pandas", "make a pandas DataFrame")

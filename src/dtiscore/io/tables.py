@@ -24,8 +24,8 @@ from .formats import csvfile, excel, jsonfile, parquet, terminal
 from .formats.common import UNIT_COLUMN, Table
 
 if TYPE_CHECKING:
-    from ..framework import Framework
-    from ..result import Result
+    from ..engine.compiled import CompiledFramework
+    from ..engine.scored import Scored
 
 __all__ = ["Table", "UNIT_COLUMN", "read_table", "score_table", "write_table", "locate",
            "read_csv", "parse_csv", "write_csv", "READ_FORMATS", "WRITE_FORMATS"]
@@ -60,8 +60,8 @@ def _read(path, kind, delimiter, sheet, unit_column, progress) -> Table:
     return jsonfile.read_lines(path, unit_column)
 
 
-def score_table(framework: "Framework", table: Table, *, invalid: str = "raise",
-                decimal_comma: bool = False) -> "Result":
+def score_table(framework: "CompiledFramework", table: Table, *, invalid: str = "raise",
+                decimal_comma: bool = False) -> "Scored":
     """Score a table read by `read_table`; a `DataError` names file:row, unit, column, value.
     decimal_comma: numbers in text cells are written `848,47` (only then: `1,234` is ambiguous)."""
     try:
@@ -72,7 +72,7 @@ def score_table(framework: "Framework", table: Table, *, invalid: str = "raise",
         raise locate(error, table) from None
 
 
-def scoring_columns(framework: "Framework", table: Table, decimal_comma: bool = False) -> dict[str, Any]:
+def scoring_columns(framework: "CompiledFramework", table: Table, decimal_comma: bool = False) -> dict[str, Any]:
     """The table's columns as `Framework.score` takes them. Cells stay as they are, in object
     arrays (no dtype is guessed), except a numeric input's column of text cells that are all
     plain numbers the input takes: that is read at C speed, to the very floats that reading
@@ -126,7 +126,7 @@ class CsvChunks:
     first pass also checks that no unit id repeats across chunks. `current` is the chunk
     last read, which locates a data error."""
 
-    def __init__(self, framework: "Framework", path: str | os.PathLike, size: int, *,
+    def __init__(self, framework: "CompiledFramework", path: str | os.PathLike, size: int, *,
                  delimiter: str | None = None, decimal_comma: bool = False, unit_column: str = UNIT_COLUMN,
                  progress: Callable[[str], None] | None = None):
         if Path(path).suffix.lower() not in CSV_SUFFIXES:
@@ -153,7 +153,7 @@ class CsvChunks:
 CSV_SUFFIXES = tuple(suffix for suffix, kind in READ_FORMATS.items() if kind == "csv")
 
 
-def score_chunks(framework: "Framework", chunks: CsvChunks, invalid: str = "raise") -> Iterator[tuple["Result", Table]]:
+def score_chunks(framework: "CompiledFramework", chunks: CsvChunks, invalid: str = "raise") -> Iterator[tuple["Scored", Table]]:
     """(Result, the chunk's Table) per chunk, scored with `score_batches`; a `DataError`
     names file:row as `score_table` does."""
     results = framework.score_batches(chunks, invalid)
@@ -255,7 +255,7 @@ def _output_format(target: Any, format: str | None) -> str:
 # ---- the score command's table
 
 
-def peers(result: "Result", table: Table, name: str) -> Sequence[object]:
+def peers(result: "Scored", table: Table, name: str) -> Sequence[object]:
     """Each unit's peer group for `--rank-by NAME`: the values of the input NAME, or the
     text of the data file's column NAME."""
     if name in result.framework.inputs:
@@ -343,7 +343,7 @@ _COMMA_NUMBER = re.compile(r"[+-]?\d+(,\d+)?\s*%?")
 _POINT_NUMBER = re.compile(r"[+-]?[\d.,]*\d[\d.,]*\s*%?")
 
 
-def _decimal_comma(framework: "Framework", table: Table) -> dict[str, list]:
+def _decimal_comma(framework: "CompiledFramework", table: Table) -> dict[str, list]:
     """Numeric input columns with `848,47` read as 848.47; a `.` in a number is an error
     (with a decimal comma, `1.234` may mean 1234 or 1.234)."""
     out: dict[str, list] = {}

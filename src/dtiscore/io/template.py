@@ -23,7 +23,7 @@ from .formats.common import UNIT_COLUMN
 from .formats.optional import require
 
 if TYPE_CHECKING:
-    from ..framework import Framework
+    from ..engine.compiled import CompiledFramework
 
 DATA_SHEET = "Dữ liệu"
 GUIDE_SHEET = "Hướng dẫn"
@@ -50,7 +50,7 @@ class TemplateColumn:
     within: tuple[float, float] | None = None
 
 
-def template_columns(framework: "Framework") -> list[TemplateColumn]:
+def template_columns(framework: "CompiledFramework") -> list[TemplateColumn]:
     """The unit column, then one column per input in declaration order."""
     used: dict[str, dict[str, None]] = {name: {} for name in framework.inputs}
     for criterion_id in framework.criteria:
@@ -72,7 +72,7 @@ def template_columns(framework: "Framework") -> list[TemplateColumn]:
     return columns
 
 
-def write_template(framework: "Framework", path: str | os.PathLike, units: Sequence[str] = (),
+def write_template(framework: "CompiledFramework", path: str | os.PathLike, units: Sequence[str] = (),
                    delimiter: str = ",") -> None:
     """An empty data-entry sheet for the framework: .csv or .xlsx, by the path's extension;
     `units` pre-fills the unit column."""
@@ -86,7 +86,7 @@ def write_template(framework: "Framework", path: str | os.PathLike, units: Seque
         raise DtiError(f"{os.fspath(path)}: a template is a .csv or .xlsx file")
 
 
-def _intro(framework: "Framework") -> list[str]:
+def _intro(framework: "CompiledFramework") -> list[str]:
     return [f"# dtiscore: {framework.id}", framework.title,
             "mỗi đơn vị một dòng dưới dòng tiêu đề; để trống = không có số liệu; dòng bắt đầu bằng # được bỏ qua"]
 

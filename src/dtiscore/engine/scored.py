@@ -1,0 +1,196 @@
+"""What scoring gives back, as arrays over units: every node's points, effective max,
+applicability, statuses and branches, lost points, ranks and tag views, with lookups by id.
+The user-facing `dtiscore.Result` adds explanations and analyses; those layers take this
+class and read it through its public methods only.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Hashable, Mapping, Protocol, Sequence, TypeVar
+
+import attrs
+import numpy as np
+
+from .columns import Columns
+from .evaluate import Layout, Scores, attribute
+from .ranks import competition_rank, rank_within
+from ..errors import UnknownIdError
+from ..language import ir
+
+STATUS_NAMES = np.array(ir.STATUSES)
+T = TypeVar("T")
+
+
+class FrameworkLike(Protocol):
+    """What a result and the layers reading it use of the framework that scored it
+    (`engine.compiled.CompiledFramework` is one: it makes results, so this module cannot
+    import it)."""
+
+    id: str
+    title: str
+    ir: ir.Framework
+    layout: Layout
+    nodes: tuple[str, ...]
+    groups: tuple[str, ...]
+    criteria: tuple[str, ...]
+
+    def node(self, node_id: str) -> Any: ...
+    def ir_node(self, node_id: str) -> ir.Node: ...
+    def path(self, node_id: str) -> tuple[str, ...]: ...
+    def carriers(self, tag_key: str) -> Mapping[str, tuple[str, ...]]: ...
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T: ...
+
+
+@attrs.frozen
+class View:
+    """One tag value's share of the framework: points, effective max and index per unit."""
+
+    points: np.ndarray
+    max: np.ndarray
+    index: np.ndarray
+    nodes: tuple[str, ...]  # the outermost nodes carrying the tag value
+
+
+class Scored:
+    def __init__(self, framework: FrameworkLike, scores: Scores, columns: Columns):
+        self.framework = framework
+        self.scores = scores
+        self.columns = columns
+        self._row = {node_id: i for i, node_id in enumerate(scores.order)}
+        self._crow = {crit_id: i for i, crit_id in enumerate(scores.criteria)}
+        self.total = scores.points[0]  # the root's row: parents come first
+        self.effective_max = scores.effective_max(0)
+
+    def __len__(self) -> int:
+        return len(self.columns.units)
+
+    def __repr__(self) -> str:
+        return f"<Result of {self.framework.id!r} for {len(self)} units>"
+
+    @property
+    def units(self) -> list:
+        return self.columns.units
+
+    @functools.cached_property
+    def index(self) -> np.ndarray:
+        """total / effective max, in [0, 1]; NaN where nothing applied."""
+        out = np.full(len(self), np.nan)
+        np.divide(self.total, self.effective_max, out=out, where=self.effective_max > 0)
+        return out
+
+    # ---- rows of the arrays
+    def node_row(self, node_id: str) -> int:
+        """A node's row in `scores.points` and `scores.applicable` (and in `lost_points()`)."""
+        try:
+            return self._row[node_id]
+        except KeyError:
+            raise UnknownIdError.of("node", node_id, self._row) from None
+
+    def criterion_row(self, criterion_id: str) -> int:
+        """A criterion's row in `scores.status` and `scores.branch` (its position in
+        `scores.criteria`)."""
+        if criterion_id not in self._crow:
+            if criterion_id in self._row:
+                raise UnknownIdError(f"'{criterion_id}' is a group; statuses belong to criteria")
+            raise UnknownIdError.of("criterion", criterion_id, self._crow)
+        return self._crow[criterion_id]
+
+    # ---- per node
+    def points(self, node_id: str) -> np.ndarray:
+        """Points of a node per unit (0 where it does not apply)."""
+        return self.scores.points[self.node_row(node_id)]
+
+    def max(self, node_id: str) -> np.ndarray:
+        """Effective max of a node per unit (0 where it does not apply)."""
+        return self.scores.effective_max(self.node_row(node_id))
+
+    def applicable(self, node_id: str) -> np.ndarray:
+        return self.scores.applicable[self.node_row(node_id)]
+
+    def node_index(self, node_id: str) -> np.ndarray:
+        """points / effective max of a node per unit (NaN where it does not apply)."""
+        points, top = self.points(node_id), self.max(node_id)
+        out = np.full(len(self), np.nan)
+        np.divide(points, top, out=out, where=top > 0)
+        return out
+
+    def status(self, criterion_id: str) -> np.ndarray:
+        """Status names per unit: scored, excluded, missing, no_evidence, inactive, invalid."""
+        return STATUS_NAMES[self.scores.status[self.criterion_row(criterion_id)]]
+
+    def status_codes(self, criterion_id: str) -> np.ndarray:
+        """Statuses as int8 codes (positions in `dtiscore.STATUSES`)."""
+        return self.scores.status[self.criterion_row(criterion_id)]
+
+    def branch(self, criterion_id: str) -> np.ndarray:
+        """Which band/case/limit each unit's points came from (int8; -1 when not scored)."""
+        return self.scores.branch[self.criterion_row(criterion_id)]
+
+    def lost_points(self) -> np.ndarray:
+        """Every node's lost points for every unit (a row per node, as `node_row` says),
+        attributed on the first call and kept: explaining one unit does not need it."""
+        return self._lost
+
+    @functools.cached_property
+    def _lost(self) -> np.ndarray:
+        return attribute(self.framework.ir, self.scores, self.framework.layout)
+
+    def lost(self, node_id: str) -> np.ndarray:
+        """Lost points attributed to a node, per unit: for every unit the criteria's lost
+        points add up to effective_max − total."""
+        return self.lost_points()[self.node_row(node_id)]
+
+    # ---- across units
+    def rank(self, by: "str | Sequence[object] | np.ndarray | None" = None) -> np.ndarray:
+        """Competition ranking by total: 1 is best, ties share the better rank (1, 2, 2, 4).
+        Totals equal to 9 decimals count as tied (float noise is not a difference).
+
+        by: rank within peer groups instead, units with the same value ranked among
+        themselves: an input's name (e.g. "has_procedures") or one value per unit."""
+        if by is None:
+            return competition_rank(self.total)
+        if isinstance(by, str):
+            if by not in self.columns.values:
+                raise UnknownIdError.of("input", by, self.columns.values)
+            return rank_within(self.total, self.columns.values[by])
+        if len(by) != len(self):
+            raise ValueError(f"rank(by=...) needs one value per unit ({len(self)}), got {len(by)}")
+        return rank_within(self.total, by)
+
+    def view(self, tag_key: str) -> dict[str, View]:
+        """For each value of a tag: points, max and index of the outermost nodes carrying it."""
+        views = {}
+        for value, node_ids in self.framework.carriers(tag_key).items():
+            points = sum(self.points(n) for n in node_ids)
+            top = sum(self.max(n) for n in node_ids)
+            index = np.full(len(self), np.nan)
+            np.divide(points, top, out=index, where=top > 0)
+            views[value] = View(points, top, index, tuple(node_ids))
+        return views
+
+    def position(self, unit: object) -> int:
+        """The row of a unit, by id (or by position when ids are the default 0..n-1)."""
+        lookup = self.unit_positions
+        if unit in lookup:
+            return lookup[unit]
+        if isinstance(unit, (int, np.integer)) and not isinstance(unit, bool) and 0 <= unit < len(self):
+            return int(unit)
+        raise UnknownIdError.of("unit", unit, lookup)
+
+    @functools.cached_property
+    def unit_positions(self) -> dict:
+        """Unit id → its row, for every unit (made once)."""
+        return {unit: i for i, unit in enumerate(self.units)}
+
+    def input_row(self, position: int) -> dict[str, float]:
+        """One unit's inputs in their float encoding (NaN = no value)."""
+        return {name: float(column[position]) for name, column in self.columns.values.items()}
+
+    def table(self, groups: bool = True) -> dict[str, np.ndarray | list]:
+        """unit, total, index, rank and (optionally) one column of points per group."""
+        out: dict = {"unit": self.units, "total": self.total, "index": self.index, "rank": self.rank()}
+        if groups:
+            for group_id in self.framework.groups:
+                out[group_id] = self.points(group_id)
+        return out
