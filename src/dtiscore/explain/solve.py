@@ -11,13 +11,19 @@ which condition must become true instead.
 from __future__ import annotations
 
 import math
+import operator
+from typing import Mapping
+
 import attrs
 
 from ..language import ir
 from ..engine.compile import folded
-from ..language.reference import _COMPARE, Expressions, Reference
+from ..language.reference import Expressions
+from .values import rule_points
 
 FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
+COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
+           "!=": operator.ne}
 
 
 @attrs.frozen
@@ -32,39 +38,37 @@ class Need:
 
 class Solver:
     """Solves needs for one unit: `row` maps input name → value (NaN = no value);
-    `populations` are the scoring run's population values."""
+    `populations` are the scoring run's population values. Values of expressions are
+    worked out in plain floats (one row is too little for numpy to pay); a rule's points are
+    the scoring's own (`values.rule_points`)."""
 
-    def __init__(self, framework: ir.Framework, row: dict[str, float], populations: dict):
+    def __init__(self, framework: ir.Framework, row: dict[str, float], populations: Mapping[ir.Population, float]):
         self.framework = framework
         self.inputs = {spec.name: spec for spec in framework.inputs}
         self.row = row
-        self._reference: Reference | None = None
-        self._eval = Expressions()
-        self._eval._population.update(populations)
-        self._values: dict[int, tuple[ir.Expr, float]] = {}  # id(expr) → (expr, its value for `row`)
+        self.populations = populations
+        self._eval = _Floats(populations)
+        self._known: dict[int, tuple[ir.Expr, float]] = {}  # id(expr) → (expr, its value for `row`)
+        self._reads: dict[int, tuple[ir.Expr, bool]] = {}  # id(expr) → (expr, whether it reads an input)
 
     def rule_points(self, crit: ir.Criterion, row: dict[str, float]) -> float:
         """The criterion's rule's points for a row (its evidence and exclusions aside),
-        population values held at the scoring run's."""
-        if self._reference is None:
-            self._reference = Reference(self.framework, [])
-            for node in _rule_populations(self.framework):
-                self._reference._population[node] = self._eval._population.get(folded(node), math.nan)
-        points, _ = self._reference.rule(crit, row)
+        population values held at the scoring run's; -inf where undefined."""
+        points = rule_points(crit, lambda expr: self.value(expr, row))
         return points if points == points else -math.inf
 
     def value(self, expr: ir.Expr, row: dict[str, float] | None = None) -> float:
         """The expression's value for the unit's row (remembered), or for `row`."""
         if row is not None:
             return self._eval.value(folded(expr), row)
-        hit = self._values.get(id(expr))
+        hit = self._known.get(id(expr))
         if hit is None or hit[0] is not expr:
-            hit = self._values[id(expr)] = (expr, self._eval.value(folded(expr), self.row))
+            hit = self._known[id(expr)] = (expr, self._eval.value(folded(expr), self.row))
         return hit[1]
 
     def holds(self, expr: ir.Expr, op: str, target: float, row: dict[str, float] | None = None) -> bool:
         value = self.value(expr, row)
-        return not math.isnan(value) and _COMPARE[op](value, target)
+        return not math.isnan(value) and COMPARE[op](value, target)
 
     # ---- numbers
     def solve(self, expr: ir.Expr, op: str, target: float) -> Need | None:
@@ -111,7 +115,7 @@ class Solver:
             # "1 point each, at most 5": min(x, 5) ≥ t needs x ≥ t where the cap allows t
             inner, others = args[0], args[1:]
             if expr.op != "clamp":
-                free = [a for a in args if _reads_input(a)]
+                free = [a for a in args if self._reads_input(a)]
                 if len(free) != 1:
                     return None
                 inner, others = free[0], [a for a in args if a is not free[0]]
@@ -125,13 +129,13 @@ class Solver:
                 needed = limits
             else:  # one argument passing is enough
                 needed = []
-            if all(_COMPARE[op](v, target) for v in needed):
+            if all(COMPARE[op](v, target) for v in needed):
                 return self._invert(inner, op, target)
             return None
         if len(args) != 2:
             return None
         left, right = args
-        free_left, free_right = bool(_reads_input(left)), bool(_reads_input(right))
+        free_left, free_right = bool(self._reads_input(left)), bool(self._reads_input(right))
         if expr.op in ("ratio", "/"):
             if free_left:
                 divisor = self.value(right)
@@ -142,13 +146,13 @@ class Solver:
         if expr.op == "*":
             inner, other = (left, right) if free_left else (right, left)
             factor = self.value(other)
-            if factor == 0 or math.isnan(factor) or not _reads_input(inner):
+            if factor == 0 or math.isnan(factor) or not self._reads_input(inner):
                 return None
             return self._invert(inner, op if factor > 0 else FLIP[op], target / factor)
         if expr.op == "+":
             inner, other = (left, right) if free_left else (right, left)
             shift = self.value(other)
-            if math.isnan(shift) or not _reads_input(inner):
+            if math.isnan(shift) or not self._reads_input(inner):
                 return None
             return self._invert(inner, op, target - shift)
         if expr.op == "-":
@@ -159,6 +163,14 @@ class Solver:
                 base = self.value(left)
                 return None if math.isnan(base) else self._invert(right, FLIP[op], base - target)
         return None
+
+    def _reads_input(self, expr: ir.Expr) -> bool:
+        """Whether the expression reads an input, remembered per expression object for this
+        unit (the entry keeps the expression alive, so its id is not reused)."""
+        hit = self._reads.get(id(expr))
+        if hit is None or hit[0] is not expr:
+            hit = self._reads[id(expr)] = (expr, bool(ir.columns_used(expr)))
+        return hit[1]
 
     # ---- conditions
     def condition(self, cond: ir.Expr) -> list[Need] | None:
@@ -194,39 +206,19 @@ class Solver:
             if isinstance(left, ir.Column) and left.type == "choice":
                 return [Need(left.name, "==", right.value, self.row.get(left.name, math.nan))] \
                     if isinstance(right, ir.Const) and cond.op == "==" else None
-            if _reads_input(left):
+            if self._reads_input(left):
                 return _one(self.solve(left, cond.op, self.value(right)))
             return _one(self.solve(right, FLIP[cond.op], self.value(left)))
         return None
 
 
-_POPULATIONS: dict[int, tuple[ir.Framework, tuple[ir.Population, ...]]] = {}
+class _Floats(Expressions):
+    """Expressions in plain floats for one row at a time (the reference interpreter's), with
+    population functions at the scoring run's values rather than computed over rows."""
 
-
-def _rule_populations(framework: ir.Framework) -> tuple[ir.Population, ...]:
-    """The population functions the criteria's rules read (found once per framework)."""
-    hit = _POPULATIONS.get(id(framework))
-    if hit is None or hit[0] is not framework:
-        if len(_POPULATIONS) >= 1_000:
-            _POPULATIONS.clear()
-        found = {node: None for c in framework.criteria() for e in ir.rule_exprs(c.rule)
-                 for node in ir.walk(e) if isinstance(node, ir.Population)}
-        hit = _POPULATIONS[id(framework)] = (framework, tuple(found))
-    return hit[1]
-
-
-_READS: dict[int, tuple[ir.Expr, bool]] = {}  # id(expr) → (expr, whether it reads an input)
-
-
-def _reads_input(expr: ir.Expr) -> bool:
-    """Whether the expression reads an input, remembered per expression object (IR nodes
-    never change; the entry keeps the expression alive, so its id is not reused)."""
-    hit = _READS.get(id(expr))
-    if hit is None or hit[0] is not expr:
-        if len(_READS) >= 100_000:
-            _READS.clear()
-        hit = _READS[id(expr)] = (expr, bool(ir.columns_used(expr)))
-    return hit[1]
+    def __init__(self, populations: Mapping[ir.Population, float]):
+        super().__init__()
+        self._population.update(populations)
 
 
 def _one(need: Need | None) -> list[Need] | None:

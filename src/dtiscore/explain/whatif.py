@@ -20,12 +20,11 @@ import math
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 import attrs
-import numpy as np
 
 from ..language import ir
-from ..engine import kernels
 from .reasons import reasons_of
-from .solve import Need, Solver
+from .solve import COMPARE, Need, Solver
+from .values import rule_points
 from .wording import SYMBOLS, expr_text, format_value, number, signed, value_kind
 from .tree import UnitTree
 
@@ -192,30 +191,8 @@ class Ladders:
         return spec.label if spec is not None and spec.label else name
 
     def _rule_points(self, crit: ir.Criterion) -> float:
-        """The rule's points for this unit, as if its evidence were there (the scoring's
-        kernels, on the unit's values)."""
-        rule, top = crit.rule, crit.max
-
-        def v(expr: ir.Expr) -> np.ndarray:
-            return np.array([self.solver.value(expr)])
-
-        if isinstance(rule, ir.ScoreRule):
-            points = kernels.limited(v(rule.expr), top)[0]
-        elif isinstance(rule, ir.AwardRule):
-            points = kernels.award(v(rule.cond), top)[0]
-        elif isinstance(rule, ir.ProportionalRule):
-            points = kernels.fraction_of(kernels.divide(v(rule.expr), v(rule.target)), top)[0]
-        elif isinstance(rule, ir.LinearRule):
-            points = kernels.linear(v(rule.expr), v(rule.start), v(rule.end), top)[0]
-        elif isinstance(rule, ir.StepsRule):
-            points = kernels.steps(v(rule.expr), tuple((b.op, b.threshold, b.points) for b in rule.bands),
-                                   rule.otherwise)[0]
-        elif isinstance(rule, ir.DeductRule):
-            points = kernels.limited(top - v(rule.amount) * v(rule.per), top)[0]
-        else:
-            points = kernels.cases(tuple(v(c) for c, _ in rule.whens), tuple(v(p) for _, p in rule.whens),
-                                   v(rule.otherwise), top)[0]
-        return float(np.asarray(points)[0])
+        """The rule's points for this unit, as if its evidence were there."""
+        return rule_points(crit, self.solver.value)
 
     def _rule_ladder(self, crit: ir.Criterion, points: float) -> Iterator[Step]:
         rule, top = crit.rule, crit.max
@@ -272,7 +249,7 @@ class Ladders:
         if x != x:
             return False
         for band in rule.bands:
-            if _TESTS[band.op](x, band.threshold):
+            if COMPARE[band.op](x, band.threshold):
                 return band.points >= band_points
         return rule.otherwise >= band_points
 
@@ -365,7 +342,6 @@ class Ladders:
         return None
 
 
-_TESTS = {">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b}
 # x fails `x op v` exactly where x (negated op) v
 _FAILS = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
 
@@ -420,15 +396,19 @@ def gains(result: "Scored", position: int, k: int | None = None) -> list[Gain]:
     ladders = Ladders(result, position, tree)
     lost = tree.lost()
     total = tree.total
-    out = []
+    found = []
     for crit in ladders.framework.criteria():
         ladder = ladders.ladder(crit)
-        if not ladder:
-            continue
-        known = [s for s in ladder if s.points == s.points]
-        recoverable = tree.total_with({crit.id: known[-1].points}) - total if known else math.nan
-        first = ladder[0]
-        next_gain = tree.total_with({crit.id: first.points}) - total if first.points == first.points else math.nan
+        if ladder:
+            known = [s for s in ladder if s.points == s.points]
+            found.append((crit, ladder[0], known[-1].points if known else math.nan))
+    scenarios = [{crit.id: points} for crit, first, best in found for points in (best, first.points)
+                 if points == points]
+    totals = iter(tree.totals_with(scenarios))  # every scenario's total, summed at once
+    out = []
+    for crit, first, best in found:
+        recoverable = next(totals) - total if best == best else math.nan
+        next_gain = next(totals) - total if first.points == first.points else math.nan
         out.append(Gain(crit.id, crit.title, tree.path(crit.id), crit.max, tree.points[crit.id],
                         lost[crit.id], recoverable, first, next_gain))
     out.sort(key=lambda g: (-_or(g.recoverable, -1.0), -_or(g.next_gain, -1.0), -g.lost))
@@ -455,12 +435,12 @@ def plan(result: "Scored", position: int, target: float) -> Plan:
     current = start
     for further in (False, True):  # next steps first; then further rungs of chosen criteria
         while current < target - 1e-9:
+            candidates = [(crit_id, level.get(crit_id, -1) + 1) for crit_id, ladder in rungs.items()
+                          if level.get(crit_id, -1) + 1 < len(ladder) and further == (crit_id in level)]
+            totals = tree.totals_with([{**chosen, crit_id: rungs[crit_id][rung].points}
+                                       for crit_id, rung in candidates])  # every candidate at once
             best = None
-            for crit_id, ladder in rungs.items():
-                rung = level.get(crit_id, -1) + 1
-                if rung >= len(ladder) or (further != (crit_id in level)):
-                    continue
-                total = tree.total_with({**chosen, crit_id: ladder[rung].points})
+            for (crit_id, rung), total in zip(candidates, totals):
                 if best is None or total > best[0] + 1e-12:
                     best = (total, crit_id, rung)
             if best is None or best[0] <= current + 1e-12:
