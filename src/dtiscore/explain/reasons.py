@@ -121,6 +121,15 @@ class Reasons:
         self._subjects: dict[tuple[str, int], dict] = {}
         self._names: dict[str, tuple[str, ...]] = {}
         self._maker_cache: dict[str, dict[str, Callable[..., dict]]] = {}
+        self._texts: dict[int, tuple[ir.Expr, str]] = {}  # id(expr) → (expr, its text)
+
+    def text(self, expr: ir.Expr) -> str:
+        """An expression's text (`wording.expr_text`), remembered: explanations ask for the
+        same few on every call (the entry keeps the expression, so its id is not reused)."""
+        hit = self._texts.get(id(expr))
+        if hit is None or hit[0] is not expr:
+            hit = self._texts[id(expr)] = (expr, expr_text(expr, self.inputs))
+        return hit[1]
 
     def subject(self, crit: ir.Criterion, expr: ir.Expr) -> dict:
         """What a value is called: its expression text (en), and an input's label or the
@@ -139,7 +148,7 @@ class Reasons:
             label = self.inputs[inner.name].label
         kind = value_kind(expr, self.inputs)
         options = self.inputs[inner.name].options if kind == "choice" else ()
-        return {"subject": expr_text(expr, self.inputs), "label": label or crit.title,
+        return {"subject": self.text(expr), "label": label or crit.title,
                 "kind": kind, "options": list(options)}
 
     def input_label(self, name: str) -> str:
@@ -213,7 +222,7 @@ class Reasons:
         def excluded(i, _, at, absent, bad):
             for k, exclusion in enumerate(crit.exclusions):
                 if at(f"x{k}", exclusion.cond, i) == 1.0:
-                    return {"condition": expr_text(exclusion.cond, self.inputs), "note": exclusion.reason}
+                    return {"condition": self.text(exclusion.cond), "note": exclusion.reason}
             return {"condition": None, "note": None}
 
         makers["excluded"] = excluded
@@ -260,7 +269,7 @@ class Reasons:
                 subject, value=_f(at("per", rule.per, i)), amount=_f(at("amount", rule.amount, i)))
         else:
             makers["cases.when"] = lambda i, b, at, absent, bad: {
-                "case": b + 1, "condition": expr_text(rule.whens[b][0], self.inputs)}
+                "case": b + 1, "condition": self.text(rule.whens[b][0])}
             makers["cases.else"] = lambda i, b, at, absent, bad: {"case": b + 1, "cases": len(rule.whens)}
         self._maker_cache[crit.id] = makers
         return makers

@@ -25,7 +25,7 @@ from ..language import ir
 from .reasons import reasons_of
 from .solve import COMPARE, Need, Solver
 from .values import rule_points
-from .wording import SYMBOLS, expr_text, format_value, number, signed, value_kind
+from .wording import SYMBOLS, format_value, number, signed, value_kind
 from .tree import UnitTree
 
 if TYPE_CHECKING:
@@ -120,7 +120,8 @@ class Ladders:
         self.position = position
         self.framework = result.framework.ir
         self.tree = tree or UnitTree(result, position)
-        self.inputs = reasons_of(result.framework).inputs  # the framework's own: texts made once are kept
+        self.reasons = reasons_of(result.framework)  # the framework's own: texts made once are kept
+        self.inputs = self.reasons.inputs
         row = {name: float(column[position]) for name, column in result.columns.values.items()}
         self.solver = Solver(self.framework, row, result.scores.populations)
 
@@ -290,7 +291,7 @@ class Ladders:
     # ---- needs
     def _number(self, crit: ir.Criterion, expr: ir.Expr, op: str, target: float) -> dict:
         kind = value_kind(expr, self.inputs)
-        params = {"subject": expr_text(expr, self.inputs), "kind": kind, "op": op, "target": _none(target),
+        params = {"subject": self.reasons.text(expr), "kind": kind, "op": op, "target": _none(target),
                   "value": _none(self.solver.value(expr)), "label": crit.title}
         need = self.solver.solve(expr, op, target)
         params["needs"] = [] if need is None else [self._need(need)]
@@ -301,7 +302,7 @@ class Ladders:
 
     def _condition(self, cond: ir.Expr) -> dict:
         needs = self.solver.condition(cond)
-        params: dict = {"needs": [self._need(n) for n in needs or ()], "goal": expr_text(cond, self.inputs)}
+        params: dict = {"needs": [self._need(n) for n in needs or ()], "goal": self.reasons.text(cond)}
         if needs is None:
             params["condition"] = params["goal"]
         return params

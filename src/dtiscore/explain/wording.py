@@ -28,19 +28,10 @@ SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠"}
 NEGATED = {">=": "<", ">": "≤", "<=": ">", "<": "≥"}
 
 
-_TEXTS: dict[tuple[int, int], tuple[ir.Expr, object, str]] = {}  # (id(expr), id(inputs)) → (expr, inputs, text)
-
-
 def expr_text(expr: ir.Expr, inputs: Mapping[str, ir.Input] | None = None) -> str:
-    """Source-like text of an expression: lets by name, choice codes by option. Remembered
-    per expression and inputs object (explanations ask for the same few on every call)."""
-    key = (id(expr), id(inputs))
-    hit = _TEXTS.get(key)
-    if hit is None or hit[0] is not expr or hit[1] is not inputs:
-        if len(_TEXTS) >= 100_000:
-            _TEXTS.clear()
-        hit = _TEXTS[key] = (expr, inputs, _text(expr, inputs or {}, 0))
-    return hit[2]
+    """Source-like text of an expression: lets by name, choice codes by option
+    (`reasons.Reasons.text` remembers them for a framework's explanations)."""
+    return _text(expr, inputs or {}, 0)
 
 
 def _text(expr: ir.Expr, inputs, context: int) -> str:
