@@ -128,7 +128,7 @@ def test_clear_cache_forgets_every_framework():
     result.explain(0)
     result.gains(1)
     result.deductions().texts()
-    gone = weakref.ref(framework)
+    gone, tree_gone = weakref.ref(framework), weakref.ref(framework.ir)
     assert dtiscore.loads(DEMO + "\n# clear_cache test\n") is framework  # cached while loaded
     del framework, result
     gc.collect()
@@ -136,6 +136,7 @@ def test_clear_cache_forgets_every_framework():
     dtiscore.clear_cache()
     gc.collect()
     assert gone() is None  # nothing module-level held on to it
+    assert tree_gone() is None  # nor to its checked tree (explanations keep theirs on the framework)
 
 
 @given(st.data())
