@@ -338,7 +338,9 @@ def test_the_value_matcher():
 
 
 def public_names(cls) -> set[str]:
-    return {name for name in vars(cls) if not name.startswith("_")}
+    """Public names of a class and of its dtiscore bases (`Result` is an `engine.scored.Scored`)."""
+    return {name for base in cls.__mro__ if base.__module__.startswith("dtiscore")
+            for name in vars(base) if not name.startswith("_")}
 
 
 def test_every_public_name_is_documented():
