@@ -42,6 +42,7 @@ class Solver:
         self._eval = Expressions()
         self._eval._population.update(populations)
         self._values: dict[int, tuple[ir.Expr, float]] = {}  # id(expr) → (expr, its value for `row`)
+        self._folds: dict = {}  # id(expr) → (expr, folded), for `folded`
 
     def rule_points(self, crit: ir.Criterion, row: dict[str, float]) -> float:
         """The criterion's rule's points for a row (its evidence and exclusions aside),
@@ -49,17 +50,17 @@ class Solver:
         if self._reference is None:
             self._reference = Reference(self.framework, [])
             for node in _rule_populations(self.framework):
-                self._reference._population[node] = self._eval._population.get(folded(node), math.nan)
+                self._reference._population[node] = self._eval._population.get(folded(node, self._folds), math.nan)
         points, _ = self._reference.rule(crit, row)
         return points if points == points else -math.inf
 
     def value(self, expr: ir.Expr, row: dict[str, float] | None = None) -> float:
         """The expression's value for the unit's row (remembered), or for `row`."""
         if row is not None:
-            return self._eval.value(folded(expr), row)
+            return self._eval.value(folded(expr, self._folds), row)
         hit = self._values.get(id(expr))
         if hit is None or hit[0] is not expr:
-            hit = self._values[id(expr)] = (expr, self._eval.value(folded(expr), self.row))
+            hit = self._values[id(expr)] = (expr, self._eval.value(folded(expr, self._folds), self.row))
         return hit[1]
 
     def holds(self, expr: ir.Expr, op: str, target: float, row: dict[str, float] | None = None) -> bool:
