@@ -17,7 +17,7 @@ import pytest
 
 import dtiscore
 from dtiscore.engine import kernels
-from dtiscore.engine import program as instructions
+from dtiscore.engine import instructions
 from dtiscore.language import ir
 from dtiscore.language.reference import Reference
 

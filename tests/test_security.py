@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import dtiscore
-from dtiscore.engine import compile as compiler
+from dtiscore.engine import program
 from dtiscore.language import ir
 from dtiscore.language.reference import Reference
 
@@ -28,7 +28,7 @@ PWNED = Path("/tmp/pwned")
 # ---- what the generated program may contain ---------------------------------------------
 
 PROGRAM_NAMES = (
-    set(compiler._KERNEL_NAMES)
+    set(program.KERNEL_NAMES)
     | {"np", "cols", "out", "n", "pops", "points", "branches", "put", "evaluate", "evaluate_clean", "populations",
        "reduce", "NAN", "INF"}
     | set(keyword.kwlist)

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..language import ir
 from .buffers import take
-from .compile import Program
+from .program import Program
 from ..errors import MissingDataError
 from .kernels import has_nan
 

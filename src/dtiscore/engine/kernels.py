@@ -236,7 +236,7 @@ def linear(x, start, end, top: float):
     x, start, end = np.broadcast_arrays(*(_vector(v) for v in (x, start, end)))
     span = end - start
     flat = start == end  # not span == 0: inf - inf is NaN, yet a step, as the reference says
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):  # inf - inf, x / 0 (a step, below) and overflow to ±inf
         points, branch = fraction_of((x - start) / span, top)
     if flat.any():
         reached = flat & (x >= end)

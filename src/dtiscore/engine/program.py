@@ -1,292 +1,178 @@
-"""The compiled program as data: a list of instructions, the passes over it, and its two
-renderings (Python source to run, and a disassembly to read).
+"""The compiled program: its generated functions and what a caller needs to run them.
 
-An instruction is one operation with its destination and its operands; an operand is a
-register, an item of one of the function's arrays (`cols[3]`, `pops[0]`, `points[2]`, each
-with the input or criterion it holds), a constant, a tuple of operands, or (after
-inlining) another instruction written out in place. Passes rewrite the list, in order:
-`inline` (a register used once is written where it is used, up to a nesting depth),
-`free` (each register is deleted right after its last use). `source` renders Python with
-no comment and no name from the `.dti` file; `disassembly` adds, beside each line, the
-names of the inputs and criteria it reads and writes, as comments.
+`Program` holds the population function, the clean block function (compiled at once) and
+the general one (compiled the first time a block needs it), each as a `Code`: the
+instructions after the passes, the Python source rendered from them, and the function
+that source defines, loaded into a namespace of kernels only.
 """
 
 from __future__ import annotations
 
+import linecache
 import math
-from typing import Iterator, Union
+import threading
+from typing import Callable
 
 import attrs
+import numpy as np
+
+from ..language import ir
+from . import kernels
+from .fold import folded
+from .instructions import Instr, free, function_disassembly, function_source, inline
 
 
 @attrs.frozen
-class Reg:
-    """A register: a local variable holding one value."""
+class CriterionSlots:
+    """Where a criterion's compiled values land: its points and branch codes in the
+    destination rows `points[row]` and `branches[row]` the caller passes in, its exclusion
+    conditions in the program's outputs."""
 
-    number: int
-
-    def code(self) -> str:
-        return f"r{self.number}"
-
-
-@attrs.frozen
-class Item:
-    """`array[index]`, one of the function's arguments; `name` says what it holds (an input,
-    a criterion) for the disassembly only, never for the source."""
-
-    array: str  # cols, pops, out, points or branches
-    index: int
-    name: str = attrs.field(default="", eq=False)
-
-    def code(self) -> str:
-        return f"{self.array}[{self.index}]"
+    row: int
+    exclusions: tuple[int, ...]
 
 
 @attrs.frozen
-class Lit:
-    """A constant: a float, a bool, a band operator or population function name, or None."""
+class Program:
+    """A compiled framework's expressions, as functions: `populations` runs once over whole
+    columns (best, mean, ... need every unit); `evaluate` runs on any slice of units and
+    gives every criterion's exclusion conditions, points and branch codes. Its clean form
+    (blocks with no missing value, the usual case) is compiled at once; the general one is
+    written and compiled the first time a block needs it (Python's `compile` of one is most
+    of the time a framework takes to load)."""
 
-    value: Union[float, bool, str, None]
+    columns: tuple[str, ...]  # cols[i] is this input
+    criteria: tuple[str, ...]  # points[i] and branches[i] are this criterion's
+    slots: dict[str, CriterionSlots]
+    population_order: tuple[ir.Population, ...]  # pops[i] is this one's value
+    n_outputs: int
+    branch_dtype: np.dtype  # of the branch rows: int8 unless a rule has more than 127 branches
+    population_code: "Code" = attrs.field(repr=False)
+    clean_code: "Code" = attrs.field(repr=False)  # for blocks with no missing value
+    general: "Later" = attrs.field(repr=False, eq=False)  # the Code for any block
+    _folds: dict = attrs.field(factory=dict, repr=False, eq=False)  # id(expr) → (expr, folded)
 
-    def code(self) -> str:
-        value = self.value
-        if value is None or isinstance(value, (bool, str, int)):
-            return repr(value)
-        if math.isnan(value):
-            return "NAN"
-        if math.isinf(value):
-            return "INF" if value > 0 else "-INF"
-        return repr(float(value))
+    @property
+    def population_function(self) -> Callable:
+        return self.population_code.function
+
+    @property
+    def clean_function(self) -> Callable:
+        return self.clean_code.function
+
+    @property
+    def function(self) -> Callable:
+        """The evaluator for any block, missing values and undefined populations included."""
+        return self.general.get().function
+
+    @property
+    def source(self) -> str:
+        """The generated Python: no comment and no name from the `.dti` file."""
+        return "\n\n".join(code.source for code in self._codes())
+
+    def disassemble(self) -> str:
+        """The generated program, for reading: each line followed by the inputs and
+        criteria it reads and writes, as comments."""
+        return "\n\n".join(code.disassembly() for code in self._codes())
+
+    def _codes(self) -> tuple["Code", ...]:
+        return (self.population_code, self.general.get(), self.clean_code)
+
+    def folded(self, expr: ir.Expr) -> ir.Expr:
+        """fold(expr), remembered for as long as the program lives."""
+        return folded(expr, self._folds)
+
+    def populations(self, cols: list[np.ndarray], n: int, reduce=None) -> list[float]:
+        """Every population function's value over these columns. `reduce(k, func, values,
+        fraction)` gives the k-th value from its argument's values (streaming passes use
+        their own to gather values across batches)."""
+        pops: list = [None] * len(self.population_order)
+        with np.errstate(all="ignore"):  # overflow to ±inf and 0/0 are values of the language
+            self.population_function(cols, pops, reduce or _reduce, n)
+        return pops
+
+    def population_levels(self) -> list[int]:
+        """How deeply each population function nests others (0: none inside)."""
+        levels: dict[ir.Population, int] = {}
+        for population in self.population_order:  # inner ones come first
+            inner = [levels[n] for n in ir.walk(population.arg) if isinstance(n, ir.Population) and n in levels]
+            levels[population] = 1 + max(inner) if inner else 0
+        return [levels[p] for p in self.population_order]
+
+    def run(self, cols: list[np.ndarray], pops: list[float], n: int, points: list[np.ndarray],
+            branches: list[np.ndarray], clean: bool = False) -> list:
+        """Run on one block; `clean` when no column and no population value is NaN. Each
+        criterion's points and branch codes are written into its rows of `points` and
+        `branches` (arrays of n values, in `criteria` order; branch rows of `branch_dtype`);
+        the exclusion conditions are returned, each an array of n values (a constant one is
+        broadcast, without copying)."""
+        out: list = [None] * self.n_outputs
+        with np.errstate(all="ignore"):  # overflow to ±inf and 0/0 are values of the language
+            (self.clean_function if clean else self.function)(cols, pops, out, n, points, branches)
+        shape = (n,)
+        for k, value in enumerate(out):
+            if getattr(value, "shape", None) != shape:
+                out[k] = np.broadcast_to(value, shape)
+        return out
 
 
 @attrs.frozen
-class Tup:
-    """A tuple of operands: (), (a,), (a, b)."""
+class Code:
+    """One generated function: its instructions, its source and the function itself."""
 
-    items: tuple
+    signature: str
+    instrs: tuple[Instr, ...]
+    source: str
+    function: Callable
 
-    def code(self) -> str:
-        inner = [_operand(item) for item in self.items]
-        return "(" + ", ".join(inner) + ("," if len(inner) == 1 else "") + ")"
+    @classmethod
+    def of(cls, signature: str, instrs: list[Instr]) -> "Code":
+        """The instructions after the passes (inline, then free), their source, and the
+        function it defines."""
+        instrs = free(inline(instrs))
+        source = function_source(signature, instrs)
+        return cls(signature, tuple(instrs), source, load(source)[signature.split("(")[0]])
 
-
-@attrs.frozen
-class Name:
-    """A name the compiler chose (the block size `n`)."""
-
-    text: str
-
-    def code(self) -> str:
-        return self.text
-
-
-Operand = Union[Reg, Item, Lit, Tup, Name, "Instr"]
-
-# Operations written as Python operators; every other operation is a call of that name.
-_OPERATORS = {
-    "+": "{} + {}", "-": "{} - {}", "*": "{} * {}", "/": "{} / {}", "&": "{} & {}", "|": "{} | {}",
-    "<": "{} < {}", "<=": "{} <= {}", ">": "{} > {}", ">=": "{} >= {}", "==": "{} == {}",
-    "!=": "{} != {}", "neg": "-{}", "move": "{}", "del": "del {}",
-}
+    def disassembly(self) -> str:
+        return function_disassembly(self.signature, list(self.instrs))
 
 
-@attrs.frozen(eq=False)
-class Instr:
-    """`dest = op(args)`; dest is a register, an array item, or None (a call for its effect)."""
-
-    op: str
-    dest: Union[Reg, Item, None]
-    args: tuple
-
-    def code(self) -> str:
-        """The operation as Python (without the destination)."""
-        if self.op in _OPERATORS:
-            return _OPERATORS[self.op].format(*(_operand(a, top=self.op == "move") for a in self.args))
-        return f"{self.op}({', '.join(_operand(a, top=True) for a in self.args)})"
-
-    def line(self) -> str:
-        return self.code() if self.dest is None else f"{self.dest.code()} = {self.code()}"
-
-    def depth(self) -> int:
-        """How many instructions are written out inside one another here (1: none)."""
-        return 1 + max((a.depth() for a in _inner(self.args) if isinstance(a, Instr)), default=0)
+_counter = iter(range(1, 1 << 62))
 
 
-def _operand(operand, top: bool = False) -> str:
-    """An operand as Python; an instruction written out in place gets parentheses unless it
-    is a call or stands alone as a call's argument."""
-    code = operand.code()
-    if isinstance(operand, Instr) and not top and operand.op in _OPERATORS:
-        return f"({code})"
-    return code
+def load(source: str) -> dict[str, Callable]:
+    """The functions `source` defines, in a namespace of kernels only."""
+    filename = f"<dtiscore program {next(_counter)}>"
+    namespace = {name: getattr(kernels, name) for name in KERNEL_NAMES}
+    namespace.update(np=np, NAN=math.nan, INF=math.inf)
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - generated from IR only
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    return namespace
 
 
-def _inner(args) -> Iterator:
-    """The operands, entering tuples."""
-    for arg in args:
-        if isinstance(arg, Tup):
-            yield from _inner(arg.items)
-        else:
-            yield arg
+class Later:
+    """A value made on first use, once, whichever thread asks first."""
+
+    def __init__(self, make: Callable):
+        self._make = make
+        self._value = None
+        self._lock = threading.Lock()
+
+    def get(self):
+        if self._value is None:
+            with self._lock:
+                if self._value is None:
+                    self._value = self._make()
+        return self._value
 
 
-def registers_read(instr: Instr) -> Iterator[Reg]:
-    """The registers an instruction reads, entering tuples and written-out instructions."""
-    stack = list(instr.args)
-    while stack:
-        arg = stack.pop()
-        if isinstance(arg, Reg):
-            yield arg
-        elif isinstance(arg, Tup):
-            stack.extend(arg.items)
-        elif isinstance(arg, Instr):
-            stack.extend(arg.args)
+def _reduce(index: int, func: str, values, fraction):
+    return kernels.population(func, values, fraction)
 
 
-def items_used(instr: Instr) -> list[Item]:
-    """The array items an instruction reads or writes, in reading order, destination last."""
-    found: list[Item] = []
-    stack = [list(instr.args)]
-    while stack:
-        args = stack.pop()
-        if not args:
-            continue
-        arg, rest = args[0], args[1:]
-        stack.append(rest)
-        if isinstance(arg, Item):
-            found.append(arg)
-        elif isinstance(arg, Tup):
-            stack.append(list(arg.items))
-        elif isinstance(arg, Instr):
-            stack.append(list(arg.args))
-    if isinstance(instr.dest, Item):
-        found.append(instr.dest)
-    return found
-
-
-# ---- passes ---------------------------------------------------------------------------
-
-MAX_DEPTH = 8  # instructions written out inside one another at most: Python's parser
-# refuses more than 200 nested parentheses, and long chains (200 terms) must still compile
-
-
-def inline(instrs: list[Instr]) -> list[Instr]:
-    """Each register used only once written out where it is used, as long as that nests no
-    more than MAX_DEPTH deep: fewer, shorter lines for Python's `compile`, which takes most
-    of a framework's loading time. Every value is computed by the same operations."""
-    uses: dict[int, int] = {}
-    for instr in instrs:
-        for reg in registers_read(instr):
-            uses[reg.number] = uses.get(reg.number, 0) + 1
-    waiting: dict[int, Instr] = {}  # register → its instruction, not yet used
-    out: list[Instr] = []
-    for instr in instrs:
-        args = _written_out(instr.args, waiting)
-        if args is not instr.args:
-            instr = Instr(instr.op, instr.dest, args)
-        dest = instr.dest
-        if isinstance(dest, Reg) and uses.get(dest.number) == 1 and instr.depth() < MAX_DEPTH:
-            waiting[dest.number] = Instr(instr.op, None, instr.args)
-        else:
-            out.append(instr)
-    assert not waiting, f"registers never used: {sorted(waiting)}"
-    return out
-
-
-def _written_out(args: tuple, waiting: dict[int, Instr]) -> tuple:
-    """args with each waiting register replaced by its instruction (the same tuple when
-    none is)."""
-    new = []
-    changed = False
-    for arg in args:
-        if isinstance(arg, Reg) and arg.number in waiting:
-            arg = waiting.pop(arg.number)
-            changed = True
-        elif isinstance(arg, Tup):
-            items = _written_out(arg.items, waiting)
-            if items is not arg.items:
-                arg = Tup(items)
-                changed = True
-        elif isinstance(arg, Instr):  # a rule's kernel call, inside `store`
-            inner = _written_out(arg.args, waiting)
-            if inner is not arg.args:
-                arg = Instr(arg.op, arg.dest, inner)
-                changed = True
-        new.append(arg)
-    return tuple(new) if changed else args
-
-
-def free(instrs: list[Instr]) -> list[Instr]:
-    """Each register deleted right after its last use. A block's values then live only as
-    long as they are needed: the memory of one is reused for the next while it is still in
-    cache, and the heap does not grow by every value of the block (freed all at once at the
-    end, such a heap is handed back to the system and every page faulted in again for the
-    next block: 2.7x slower on 16k-unit blocks)."""
-    last: dict[int, int] = {}
-    for position, instr in enumerate(instrs):
-        for reg in registers_read(instr):
-            last[reg.number] = position
-        if isinstance(instr.dest, Reg):
-            last.setdefault(instr.dest.number, position)
-    dying: dict[int, list[int]] = {}
-    for number, position in last.items():
-        dying.setdefault(position, []).append(number)
-    out = []
-    for position, instr in enumerate(instrs):
-        out.append(instr)
-        if position in dying:
-            out.append(Instr("del", None, (Tup(tuple(Reg(n) for n in sorted(dying[position]))),)))
-    return out
-
-
-# ---- renderings -------------------------------------------------------------------------
-
-
-def function_source(signature: str, instrs: list[Instr]) -> str:
-    """A Python function running the instructions; no comment, no name from the file."""
-    body = "\n".join("    " + _line(instr) for instr in instrs) or "    pass"
-    return f"def {signature}:\n{body}\n"
-
-
-def function_disassembly(signature: str, instrs: list[Instr]) -> str:
-    """The same function, each line followed by the names of what it reads and writes."""
-    lines = [f"def {signature}:"]
-    for instr in instrs:
-        line = "    " + _line(instr)
-        names = _names(instr)
-        lines.append(f"{line}  # {names}" if names else line)
-    if len(lines) == 1:
-        lines.append("    pass")
-    return "\n".join(lines) + "\n"
-
-
-def _line(instr: Instr) -> str:
-    if instr.op == "del":  # `del r1, r2`, not `del (r1, r2)`
-        return "del " + ", ".join(reg.code() for reg in instr.args[0].items)
-    return instr.line()
-
-
-def _names(instr: Instr) -> str:
-    """`inp=cols[1], base=cols[0] -> crt`: what the line reads, in reading order, then the
-    input, criterion or population value it writes; each once."""
-    reads: dict[str, None] = {}
-    writes: dict[str, None] = {}
-    for item in items_used(instr):
-        if not item.name:
-            continue
-        if item is instr.dest or item.array in ("points", "branches"):  # `store` writes these
-            writes.setdefault(safe_name(item.name), None)
-        else:
-            reads.setdefault(f"{safe_name(item.name)}={item.code()}", None)
-    text = ", ".join(reads)
-    if writes:
-        text = (text + " " if text else "") + "-> " + ", ".join(writes)
-    return text
-
-
-def safe_name(name: str) -> str:
-    """A name fit for a comment: identifiers as they are (the checker allows no others),
-    anything else with its unusual characters escaped."""
-    if name.isascii() and name.replace("_", "a").replace(".", "a").isalnum():
-        return name
-    return name.encode("ascii", "backslashreplace").decode("ascii").replace("\n", "\\n").replace("\r", "\\r")
+KERNEL_NAMES = (
+    "divide", "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
+    "logical_and", "logical_or", "logical_not", "choose", "round_half_away", "population",
+    "limited", "fraction_of", "linear", "linear_fixed", "award", "steps", "cases",
+    "award_bool", "cases_bool", "as_float", "minimum", "maximum", "store",
+)

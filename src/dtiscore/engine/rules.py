@@ -14,7 +14,7 @@ from typing import Callable
 import attrs
 
 from ..language import ir
-from .program import Instr, Lit, Tup
+from .instructions import Instr, Tup, lit
 
 
 @attrs.frozen
@@ -33,32 +33,32 @@ def largest_code(rule: ir.Rule) -> int:
 
 
 def _score(emit, rule: ir.ScoreRule, top: float) -> Instr:
-    return Instr("limited", None, (emit.value(rule.expr), Lit(top)))
+    return Instr("limited", None, (emit.value(rule.expr), lit(top)))
 
 
 def _award(emit, rule: ir.AwardRule, top: float) -> Instr:
     cond, is_bool = emit.condition(rule.cond)
-    return Instr("award_bool" if is_bool else "award", None, (cond, Lit(top)))
+    return Instr("award_bool" if is_bool else "award", None, (cond, lit(top)))
 
 
 def _proportional(emit, rule: ir.ProportionalRule, top: float) -> Instr:
-    return Instr("fraction_of", None, (emit.value(emit.fold(ir.Op("/", (rule.expr, rule.target)))), Lit(top)))
+    return Instr("fraction_of", None, (emit.value(emit.fold(ir.Op("/", (rule.expr, rule.target)))), lit(top)))
 
 
 def _linear(emit, rule: ir.LinearRule, top: float) -> Instr:
-    args = (emit.value(rule.expr), emit.value(rule.start), emit.value(rule.end), Lit(top))
+    args = (emit.value(rule.expr), emit.value(rule.start), emit.value(rule.end), lit(top))
     fixed = isinstance(rule.start, ir.Const) and isinstance(rule.end, ir.Const) and rule.start != rule.end
     return Instr("linear_fixed" if fixed else "linear", None, args)
 
 
 def _steps(emit, rule: ir.StepsRule, top: float) -> Instr:
-    bands = Tup(tuple(Tup((Lit(b.op), Lit(b.threshold), Lit(b.points))) for b in rule.bands))
-    return Instr("steps", None, (emit.value(rule.expr), bands, Lit(rule.otherwise)))
+    bands = Tup(tuple(Tup((lit(b.op), lit(b.threshold), lit(b.points))) for b in rule.bands))
+    return Instr("steps", None, (emit.value(rule.expr), bands, lit(rule.otherwise)))
 
 
 def _deduct(emit, rule: ir.DeductRule, top: float) -> Instr:
     amount = emit.value(emit.fold(ir.Op("*", (rule.amount, rule.per))))
-    return Instr("limited", None, (emit.emit("-", Lit(top), amount), Lit(top)))
+    return Instr("limited", None, (emit.emit("-", lit(top), amount), lit(top)))
 
 
 def _cases(emit, rule: ir.CasesRule, top: float) -> Instr:
@@ -66,9 +66,9 @@ def _cases(emit, rule: ir.CasesRule, top: float) -> Instr:
     values = Tup(tuple(emit.value(p) for _, p in rule.whens))
     otherwise = emit.value(rule.otherwise)
     if all(is_bool for _, is_bool in conditions):
-        return Instr("cases_bool", None, (Tup(tuple(c for c, _ in conditions)), values, otherwise, Lit(top)))
+        return Instr("cases_bool", None, (Tup(tuple(c for c, _ in conditions)), values, otherwise, lit(top)))
     codes = Tup(tuple(emit.float_value(c) if is_bool else code for (code, is_bool), (c, _) in zip(conditions, rule.whens)))
-    return Instr("cases", None, (codes, values, otherwise, Lit(top)))
+    return Instr("cases", None, (codes, values, otherwise, lit(top)))
 
 
 KINDS: dict[type, RuleKind] = {

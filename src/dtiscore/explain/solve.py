@@ -14,7 +14,7 @@ import math
 import attrs
 
 from ..language import ir
-from ..engine.compile import folded
+from ..engine.fold import folded
 from ..language.reference import _COMPARE, Expressions, Reference
 
 FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
