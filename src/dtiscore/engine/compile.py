@@ -22,7 +22,7 @@ import math
 
 from ..language import ir
 from . import kernels
-from .fold import COMPARISONS, children, fold, fold_rule, postorder
+from .fold import COMPARISONS, fold, fold_rule, postorder
 from .instructions import Instr, Item, Lit, Name, Reg, Tup, lit
 from .program import Code, CriterionSlots, Later, Program
 from .rules import largest_code, rule_call
@@ -64,7 +64,7 @@ class _Emitter:
         hit = self.done.get(id(expr))
         if hit is not None:
             return hit[1]
-        for node in postorder(expr, self.done, _operands_of):
+        for node in postorder(expr, self.done, populations=False):
             self.done[id(node)] = (node, self._operand(node))
         return self.done[id(expr)][1]
 
@@ -135,12 +135,6 @@ class _Emitter:
         self.outputs += 1
         self.instrs.append(Instr("move", Item("out", slot, name), (operand,)))
         return slot
-
-
-def _operands_of(expr: ir.Expr) -> tuple:
-    """What an expression's operand is made from: a population value is read from `pops`,
-    not computed again."""
-    return () if type(expr) is ir.Population else children(expr)
 
 
 def _population_name(expr: ir.Population) -> str:

@@ -9,8 +9,6 @@ Folds are remembered in a memo the caller owns (`Program.folded` keeps one per p
 from __future__ import annotations
 
 import math
-from typing import Callable
-
 import attrs
 
 from ..language import ir
@@ -31,10 +29,12 @@ def children(expr: ir.Expr) -> tuple:
     return ()
 
 
-def postorder(expr: ir.Expr, done: dict, enter: Callable[[ir.Expr], tuple] = children) -> list[ir.Expr]:
+def postorder(expr: ir.Expr, done: dict, populations: bool = True) -> list[ir.Expr]:
     """Every sub-expression not yet in `done` (keyed by id), children before parents, each
-    once: a loop over a stack, so a deep expression needs no deep recursion. (Leaves are
-    taken as soon as they are seen: most nodes are leaves.)"""
+    once: a loop over a stack, so a deep expression needs no deep recursion. Leaves are
+    taken as soon as they are seen (most nodes are leaves); with `populations=False` a
+    population function is a leaf too (its value is read, not computed)."""
+    leaves = _LEAVES if populations else _LEAVES + (ir.Population,)
     order: list[ir.Expr] = []
     seen: set[int] = set()
     stack = [expr]
@@ -45,15 +45,15 @@ def postorder(expr: ir.Expr, done: dict, enter: Callable[[ir.Expr], tuple] = chi
             stack.pop()
             continue
         pending = []
-        for child in enter(node):
+        for child in () if type(node) in leaves else children(node):
             child_key = id(child)
             if child_key in seen or child_key in done:
                 continue
-            if enter(child):
-                pending.append(child)
-            else:
+            if type(child) in leaves:
                 seen.add(child_key)
                 order.append(child)
+            else:
+                pending.append(child)
         if pending:
             stack.extend(reversed(pending))
         else:
@@ -61,6 +61,9 @@ def postorder(expr: ir.Expr, done: dict, enter: Callable[[ir.Expr], tuple] = chi
             seen.add(key)
             order.append(node)
     return order
+
+
+_LEAVES = (ir.Const, ir.Column)
 
 
 def fold(expr: ir.Expr, memo: dict | None = None) -> ir.Expr:
@@ -81,9 +84,6 @@ def fold(expr: ir.Expr, memo: dict | None = None) -> ir.Expr:
         hash(out)  # children first: hashing a deep tree later then recurses no deeper than one node
         memo[id(node)] = (node, out)
     return memo[id(expr)][1]
-
-
-_LEAVES = (ir.Const, ir.Column)
 
 
 def _fold_node(expr: ir.Expr, memo: dict) -> ir.Expr:

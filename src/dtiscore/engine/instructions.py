@@ -129,7 +129,6 @@ def _operand(operand, top: bool = False) -> str:
     return code
 
 
-
 def registers_read(instr: Instr) -> Iterator[Reg]:
     """The registers an instruction reads, entering tuples and written-out instructions."""
     stack = list(instr.args)
