@@ -204,12 +204,22 @@ def test_many_bands_and_cases_score_and_explain_the_right_branch(size, shape):
         assert branches[BIG_X.index(200.0)] == (size - 200 if size > 200 else 0)
         assert branches[BIG_X.index(1.0)] == size - 1
         assert branches[BIG_X.index(0.0)] == size  # else
+    bands = framework.ir.root.nodes[0].rule.bands if shape.startswith("steps") else None
     for i, x in enumerate(BIG_X):
-        if x is not None and branches[i] >= 0 and shape != "steps unnested":
-            text = str(result.explain(i))
-            threshold = size - int(branches[i])
-            if branches[i] < size:
-                assert f"{threshold}" in text, (i, x, text)
+        branch = int(branches[i])
+        if branch < 0:
+            continue
+        text = str(result.explain(i))
+        if result.points("c")[i] == 10.0:  # else of steps: nothing lost, nothing to explain
+            assert "no points lost" in text and branch == size, (i, text)
+            continue
+        if bands is not None and branch < size:  # the band that gave the points, by its test
+            band = bands[branch]
+            assert f"band {band.op.replace('>=', '≥').replace('<=', '≤')} {band.threshold:g} →" in text, (i, text)
+        elif bands is None and branch < size:
+            assert f"case {branch + 1}: x >= {size - branch} →" in text, (i, text)
+        else:
+            assert "no case holds (else)" in text, (i, text)
 
 
 def test_branch_dtype_is_the_narrowest_that_holds_every_code():
