@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import dtiscore
-from dtiscore.engine import compile as compiler
+from dtiscore.engine import program
 from dtiscore.language import ir
 from dtiscore.language.reference import Reference
 
@@ -28,7 +28,7 @@ PWNED = Path("/tmp/pwned")
 # ---- what the generated program may contain ---------------------------------------------
 
 PROGRAM_NAMES = (
-    set(compiler._KERNEL_NAMES)
+    set(program.KERNEL_NAMES)
     | {"np", "cols", "out", "n", "pops", "points", "branches", "put", "evaluate", "evaluate_clean", "populations",
        "reduce", "NAN", "INF"}
     | set(keyword.kwlist)
@@ -144,13 +144,13 @@ def marker(tmp_path):
 
 
 PLAIN = dtiscore.loads(framework_text())
-PLAIN_PROGRAM = PLAIN.disassemble()
+PLAIN_PROGRAM = PLAIN.program.source
 PLAIN_TOTAL = PLAIN.score(data_for(PLAIN)).total
 
 
 def test_the_plain_framework_scores_like_the_reference():
     framework = dtiscore.loads(framework_text())
-    assert_program_is_compiler_made(framework.disassemble())
+    assert_program_is_compiler_made(framework.program.source)
     assert_scores_like_the_reference(framework, data_for(framework))
 
 
@@ -188,7 +188,7 @@ def test_hostile_titles_labels_and_reasons_are_data(index, marker):
     crt = framework.ir_node("crt")
     assert crt.exclusions[0].reason == title
     # the program does not contain it, and is the very program of a plain framework
-    program = framework.disassemble()
+    program = framework.program.source
     assert_program_is_compiler_made(program)
     assert program == PLAIN_PROGRAM
     # scoring and explaining show it as text
@@ -236,7 +236,7 @@ def test_pythonic_identifiers_are_only_names(name, role, marker):
     framework = dtiscore.loads(text)  # none of these is reserved in the .dti language
     if role in ("framework", "group", "criterion"):
         assert name in framework.nodes
-    program = framework.disassemble()
+    program = framework.program.source
     assert_program_is_compiler_made(program)
     assert program == PLAIN_PROGRAM
     data = data_for(framework)
@@ -274,8 +274,8 @@ def test_population_functions_of_hostile_names(marker):
     """Population values are computed in a function of their own: same check there."""
     text = framework_text("\"); open('%s', 'w')#" % marker, let="__import__", input="exec")
     framework = dtiscore.loads(text)
-    assert "reduce(" in framework.disassemble()
-    assert_program_is_compiler_made(framework.disassemble())
+    assert "reduce(" in framework.program.source
+    assert_program_is_compiler_made(framework.program.source)
     assert_scores_like_the_reference(framework, data_for(framework))
 
 

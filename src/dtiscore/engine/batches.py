@@ -15,7 +15,7 @@ import numpy as np
 
 from . import kernels
 from .columns import to_columns
-from .compile import Program
+from .program import Program
 from ..errors import DtiError
 from ..language import ir
 

@@ -16,7 +16,8 @@ import attrs
 
 from . import batches as batching
 from .columns import Columns, to_columns
-from .compile import Program, compile_program
+from .compile import compile_program
+from .program import Program
 from .evaluate import Layout, Scores, default_threads, evaluate
 from .scored import Scored
 from ..errors import Diagnostic, Source, UnknownIdError

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..language import ir
 from .buffers import take
-from .compile import Program
+from .program import Program
 from ..errors import MissingDataError
 from .kernels import has_nan
 
@@ -64,7 +64,7 @@ class Scores:
     group_max: np.ndarray  # (groups, units) float64: effective max, rows in `group_row` order
     applicable: np.ndarray  # (nodes, units) bool
     status: np.ndarray  # (criteria, units) int8, rows in `criteria` order
-    branch: np.ndarray  # (criteria, units) int8
+    branch: np.ndarray  # (criteria, units) int8, or wider where a rule has over 127 branches
     criteria: tuple[str, ...]
     populations: dict[ir.Population, float]  # population functions' values in this run
     maxima: tuple[float, ...]  # each node's full points
@@ -160,7 +160,7 @@ def evaluate(
         group_max=take((len(layout.group_row), n)),
         applicable=take((len(layout.nodes), n), bool),
         status=take((len(layout.criteria), n), np.int8),
-        branch=take((len(layout.criteria), n), np.int8),
+        branch=take((len(layout.criteria), n), program.branch_dtype),
         criteria=tuple(c.id for c in layout.criteria),
         populations={p: float(v) for p, v in zip(program.population_order, pops)},
         maxima=layout.maxima,

@@ -148,8 +148,13 @@ def choose(cond, then, otherwise):
 def round_half_away(x, digits):
     """Round like a spreadsheet's ROUND: halves go away from zero, and a half stored a hair
     below by binary floats still counts (the scaled value is rounded to 9 decimals first)."""
-    scale = 10.0**digits
     x = _array(x)
+    with np.errstate(over="ignore", under="ignore"):
+        scale = np.float64(10.0) ** digits
+    if np.isinf(scale):  # more than 308 digits: a float is already as precise as that
+        return np.array(x, dtype=float)
+    if scale == 0.0:  # fewer than -323 digits: every finite float rounds to zero
+        return np.where(np.isinf(x), x, np.sign(x) * 0.0)
     return np.sign(x) * (np.floor(np.round(np.abs(x) * scale, 9) + 0.5) / scale)
 
 
@@ -231,7 +236,7 @@ def linear(x, start, end, top: float):
     x, start, end = np.broadcast_arrays(*(_vector(v) for v in (x, start, end)))
     span = end - start
     flat = start == end  # not span == 0: inf - inf is NaN, yet a step, as the reference says
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):  # inf - inf, x / 0 (a step, below) and overflow to ±inf
         points, branch = fraction_of((x - start) / span, top)
     if flat.any():
         reached = flat & (x >= end)
@@ -264,19 +269,29 @@ def steps(x, bands, otherwise: float):
     return points, index
 
 
+def code_dtype(largest: int) -> np.dtype:
+    """The narrowest integer type holding branch codes 0..largest and -1 (not scored):
+    int8 for every rule but `steps` and `cases` with more than 127 branches."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if largest <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
+
+
 def _band_index(x: np.ndarray, bands) -> np.ndarray:
-    """The position of the first band that holds (len(bands) for else), per unit, as int8.
+    """The position of the first band that holds (len(bands) for else), per unit, as int8
+    (wider past 127 bands).
 
     Bands that nest (each holds only where the next one does too: `>= 90, >= 70, > 50`)
     are the usual case: then the first that holds is the count of those that fail, one
     comparison and one int8 addition per band. Otherwise later bands are overruled by
     earlier ones with int8 arithmetic (no np.where, whose branches mispredict)."""
-    index = np.zeros(x.shape, dtype=np.int8)
+    index = np.zeros(x.shape, dtype=code_dtype(len(bands)))
     if _nested(bands):
         for op, threshold, _ in bands:
             index += _BAND_FAILS[op](x, threshold).view(np.int8)
         return index
-    index += np.int8(len(bands))
+    index += index.dtype.type(len(bands))
     for position in range(len(bands) - 1, -1, -1):  # later bands first, so earlier ones win
         op, threshold, _ = bands[position]
         _overrule_codes(index, position, _BAND_TESTS[op](x, threshold))
@@ -296,8 +311,8 @@ def _nested(bands) -> bool:
 
 
 def _overrule_codes(codes: np.ndarray, code: int, where: np.ndarray) -> None:
-    """codes[where] = code for int8 codes, branch-free."""
-    codes += (np.int8(code) - codes) * where.view(np.int8)
+    """codes[where] = code for integer codes, branch-free."""
+    codes += (codes.dtype.type(code) - codes) * where.view(np.int8)
 
 
 def cases(conditions, values, otherwise, top: float):
@@ -306,13 +321,14 @@ def cases(conditions, values, otherwise, top: float):
     shape = np.broadcast_shapes((1,), *(np.shape(c) for c in conditions),
                                 *(np.shape(v) for v in values), np.shape(otherwise))
     raw = np.broadcast_to(_array(otherwise), shape)
-    branch = np.full(shape, len(conditions), dtype=np.int8)
+    dtype = code_dtype(len(conditions))
+    branch = np.full(shape, len(conditions), dtype=dtype)
     for position in range(len(conditions) - 1, -1, -1):  # later cases first
         cond = np.broadcast_to(_array(conditions[position]), shape)
         holds = cond == 1.0
         unknown = np.isnan(cond)
         raw = np.where(holds, values[position], raw)
-        branch = np.where(holds, np.int8(position), branch).astype(np.int8)
+        branch = np.where(holds, dtype.type(position), branch).astype(dtype)
         if unknown.any():  # no value here: undefined, whatever later cases say
             raw = np.where(unknown, NAN, raw)
     return limited(raw, top)[0], branch
@@ -334,7 +350,7 @@ def cases_bool(conditions, values, otherwise, top: float):
         return cases(conditions, values, otherwise, top)
     shape = np.broadcast_shapes((1,), *(np.shape(c) for c in conditions),
                                 *(np.shape(v) for v in values), np.shape(otherwise))
-    branch = np.full(shape, len(conditions), dtype=np.int8)
+    branch = np.full(shape, len(conditions), dtype=code_dtype(len(conditions)))
     for position in range(len(conditions) - 1, -1, -1):  # later cases first
         _overrule_codes(branch, position, np.broadcast_to(conditions[position], shape))
     choices = list(values) + [otherwise]

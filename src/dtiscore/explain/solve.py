@@ -17,7 +17,7 @@ from typing import Mapping
 import attrs
 
 from ..language import ir
-from ..engine.compile import folded
+from ..engine.fold import folded
 from ..language.reference import Expressions
 from .values import rule_points
 
@@ -50,6 +50,7 @@ class Solver:
         self._eval = _Floats(populations)
         self._known: dict[int, tuple[ir.Expr, float]] = {}  # id(expr) → (expr, its value for `row`)
         self._reads: dict[int, tuple[ir.Expr, bool]] = {}  # id(expr) → (expr, whether it reads an input)
+        self._folds: dict = {}  # id(expr) → (expr, folded), for `folded`
 
     def rule_points(self, crit: ir.Criterion, row: dict[str, float]) -> float:
         """The criterion's rule's points for a row (its evidence and exclusions aside),
@@ -60,10 +61,10 @@ class Solver:
     def value(self, expr: ir.Expr, row: dict[str, float] | None = None) -> float:
         """The expression's value for the unit's row (remembered), or for `row`."""
         if row is not None:
-            return self._eval.value(folded(expr), row)
+            return self._eval.value(folded(expr, self._folds), row)
         hit = self._known.get(id(expr))
         if hit is None or hit[0] is not expr:
-            hit = self._known[id(expr)] = (expr, self._eval.value(folded(expr), self.row))
+            hit = self._known[id(expr)] = (expr, self._eval.value(folded(expr, self._folds), self.row))
         return hit[1]
 
     def holds(self, expr: ir.Expr, op: str, target: float, row: dict[str, float] | None = None) -> bool:

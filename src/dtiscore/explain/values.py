@@ -20,7 +20,6 @@ import numpy as np
 
 from ..language import ir
 from ..engine import kernels
-from ..engine.compile import folded
 
 if TYPE_CHECKING:
     from ..engine.scored import Scored
@@ -41,12 +40,13 @@ class Values:
         self.positions = np.atleast_1d(np.asarray(positions, dtype=np.intp))
         self.columns: Mapping[str, np.ndarray] = result.columns.values
         self.populations: Mapping[ir.Population, float] = result.scores.populations
+        self._folded = result.framework.program.folded
         self._cache: dict[ir.Expr, np.ndarray] = {}
 
     def __call__(self, expr: ir.Expr) -> np.ndarray:
         """The expression's values, one per position (NaN = no value)."""
         with np.errstate(all="ignore"):  # overflow to ±inf is a value of the language
-            out = self._value(folded(expr))
+            out = self._value(self._folded(expr))
         return np.broadcast_to(np.asarray(out, dtype=float), self.positions.shape)
 
     def scalar(self, expr: ir.Expr) -> float:

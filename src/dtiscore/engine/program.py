@@ -1,0 +1,178 @@
+"""The compiled program: its generated functions and what a caller needs to run them.
+
+`Program` holds the population function, the clean block function (compiled at once) and
+the general one (compiled the first time a block needs it), each as a `Code`: the
+instructions after the passes, the Python source rendered from them, and the function
+that source defines, loaded into a namespace of kernels only.
+"""
+
+from __future__ import annotations
+
+import linecache
+import math
+import threading
+from typing import Callable
+
+import attrs
+import numpy as np
+
+from ..language import ir
+from . import kernels
+from .fold import folded
+from .instructions import Instr, free, function_disassembly, function_source, inline
+
+
+@attrs.frozen
+class CriterionSlots:
+    """Where a criterion's compiled values land: its points and branch codes in the
+    destination rows `points[row]` and `branches[row]` the caller passes in, its exclusion
+    conditions in the program's outputs."""
+
+    row: int
+    exclusions: tuple[int, ...]
+
+
+@attrs.frozen
+class Program:
+    """A compiled framework's expressions, as functions: `populations` runs once over whole
+    columns (best, mean, ... need every unit); `evaluate` runs on any slice of units and
+    gives every criterion's exclusion conditions, points and branch codes. Its clean form
+    (blocks with no missing value, the usual case) is compiled at once; the general one is
+    written and compiled the first time a block needs it (Python's `compile` of one is most
+    of the time a framework takes to load)."""
+
+    columns: tuple[str, ...]  # cols[i] is this input
+    criteria: tuple[str, ...]  # points[i] and branches[i] are this criterion's
+    slots: dict[str, CriterionSlots]
+    population_order: tuple[ir.Population, ...]  # pops[i] is this one's value
+    n_outputs: int
+    branch_dtype: np.dtype  # of the branch rows: int8 unless a rule has more than 127 branches
+    population_code: "Code" = attrs.field(repr=False)
+    clean_code: "Code" = attrs.field(repr=False)  # for blocks with no missing value
+    general: "Later" = attrs.field(repr=False, eq=False)  # the Code for any block
+    _folds: dict = attrs.field(factory=dict, repr=False, eq=False)  # id(expr) → (expr, folded)
+
+    @property
+    def population_function(self) -> Callable:
+        return self.population_code.function
+
+    @property
+    def clean_function(self) -> Callable:
+        return self.clean_code.function
+
+    @property
+    def function(self) -> Callable:
+        """The evaluator for any block, missing values and undefined populations included."""
+        return self.general.get().function
+
+    @property
+    def source(self) -> str:
+        """The generated Python: no comment and no name from the `.dti` file."""
+        return "\n\n".join(code.source for code in self._codes())
+
+    def disassemble(self) -> str:
+        """The generated program, for reading: each line followed by the inputs and
+        criteria it reads and writes, as comments."""
+        return "\n\n".join(code.disassembly() for code in self._codes())
+
+    def _codes(self) -> tuple["Code", ...]:
+        return (self.population_code, self.general.get(), self.clean_code)
+
+    def folded(self, expr: ir.Expr) -> ir.Expr:
+        """fold(expr), remembered for as long as the program lives."""
+        return folded(expr, self._folds)
+
+    def populations(self, cols: list[np.ndarray], n: int, reduce=None) -> list[float]:
+        """Every population function's value over these columns. `reduce(k, func, values,
+        fraction)` gives the k-th value from its argument's values (streaming passes use
+        their own to gather values across batches)."""
+        pops: list = [None] * len(self.population_order)
+        with np.errstate(all="ignore"):  # overflow to ±inf and 0/0 are values of the language
+            self.population_function(cols, pops, reduce or _reduce, n)
+        return pops
+
+    def population_levels(self) -> list[int]:
+        """How deeply each population function nests others (0: none inside)."""
+        levels: dict[ir.Population, int] = {}
+        for population in self.population_order:  # inner ones come first
+            inner = [levels[n] for n in ir.walk(population.arg) if isinstance(n, ir.Population) and n in levels]
+            levels[population] = 1 + max(inner) if inner else 0
+        return [levels[p] for p in self.population_order]
+
+    def run(self, cols: list[np.ndarray], pops: list[float], n: int, points: list[np.ndarray],
+            branches: list[np.ndarray], clean: bool = False) -> list:
+        """Run on one block; `clean` when no column and no population value is NaN. Each
+        criterion's points and branch codes are written into its rows of `points` and
+        `branches` (arrays of n values, in `criteria` order; branch rows of `branch_dtype`);
+        the exclusion conditions are returned, each an array of n values (a constant one is
+        broadcast, without copying)."""
+        out: list = [None] * self.n_outputs
+        with np.errstate(all="ignore"):  # overflow to ±inf and 0/0 are values of the language
+            (self.clean_function if clean else self.function)(cols, pops, out, n, points, branches)
+        shape = (n,)
+        for k, value in enumerate(out):
+            if getattr(value, "shape", None) != shape:
+                out[k] = np.broadcast_to(value, shape)
+        return out
+
+
+@attrs.frozen
+class Code:
+    """One generated function: its instructions, its source and the function itself."""
+
+    signature: str
+    instrs: tuple[Instr, ...]
+    source: str
+    function: Callable
+
+    @classmethod
+    def of(cls, signature: str, instrs: list[Instr]) -> "Code":
+        """The instructions after the passes (inline, then free), their source, and the
+        function it defines."""
+        instrs = free(inline(instrs))
+        source = function_source(signature, instrs)
+        return cls(signature, tuple(instrs), source, load(source)[signature.split("(")[0]])
+
+    def disassembly(self) -> str:
+        return function_disassembly(self.signature, list(self.instrs))
+
+
+_counter = iter(range(1, 1 << 62))
+
+
+def load(source: str) -> dict[str, Callable]:
+    """The functions `source` defines, in a namespace of kernels only."""
+    filename = f"<dtiscore program {next(_counter)}>"
+    namespace = {name: getattr(kernels, name) for name in KERNEL_NAMES}
+    namespace.update(np=np, NAN=math.nan, INF=math.inf)
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - generated from IR only
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    return namespace
+
+
+class Later:
+    """A value made on first use, once, whichever thread asks first."""
+
+    def __init__(self, make: Callable):
+        self._make = make
+        self._value = None
+        self._lock = threading.Lock()
+
+    def get(self):
+        if self._value is None:
+            with self._lock:
+                if self._value is None:
+                    self._value = self._make()
+        return self._value
+
+
+def _reduce(index: int, func: str, values, fraction):
+    return kernels.population(func, values, fraction)
+
+
+KERNEL_NAMES = (
+    "divide", "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
+    "logical_and", "logical_or", "logical_not", "choose", "round_half_away", "population",
+    "limited", "fraction_of", "linear", "linear_fixed", "award", "steps", "cases",
+    "award_bool", "cases_bool", "as_float", "minimum", "maximum", "store",
+)
