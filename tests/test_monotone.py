@@ -98,8 +98,9 @@ def test_the_warning_says_where_the_bands_fall():
 
 
 def test_bands_outside_the_inputs_range_do_not_count():
-    # a share never exceeds 1: the band that falls above 150% is never reached
-    assert codes("steps x { >= 150%: 0  >= 50%: 10  else: 0 }") == []
+    # x never exceeds 1: the band that falls above 1.5 is never reached
+    text = f"framework t \"T\" {{\n    max 10\n    input r number in 0..1 better higher\n    criterion c \"C\" max 10 {{ steps r {{ >= 1.5: 0  >= 50%: 10  else: 0 }} }}\n}}"
+    assert [w.code for w in dtiscore.loads(text).warnings] == []
 
 
 def test_better_lower_reads_the_other_way():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Iterator, Mapping
 
-from . import ast, ir, monotone
+from . import ast, ir, monotone, shares
 from ..errors import CheckError, Diagnostic, Source, Span, did_you_mean
 from .check_expr import TYPE_WORDS, Bad, ExpressionChecker, kind_word
 from .guards import rule_contexts, unguarded_divisions, zero_divisions
@@ -239,6 +239,8 @@ class Checker(ExpressionChecker):
             if isinstance(override, bool) != (expr.type == ir.BOOL):
                 return self._fail(name, "bad-param", f"param '{name}' is {TYPE_WORDS[expr.type]}; the override {override!r} is not", None)
             value = float(override)
+            if expr.type == ir.NUM and not self._share_override(name, value):
+                return None
         const = ir.Const(value, expr.type)
         self.param_values[name] = const
         return const
@@ -386,6 +388,7 @@ class Checker(ExpressionChecker):
         if ok:
             try:
                 rule = self._rule(rules[0], top)
+                self._check_share_rule(rule, rules[0])
             except Bad:
                 pass
         if rule is None or not ok:
@@ -486,6 +489,29 @@ class Checker(ExpressionChecker):
             test[op](x, threshold) and not any(test[b.op](x, b.threshold) for b in earlier)
             for x in probes
         )
+
+    # ---- shares and percents
+    def _check_share_rule(self, rule: ir.Rule, clause) -> None:
+        """A share's `steps` thresholds, `linear` limits and `proportional` target lie in [0, 1]."""
+        if isinstance(rule, ir.StepsRule) and shares.is_share(rule.expr, self.inputs):
+            for band, written in zip(rule.bands, clause.bands):
+                self.share_against(rule.expr, ir.Const(band.threshold), written.threshold)
+        elif isinstance(rule, ir.LinearRule):
+            self.share_against(rule.expr, rule.start, clause.start)
+            self.share_against(rule.expr, rule.end, clause.end)
+        elif isinstance(rule, ir.ProportionalRule) and clause.target is not None:
+            if not (isinstance(rule.target, ir.Const) and rule.target.value <= 0):  # bad-target says it
+                self.share_against(rule.expr, rule.target, clause.target)
+
+    def _share_override(self, name: str, value: float) -> bool:
+        """A param declared as a percent is a share: its override is a fraction in [0, 1]."""
+        decl = self.declared[name]
+        if not (isinstance(decl.expr, ast.Number) and decl.expr.text.endswith("%")) or not shares.outside(value):
+            return True
+        self.failed.add(name)
+        self.error("share-param", f"param '{name}' is a share (declared as {decl.expr.text}): its override "
+                   f"is a percent like 80% or a fraction in [0, 1], not {value:g}", None, shares.as_percent(value))
+        return False
 
     # ---- whole-tree checks
     def _check_points(self, root: ir.Group) -> None:

@@ -3,7 +3,7 @@ inherits this and supplies the declarations, params and lets it resolves names a
 
 from __future__ import annotations
 
-from . import ast, ir
+from . import ast, ir, shares
 from ..errors import Span, did_you_mean
 from .reference import constant_value
 
@@ -114,9 +114,15 @@ class ExpressionChecker:
                     self._type_error(node, "compare a choice with one of its options")
             if left.type != right.type:
                 self._type_error(expr.right, f"cannot compare {TYPE_WORDS[left.type]} with {TYPE_WORDS[right.type]}")
+            if left.type == ir.NUM:
+                self.share_against(left, right, expr.right)
+                self.share_against(right, left, expr.left)
             return ir.Op(expr.op, (left, right), ir.BOOL)
         self._expect(left, ir.NUM, expr.left, f"'{expr.op}'")
         self._expect(right, ir.NUM, expr.right, f"'{expr.op}'")
+        if expr.op in ORDERING:
+            self.share_against(left, right, expr.right)
+            self.share_against(right, left, expr.left)
         return ir.Op(expr.op, (left, right), ir.BOOL if expr.op in ORDERING else ir.NUM)
 
     def _choice_comparison(self, expr: ast.Binary) -> ir.Expr | None:
@@ -181,6 +187,16 @@ class ExpressionChecker:
             self.error("not-constant", "this argument must be a whole number", node.span)
             raise Bad
         return ir.Const(value)
+
+    def share_against(self, share: ir.Expr, constant: ir.Expr, node: ast.Expr) -> None:
+        """A share set against a constant outside [0, 1]: `rate >= 50` meant `rate >= 50%`."""
+        if not all(isinstance(n, (ir.Const, ir.Op)) for n in ir.walk(constant)):
+            return
+        value = constant_value(constant)
+        if value == value and shares.outside(value) and shares.is_share(share, self.inputs):
+            written_as_percent = isinstance(node, ast.Number) and node.text.endswith("%")
+            hint = None if written_as_percent else shares.as_percent(value)
+            self.error("share-range", shares.message(value), node.span, hint)
 
     def _expect(self, expr: ir.Expr, wanted: str, node: ast.Expr, where: str) -> None:
         if expr.type == wanted:
