@@ -3,7 +3,7 @@ inherits this and supplies the declarations, params and lets it resolves names a
 
 from __future__ import annotations
 
-from . import ast, ir, shares
+from . import ast, ir, nesting, shares
 from ..errors import Span, did_you_mean
 from .reference import constant_value
 
@@ -26,6 +26,7 @@ POPULATION = ("best", "worst", "mean", "percentile")
 ARITHMETIC = ("+", "-", "*", "/")
 ORDERING = ("<", "<=", ">", ">=")
 EQUALITY = ("==", "!=")
+MAX_DIGITS = 15  # round(x, digits): |digits| at most this
 TYPE_WORDS = {ir.NUM: "a number", ir.BOOL: "a condition (true/false)", "choice": "a choice"}
 
 
@@ -39,12 +40,22 @@ class ExpressionChecker:
 
     declared: dict
     failed: set
+    nested: int
     inputs: dict
     spans: dict
     used: set
 
     def lower(self, expr: ast.Expr) -> ir.Expr:
-        node = self._lower(expr)
+        if not self.nested:  # the outermost call measures first: lowering recurses
+            depth = nesting.expr_depth(expr)
+            if depth > nesting.MAX_DEPTH:
+                self.error("too-deep", f"this expression nests {depth} levels deep; the limit is {nesting.MAX_DEPTH}", expr.span)
+                raise Bad
+        self.nested += 1
+        try:
+            node = self._lower(expr)
+        finally:
+            self.nested -= 1
         self.spans.setdefault(node, expr.span)
         return node
 
@@ -167,7 +178,11 @@ class ExpressionChecker:
         for arg, node in zip(args, call.args):
             self._expect(arg, arg_type, node, f"{call.func}()")
         if call.func == "round":
-            return ir.Op("round", (args[0], self._constant_arg(args[1], call.args[1], integer=True)))
+            digits = self._constant_arg(args[1], call.args[1], integer=True)
+            if abs(digits.value) > MAX_DIGITS:  # 10 ** 309 is past the float range
+                self.error("bad-digits", f"round takes {-MAX_DIGITS} to {MAX_DIGITS} digits (a float holds about 16), not {digits.value:g}", call.args[1].span)
+                raise Bad
+            return ir.Op("round", (args[0], digits))
         if call.func in POPULATION:
             fraction = None
             if call.func == "percentile":
