@@ -98,8 +98,9 @@ def test_the_warning_says_where_the_bands_fall():
 
 
 def test_bands_outside_the_inputs_range_do_not_count():
-    # a share never exceeds 1: the band that falls above 150% is never reached
-    assert codes("steps x { >= 150%: 0  >= 50%: 10  else: 0 }") == []
+    # x never exceeds 1: the band that falls above 1.5 is never reached
+    text = f"framework t \"T\" {{\n    max 10\n    input r number in 0..1 better higher\n    criterion c \"C\" max 10 {{ steps r {{ >= 1.5: 0  >= 50%: 10  else: 0 }} }}\n}}"
+    assert [w.code for w in dtiscore.loads(text).warnings] == []
 
 
 def test_better_lower_reads_the_other_way():
@@ -122,10 +123,46 @@ def _proved(framework) -> set[tuple[str, str]]:
 @given(st.data())
 def test_what_the_checker_proves_holds_on_generated_frameworks(data):
     framework = dtiscore.loads(data.draw(frameworks()))
+    if _proved(framework):
+        _assert_proved_holds(framework, data.draw(inputs(framework, max_units=5)))
+
+
+def test_a_target_that_crosses_zero_is_not_proved():
+    # 0.5 / t jumps from -∞ to +∞ where t crosses zero: full points at t = 5e-324, none at t = -1
+    framework = dtiscore.loads("""framework t "T" {
+    max 10
+    input x0 number in -1..132 better lower
+    criterion c "C" max 10 { proportional 0.5 target min(x0, x0, x0) }
+}""")
+    assert framework.score({"x0": [5e-324, -1.0]}, ["a", "b"]).points("c").tolist() == [10, 0]
+    assert codes_of(framework) == ["monotonicity-unproven"]
+    _assert_proved_holds(framework, {"x0": [5e-324, 2.0, -0.5]})
+
+
+@pytest.mark.parametrize("clause, proved", [
+    ("proportional 10 target t", True),        # t in 0..132: 1 / t falls on one side of zero
+    ("proportional 10 target t - 200", True),  # t - 200 in -200..-68: the other side
+    ("proportional 10 target t - 1", False),   # t - 1 in -1..131: crosses zero
+    ("score 10 / (t - 1)", False),
+])
+def test_a_quotient_follows_its_denominator_only_on_one_side_of_zero(clause, proved):
+    framework = dtiscore.loads(f"""framework f "F" {{
+    max 10
+    input t number in 0..132 better lower
+    criterion c "C" max 10 {{ {clause}  on_missing zero }}
+}}""")
+    assert codes_of(framework) == ([] if proved else ["monotonicity-unproven"])
+    _assert_proved_holds(framework, {"t": [0.5, 1.0, 1.5, 100.0, 132.0]})
+
+
+def codes_of(framework) -> list[str]:
+    return [w.code for w in framework.warnings if w.code.startswith("monotonicity")]
+
+
+def _assert_proved_holds(framework, values) -> None:
+    """Every (criterion, input) the checker proves: moving the input the better way (a step,
+    and to the far end of its range) from each unit's value never takes points away."""
     proved = _proved(framework)
-    if not proved:
-        return
-    values = data.draw(inputs(framework, max_units=5))
     units = [f"u{i + 1}" for i in range(len(next(iter(values.values()))))]
     try:
         before = framework.score(values, units)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Iterator, Mapping
 
-from . import ast, ir, monotone
+from . import ast, ir, monotone, nesting, shares
 from ..errors import CheckError, Diagnostic, Source, Span, did_you_mean
 from .check_expr import TYPE_WORDS, Bad, ExpressionChecker, kind_word
 from .guards import rule_contexts, unguarded_divisions, zero_divisions
@@ -23,6 +23,7 @@ RESERVED = frozenset(
     error higher lower number share bool""".split()
 )
 
+MIN_POINTS, MAX_POINTS = 1e-9, 1e12  # the scale of a `max` (besides 0)
 
 
 def check(
@@ -67,6 +68,8 @@ class Checker(ExpressionChecker):
         self.default_missing = "zero"
         self.failed: set[str] = set()  # lets/params already reported: not reported at each use
         self.ratio_users: dict[Span | None, list[str]] = {}  # unguarded divisions → criteria
+        self.depths: dict[int, int] = {}  # checked expressions' depths, by identity (nesting.ir_depth)
+        self.nested = 0  # how many lower() calls are under way: the outermost measures first
 
     def _name_span(self, decl) -> Span:
         """The span of a declaration's name: the first whole word after its keyword."""
@@ -94,6 +97,8 @@ class Checker(ExpressionChecker):
 
     # ---- the whole file
     def run(self) -> tuple[ir.Framework, tuple[Diagnostic, ...]]:
+        if not self._groups_nest_within_limit():  # every pass below walks groups recursively
+            raise CheckError(self.diagnostics, self.source)
         self._declare_name(self.tree.id, self.tree)
         self._declare(self.tree.items)
         self._check_overrides()
@@ -101,6 +106,7 @@ class Checker(ExpressionChecker):
             self.inputs[decl.name] = self._input(decl)
         for decl in self._declarations(ast.InputDecl):
             self._input_constraints(decl)
+        self._resolve_in_order()
         for decl in self._declarations(ast.ParamDecl):
             self._param(decl.name)
         for decl in self._declarations(ast.LetDecl):
@@ -239,6 +245,8 @@ class Checker(ExpressionChecker):
             if isinstance(override, bool) != (expr.type == ir.BOOL):
                 return self._fail(name, "bad-param", f"param '{name}' is {TYPE_WORDS[expr.type]}; the override {override!r} is not", None)
             value = float(override)
+            if expr.type == ir.NUM and not self._share_override(name, value):
+                return None
         const = ir.Const(value, expr.type)
         self.param_values[name] = const
         return const
@@ -249,8 +257,12 @@ class Checker(ExpressionChecker):
         expr = self._resolve(name)
         if expr is None:
             return None
-        self.lets[name] = ir.Let(name, expr)
-        return self.lets[name]
+        let = ir.Let(name, expr)
+        if not self._within_depth(let, self._name_span(self.declared[name])):
+            self.failed.add(name)
+            return None
+        self.lets[name] = let
+        return let
 
     def _resolve(self, name: str) -> ir.Expr | None:
         """Lower a let's or param's expression once; a name that failed stays failed."""
@@ -263,6 +275,7 @@ class Checker(ExpressionChecker):
             self.error("cycle", "cycle: " + " → ".join(path), self._name_span(decl))
             return None
         self.resolving.append(name)
+        outer, self.nested = self.nested, 0  # a let's expression is measured on its own
         try:
             return self.lower(decl.expr)
         except Bad:
@@ -270,6 +283,7 @@ class Checker(ExpressionChecker):
             return None
         finally:
             self.resolving.pop()
+            self.nested = outer
 
     def _fail(self, name: str, code: str, message: str, span: Span | None) -> None:
         self.failed.add(name)
@@ -319,8 +333,7 @@ class Checker(ExpressionChecker):
             if key == "max":
                 settings[key] = option.value.value
                 self.max_spans[node.id] = option.span
-                if option.value.value < 0:
-                    self.error("bad-max", "max must not be negative", option.span)
+                self._check_max(option)
             elif key == "cap":
                 settings[key] = True
             elif key == "tags":
@@ -329,6 +342,16 @@ class Checker(ExpressionChecker):
             else:
                 settings[key] = option.policy
         return settings
+
+    def _check_max(self, option: ast.MaxDecl) -> None:
+        """Points live on a human scale: lost points (deficit × weight) stay finite below
+        MAX_POINTS, and rescaling by M_all / M_app stays exact above MIN_POINTS (a max of
+        1e-320 next to an excluded sibling would rescale to NaN)."""
+        value = option.value.value
+        if value < 0:
+            self.error("bad-max", "max must not be negative", option.span)
+        elif value != 0 and not MIN_POINTS <= value <= MAX_POINTS:
+            self.error("bad-max", f"max must be 0 or between {MIN_POINTS:g} and {MAX_POINTS:g} points, not {value:g}", option.span)
 
     def _check_tags(self, tags: ast.Tags) -> None:
         keys = [k for k, _ in tags.pairs]
@@ -386,6 +409,9 @@ class Checker(ExpressionChecker):
         if ok:
             try:
                 rule = self._rule(rules[0], top)
+                self._check_share_rule(rule, rules[0])
+                if not all(self._within_depth(e, rules[0].span) for e in ir.rule_exprs(rule)):
+                    rule = None
             except Bad:
                 pass
         if rule is None or not ok:
@@ -486,6 +512,53 @@ class Checker(ExpressionChecker):
             test[op](x, threshold) and not any(test[b.op](x, b.threshold) for b in earlier)
             for x in probes
         )
+
+    # ---- nesting (see nesting.py: later phases walk what the checker accepts recursively)
+    def _resolve_in_order(self) -> None:
+        """Params and lets that are not in a cycle, each after the ones it reads."""
+        exprs = {d.name: d.expr for d in self.declared.values() if isinstance(d, (ast.ParamDecl, ast.LetDecl))}
+        for name in nesting.dependency_order(exprs):
+            if isinstance(self.declared[name], ast.ParamDecl):
+                self._param(name)
+            else:
+                self._let(name)
+
+    def _groups_nest_within_limit(self) -> bool:
+        depth = nesting.group_depth(self.tree.items)
+        if depth > nesting.MAX_DEPTH:
+            self.error("too-deep", f"groups nest {depth} levels deep here; the limit is {nesting.MAX_DEPTH}", self._name_span(self.tree))
+        return depth <= nesting.MAX_DEPTH
+
+    def _within_depth(self, expr: ir.Expr, span: Span | None) -> bool:
+        """A checked expression, lets included, nests at most MAX_DEPTH levels."""
+        depth = nesting.ir_depth(expr, self.depths)
+        if depth > nesting.MAX_DEPTH:
+            self.error("too-deep", f"this expression nests {depth} levels deep, counting the lets it uses; "
+                       f"the limit is {nesting.MAX_DEPTH}", span)
+        return depth <= nesting.MAX_DEPTH
+
+    # ---- shares and percents
+    def _check_share_rule(self, rule: ir.Rule, clause) -> None:
+        """A share's `steps` thresholds, `linear` limits and `proportional` target lie in [0, 1]."""
+        if isinstance(rule, ir.StepsRule) and shares.is_share(rule.expr, self.inputs):
+            for band, written in zip(rule.bands, clause.bands):
+                self.share_against(rule.expr, ir.Const(band.threshold), written.threshold)
+        elif isinstance(rule, ir.LinearRule):
+            self.share_against(rule.expr, rule.start, clause.start)
+            self.share_against(rule.expr, rule.end, clause.end)
+        elif isinstance(rule, ir.ProportionalRule) and clause.target is not None:
+            if not (isinstance(rule.target, ir.Const) and rule.target.value <= 0):  # bad-target says it
+                self.share_against(rule.expr, rule.target, clause.target)
+
+    def _share_override(self, name: str, value: float) -> bool:
+        """A param declared as a percent is a share: its override is a fraction in [0, 1]."""
+        decl = self.declared[name]
+        if not (isinstance(decl.expr, ast.Number) and decl.expr.text.endswith("%")) or not shares.outside(value):
+            return True
+        self.failed.add(name)
+        self.error("share-param", f"param '{name}' is a share (declared as {decl.expr.text}): its override "
+                   f"is a percent like 80% or a fraction in [0, 1], not {value:g}", None, shares.as_percent(value))
+        return False
 
     # ---- whole-tree checks
     def _check_points(self, root: ir.Group) -> None:

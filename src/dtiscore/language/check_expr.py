@@ -3,7 +3,7 @@ inherits this and supplies the declarations, params and lets it resolves names a
 
 from __future__ import annotations
 
-from . import ast, ir
+from . import ast, ir, nesting, shares
 from ..errors import Span, did_you_mean
 from .reference import constant_value
 
@@ -26,6 +26,7 @@ POPULATION = ("best", "worst", "mean", "percentile")
 ARITHMETIC = ("+", "-", "*", "/")
 ORDERING = ("<", "<=", ">", ">=")
 EQUALITY = ("==", "!=")
+MAX_DIGITS = 15  # round(x, digits): |digits| at most this
 TYPE_WORDS = {ir.NUM: "a number", ir.BOOL: "a condition (true/false)", "choice": "a choice"}
 
 
@@ -39,12 +40,22 @@ class ExpressionChecker:
 
     declared: dict
     failed: set
+    nested: int
     inputs: dict
     spans: dict
     used: set
 
     def lower(self, expr: ast.Expr) -> ir.Expr:
-        node = self._lower(expr)
+        if not self.nested:  # the outermost call measures first: lowering recurses
+            depth = nesting.expr_depth(expr)
+            if depth > nesting.MAX_DEPTH:
+                self.error("too-deep", f"this expression nests {depth} levels deep; the limit is {nesting.MAX_DEPTH}", expr.span)
+                raise Bad
+        self.nested += 1
+        try:
+            node = self._lower(expr)
+        finally:
+            self.nested -= 1
         self.spans.setdefault(node, expr.span)
         return node
 
@@ -114,9 +125,15 @@ class ExpressionChecker:
                     self._type_error(node, "compare a choice with one of its options")
             if left.type != right.type:
                 self._type_error(expr.right, f"cannot compare {TYPE_WORDS[left.type]} with {TYPE_WORDS[right.type]}")
+            if left.type == ir.NUM:
+                self.share_against(left, right, expr.right)
+                self.share_against(right, left, expr.left)
             return ir.Op(expr.op, (left, right), ir.BOOL)
         self._expect(left, ir.NUM, expr.left, f"'{expr.op}'")
         self._expect(right, ir.NUM, expr.right, f"'{expr.op}'")
+        if expr.op in ORDERING:
+            self.share_against(left, right, expr.right)
+            self.share_against(right, left, expr.left)
         return ir.Op(expr.op, (left, right), ir.BOOL if expr.op in ORDERING else ir.NUM)
 
     def _choice_comparison(self, expr: ast.Binary) -> ir.Expr | None:
@@ -161,7 +178,11 @@ class ExpressionChecker:
         for arg, node in zip(args, call.args):
             self._expect(arg, arg_type, node, f"{call.func}()")
         if call.func == "round":
-            return ir.Op("round", (args[0], self._constant_arg(args[1], call.args[1], integer=True)))
+            digits = self._constant_arg(args[1], call.args[1], integer=True)
+            if abs(digits.value) > MAX_DIGITS:  # 10 ** 309 is past the float range
+                self.error("bad-digits", f"round takes {-MAX_DIGITS} to {MAX_DIGITS} digits (a float holds about 16), not {digits.value:g}", call.args[1].span)
+                raise Bad
+            return ir.Op("round", (args[0], digits))
         if call.func in POPULATION:
             fraction = None
             if call.func == "percentile":
@@ -181,6 +202,16 @@ class ExpressionChecker:
             self.error("not-constant", "this argument must be a whole number", node.span)
             raise Bad
         return ir.Const(value)
+
+    def share_against(self, share: ir.Expr, constant: ir.Expr, node: ast.Expr) -> None:
+        """A share set against a constant outside [0, 1]: `rate >= 50` meant `rate >= 50%`."""
+        if not all(isinstance(n, (ir.Const, ir.Op)) for n in ir.walk(constant)):
+            return
+        value = constant_value(constant)
+        if value == value and shares.outside(value) and shares.is_share(share, self.inputs):
+            written_as_percent = isinstance(node, ast.Number) and node.text.endswith("%")
+            hint = None if written_as_percent else shares.as_percent(value)
+            self.error("share-range", shares.message(value), node.span, hint)
 
     def _expect(self, expr: ir.Expr, wanted: str, node: ast.Expr, where: str) -> None:
         if expr.type == wanted:

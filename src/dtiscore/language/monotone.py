@@ -122,13 +122,18 @@ class Directions:
         return FLAT if all(self.of(a) == FLAT for a in args) else None  # == and !=
 
     def quotient(self, top: ir.Expr, bottom: ir.Expr) -> Direction:
-        """a / b moves with a (times b's sign) and against b (times a's sign); a / best(a)
-        and a / max(best(a), c) with a ≥ 0 follow a alone: the share of the best never falls
-        as one's own value rises."""
+        """a / b moves with a (times b's sign) and against b (times a's sign), but only
+        while b keeps one sign: 1 / b jumps from -∞ to +∞ where b crosses zero, so a b that
+        can be either side of zero gives no direction (a proportional target that can be
+        negative or positive: 0.5 / b is 0 points at b = -1 and full points at b = 1e-300).
+        a / best(a) and a / max(best(a), c) with a ≥ 0 follow a alone: the share of the
+        best never falls as one's own value rises."""
         if self.sign(top) == 1 and _dominates(bottom, top):
             return self.of(top)
-        return combine(times(self.of(top), self.sign(bottom)),
-                       times(flip(self.of(bottom)), self.sign(top)))
+        bottom_sign, against = self.sign(bottom), flip(self.of(bottom))
+        if bottom_sign is None and against != FLAT:
+            return None
+        return combine(times(self.of(top), bottom_sign), times(against, self.sign(top)))
 
     def choice(self, cond: ir.Expr, then: ir.Expr, other: ir.Expr) -> Direction:
         """`if` that switches from `other` to `then` as the condition turns true."""

@@ -88,6 +88,26 @@ def _constant(draw, scope: _Scope) -> tuple[str, float]:
     return draw(_literals())
 
 
+_WORDS = frozenset("ratio min max clamp abs round count all any best worst mean percentile "
+                   "if then else and or not true false".split())
+
+
+def _may_be_share(text: str, bounds: tuple[float, float]) -> bool:
+    """Whether the checker might take an expression for a share (language/shares.py): its
+    interval lies in [0, 1], or it holds a ratio (a part of a whole)."""
+    return 0.0 <= bounds[0] and bounds[1] <= 1.0 or "ratio(" in text
+
+
+def _against(draw, side: tuple[str, tuple[float, float]], other: tuple[str, tuple[float, float]]) -> str:
+    """`other`'s text, or a constant in [0, 1] where `other` is a constant that might lie
+    outside [0, 1] and `side` might be a share: the checker refuses `share >= 50`."""
+    text, bounds = other
+    constant = all(w in _WORDS or w.startswith("p") for w in re.findall(r"[a-z_][a-z0-9_]*", text))
+    if constant and not (0.0 <= bounds[0] and bounds[1] <= 1.0) and _may_be_share(*side):
+        return draw(_literals(0.0, 1.0))[0]
+    return text
+
+
 def _num_text(draw, scope: _Scope, depth: int) -> str:
     """A numeric expression using every operator and function of the language."""
     return _num(draw, scope, depth)[0]
@@ -181,8 +201,9 @@ def _cond(draw, scope: _Scope, depth: int) -> str:
             return f"({name} {draw(st.sampled_from(('==', '!=')))} {other})"
         if leaf == "literal":
             return draw(st.sampled_from(("true", "false")))
-        left = _num_text(draw, scope, 0) if depth <= 0 else _num_text(draw, scope, depth - 1)
-        return f"({left} {draw(st.sampled_from(COMPARISONS))} {_constant(draw, scope)[0]})"
+        left = _num(draw, scope, 0) if depth <= 0 else _num(draw, scope, depth - 1)
+        text, value = _constant(draw, scope)
+        return f"({left[0]} {draw(st.sampled_from(COMPARISONS))} {_against(draw, left, (text, (value, value)))})"
     form = draw(st.sampled_from(("and", "or", "not", "allany", "if", "compare", "equal")))
     sub = lambda: _cond(draw, scope, depth - 1)  # noqa: E731
     if form in ("and", "or"):
@@ -197,7 +218,8 @@ def _cond(draw, scope: _Scope, depth: int) -> str:
     if form == "equal":
         return f"({sub()} {draw(st.sampled_from(('==', '!=')))} {sub()})"
     op = draw(st.sampled_from(COMPARISONS))
-    return f"({_num_text(draw, scope, depth - 1)} {op} {_num_text(draw, scope, depth - 1)})"
+    left, right = _num(draw, scope, depth - 1), _num(draw, scope, depth - 1)
+    return f"({_against(draw, right, left)} {op} {_against(draw, left, right)})"
 
 
 # ---- declarations -----------------------------------------------------------------------
@@ -358,41 +380,52 @@ def _rule(draw, scope: _Scope, top: float) -> str:
         return f"award when {_cond(draw, scope, 2)}"
     if rule == "proportional":
         choice = draw(st.sampled_from(("none", "constant", "expr")))
+        expr = _num(draw, scope, 2)
         if choice == "none":
-            return f"proportional {num()}"
+            return f"proportional {expr[0]}"
         if choice == "constant":
             text, value = _constant(draw, scope)
             if value <= 0:
-                text = "1"
-            return f"proportional {num()} target {text}"
+                text, value = "1", 1.0
+            text = _against(draw, expr, (text, (value, value)))
+            return f"proportional {expr[0]} target {'1' if _constant_value(scope, text) == 0 else text}"
         target, bounds = _num(draw, scope, 1)
         value = _constant_value(scope, target)
         if (value is not None and value <= 0) or bounds == (0.0, 0.0):
             target = f"(abs({target}) + 1)"  # a target that is never above zero is an error
-        return f"proportional {num()} target {target}"
+            bounds = (1.0, math.inf)
+        target = _against(draw, expr, (target, bounds))
+        if _constant_value(scope, target) == 0:
+            target = "1"
+        return f"proportional {expr[0]} target {target}"
     if rule == "linear":
-        start, end = num(1), num(1)
+        expr = _num(draw, scope, 2)
+        (start, a), (end, b) = _num(draw, scope, 1), _num(draw, scope, 1)
+        start, end = _against(draw, expr, (start, a)), _against(draw, expr, (end, b))
         constants = _constant_value(scope, start), _constant_value(scope, end)
         if None not in constants and constants[0] == constants[1] or draw(st.booleans()):
-            (start, a), (end, b) = _constant(draw, scope), _constant(draw, scope)
+            share = _may_be_share(*expr)
+            (start, a), (end, b) = (draw(_literals(0.0, 1.0)) if share else _constant(draw, scope) for _ in "ab")
             if a == b:
-                end = _text(b + 1)
+                end = "0" if share and b > 0 else _text(b + 1) if not share else "1"
         if draw(st.booleans()):
             start, end = end, start
-        return f"linear {num()} from {start} to {end}"
+        return f"linear {expr[0]} from {start} to {end}"
     if rule == "steps":
+        expr = _num(draw, scope, 2)
+        share = _may_be_share(*expr)
         bands: list[tuple[str, float]] = []
         lines = []
         for _ in range(draw(st.integers(0, 5))):
             op = draw(st.sampled_from(BAND_OPS))
-            text, value = _constant(draw, scope)
-            if draw(st.integers(0, 4)) == 0 and value > 0 and text[0].isdigit():
+            text, value = draw(_literals(0.0, 1.0)) if share else _constant(draw, scope)
+            if draw(st.integers(0, 4)) == 0 and value > 0 and text[0].isdigit() and not share:
                 text, value = f"-{text}", -value  # a band takes `-5` but not `-param`
             if _reachable(bands, op, value):
                 bands.append((op, value))
                 lines.append(f"{op} {text}: {_points(draw, top)}")
         body = "".join(f"\n    {line}" for line in lines)
-        return f"steps {num()} {{{body}\n    else: {_points(draw, top)}\n}}"
+        return f"steps {expr[0]} {{{body}\n    else: {_points(draw, top)}\n}}"
     if rule == "deduct":
         return f"deduct {num(1)} per {num()}"
     whens = "".join(
