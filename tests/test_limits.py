@@ -1,7 +1,6 @@
-"""Limits: whatever `check` accepts, scoring never crashes. Long flat shapes are checked and
-scored by the reference interpreter here; their end-to-end scoring waits for the compiler to
-generate flat code (marked xfail). Deeper nesting, huge or tiny maxima and round digits past
-the float range are clear check errors."""
+"""Limits: whatever `check` accepts, scoring never crashes. Long flat shapes are checked, scored
+by the reference interpreter and scored end to end (the compiler generates flat code). Deeper
+nesting, huge or tiny maxima and round digits past the float range are clear check errors."""
 
 from __future__ import annotations
 
@@ -11,9 +10,6 @@ import pytest
 
 import dtiscore
 from dtiscore.language.reference import Reference
-
-COMPILER = pytest.mark.xfail(reason="compiler flattening", strict=False)
-
 
 def framework(body: str, declarations: str = "input x number\n    input b bool", top: float = 10) -> str:
     return f'framework f "F" {{\n    max {top:g}\n    {declarations}\n    criterion c "C" max {top:g} {{ {body} }}\n}}'
@@ -55,12 +51,11 @@ def test_long_shapes_check_and_score_by_reference(name):
     assert reference_points(fw, row) == pytest.approx(expected)
 
 
-@COMPILER
 @pytest.mark.parametrize("name", SHAPES)
 def test_long_shapes_score_end_to_end(name):
     clause, declarations, row, expected = SHAPES[name]
     fw = dtiscore.loads(framework(clause, declarations or "input x number\n    input b bool"))
-    data = {spec.name: [row[spec.name]] for spec in fw.ir.inputs}
+    data = {spec.name: [row.get(spec.name, math.nan)] for spec in fw.ir.inputs}
     assert fw.score(data).points("c").tolist() == pytest.approx([expected])
 
 
