@@ -222,17 +222,17 @@ class _Builder:
         return framework
 
     def framework(self, span, name, title, *items):
-        return ast.Framework(name.text, _string(title), tuple(items), span)
+        return ast.Framework(name.text, _string(title), tuple(items), span, name.span)
 
     def group(self, span, name, title, *rest):
         options = tuple(r for r in rest if isinstance(r, _NODE_OPTIONS))
         items = tuple(r for r in rest if not isinstance(r, _NODE_OPTIONS))
-        return ast.Group(name.text, _string(title), options, items, span)
+        return ast.Group(name.text, _string(title), options, items, span, name.span)
 
     def criterion(self, span, name, title, *rest):
         options = tuple(r for r in rest if isinstance(r, _NODE_OPTIONS))
         clauses = tuple(r for r in rest if not isinstance(r, _NODE_OPTIONS))
-        return ast.Criterion(name.text, _string(title), options, clauses, span)
+        return ast.Criterion(name.text, _string(title), options, clauses, span, name.span)
 
     # ---- options
     def max_decl(self, span, value):
@@ -255,13 +255,13 @@ class _Builder:
 
     # ---- declarations
     def input_decl(self, span, name, input_type, label, *options):
-        return ast.InputDecl(name.text, input_type, _string(label), tuple(options), span)
+        return ast.InputDecl(name.text, input_type, _string(label), tuple(options), span, name.span)
 
     def simple_type(self, span, kind):
         return ast.InputType(kind.text)
 
     def choice_type(self, span, *options):
-        return ast.InputType("choice", tuple(o.text for o in options))
+        return ast.InputType("choice", tuple(o.text for o in options), tuple(o.span for o in options))
 
     def at_most(self, span, other):
         return ast.AtMost(ast.Name(other.text, other.span), span)
@@ -273,10 +273,10 @@ class _Builder:
         return ast.Better(direction.text, span)
 
     def param_decl(self, span, name, expr, label):
-        return ast.ParamDecl(name.text, expr, _string(label), span)
+        return ast.ParamDecl(name.text, expr, _string(label), span, name.span)
 
     def let_decl(self, span, name, expr):
-        return ast.LetDecl(name.text, expr, span)
+        return ast.LetDecl(name.text, expr, span, name.span)
 
     # ---- clauses
     def score(self, span, expr):
