@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import dtiscore
 from dtiscore.language import ast
 from dtiscore.errors import DtiError, DtiSyntaxError, FrameworkError
-from dtiscore.language.parse import _syntax_diagnostic, load_grammar, parse
+from dtiscore.language.parse import _syntax_diagnostic, load_grammar, parse, tokens
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -323,7 +323,7 @@ def test_titles_round_trip_through_escaping(title):
     [
         ('framework d "D" {\n max 1\n input a count "open\n}\n', 3, 16),
         ('framework d "D" {\n max 1\n input a count "A" \n}\n}\n', 5, 1),
-        ('framework d "D" {\n max 1\n input a count "A"\n', 3, 19),
+        ('framework d "D" {\n max 1\n input a count "A"\n', 1, 17),  # the '{' not closed
         ("", 1, 1),
         ("   \n# only a comment\n", 2, 17),
     ],
@@ -333,6 +333,78 @@ def test_syntax_error_positions(text, line, column):
         dtiscore.loads(text)
     (diagnostic,) = caught.value.diagnostics
     assert (diagnostic.span.line, diagnostic.span.column) == (line, column)
+
+
+# ---- an unclosed '{' is pointed at, with what it opens ------------------------------------
+
+UNCLOSED = [
+    # the file ends with the framework's '{' open, or inside a criterion
+    ('framework d "D" {\n    max 1\n    criterion c "C" max 1 {\n        score 1\n    }\n',
+     (1, 17), "the '{' of framework 'd' is not closed before the end of the file"),
+    ('framework d "D" {\n    max 1\n    criterion c "C" max 1 {\n        score 1\n',
+     (3, 27), "the '{' of criterion 'c' is not closed before the end of the file"),
+    # by its indentation, the last '}' is the framework's, not the criterion's
+    ('framework d "D" {\n    max 1\n    criterion c "C" max 1 {\n        score 1\n}\n',
+     (3, 27), "the '{' of criterion 'c' seems not closed: the '}' on line 5 is indented like an outer '{'"),
+    # the next criterion comes first: the parse fails there, the '{' is above
+    ('framework d "D" {\n    max 2\n    criterion c "C" max 1 {\n        score 1\n'
+     '    criterion e "E" max 1 {\n        score 1\n    }\n}\n',
+     (3, 27), "the '{' of criterion 'c' is not closed before 'criterion' on line 5"),
+    # a group's '}' missing: the framework's '}' closes it and the file ends; by their
+    # indentation, the '}' of line 9 is the framework's
+    ('framework d "D" {\n    max 2\n    group g "G" max 1 {\n        criterion c "C" max 1 { score 1 }\n'
+     '    group h "H" max 1 {\n        criterion e "E" max 1 {\n            score 1\n        }\n    }\n}\n',
+     (3, 23), "the '{' of group 'g' seems not closed: the '}' on line 10 is indented like an outer '{'"),
+    # a band list's '}' missing: the criterion's '}' closes it
+    ('framework d "D" {\n    max 1\n    criterion c "C" max 1 {\n        steps 1 {\n            >= 1: 1\n'
+     '            else: 0\n    }\n    criterion e "E" max 0 { score 0 }\n}\n',
+     (4, 17), "the '{' of 'steps' seems not closed: the '}' on line 7 is indented like an outer '{'"),
+    ('framework d "D" {\n    max 1\n    criterion c "C" max 1 {\n        cases {\n            when true: 1\n'
+     '            else: 0\n    }\n}\n',
+     (4, 15), "the '{' of 'cases' seems not closed: the '}' on line 7 is indented like an outer '{'"),
+]
+
+
+@pytest.mark.parametrize("text, where, message", UNCLOSED)
+def test_an_unclosed_brace_is_pointed_at(text, where, message):
+    with pytest.raises(DtiSyntaxError) as caught:
+        dtiscore.loads(text)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.message == message
+    assert (diagnostic.span.line, diagnostic.span.column) == where
+    assert text.splitlines()[where[0] - 1][where[1] - 1] == "{"
+
+
+def _closing_braces(text: str) -> list[tuple[int, tuple[int, int]]]:
+    """Each '}' that stands first on its line: its offset in the text, and where its '{' is."""
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    opened, found = [], []
+    for lexeme in tokens(text):
+        if lexeme.type == "LBRACE":
+            opened.append(lexeme.span)
+        elif lexeme.type == "RBRACE":
+            brace, line = opened.pop(), text.splitlines()[lexeme.span.line - 1]
+            if not line[:lexeme.span.column - 1].strip():
+                found.append((starts[lexeme.span.line - 1] + lexeme.span.column - 1, (brace.line, brace.column)))
+    return found
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_a_deleted_closing_brace_is_found_where_it_was_opened(data):
+    """Delete one '}' of a shipped framework: the error names the '{' it closed (or, where the
+    parse fails before any '}', says what it did not expect)."""
+    text = data.draw(st.sampled_from(sorted((ROOT / "frameworks").glob("*.dti")))).read_text(encoding="utf-8")
+    offset, opened_at = data.draw(st.sampled_from(_closing_braces(text)))
+    with pytest.raises(DtiSyntaxError) as caught:
+        parse(text[:offset] + text[offset + 1:])
+    (diagnostic,) = caught.value.diagnostics
+    if "closed" in diagnostic.message:
+        assert (diagnostic.span.line, diagnostic.span.column) == opened_at
+    else:  # a clause after a band list whose '}' is gone: "unexpected 'evidence'; expected '}'"
+        assert diagnostic.message.startswith("unexpected")
 
 
 # ---- syntax messages speak the language, not the grammar's --------------------------------

@@ -151,20 +151,11 @@ def _syntax_diagnostic(error: lark.exceptions.UnexpectedInput, text: str) -> Dia
         hint = _character_hint(char)
         return Diagnostic("syntax", f"unexpected character {char!r}{hint}", Span.point(line, column))
     if isinstance(error, lark.exceptions.UnexpectedEOF):
-        lines = text.splitlines() or [""]
-        span = Span.point(len(lines), len(lines[-1]) + 1)
-        message = "unexpected end of file; " + _describe_expected(set(error.expected))
-        if "RBRACE" in error.expected:
-            message = "unexpected end of file: a '{' is not closed"
-        return Diagnostic("syntax", message, span)
+        return _end_of_file(text, set(error.expected))
     token: Token = error.token  # UnexpectedToken
     expected = set(error.expected)
     if token.type == "$END":
-        lines = text.splitlines() or [""]
-        span = Span.point(len(lines), len(lines[-1]) + 1)
-        if "RBRACE" in expected:
-            return Diagnostic("syntax", "unexpected end of file: a '{' is not closed", span)
-        return Diagnostic("syntax", "unexpected end of file; " + _describe_expected(expected), span)
+        return _end_of_file(text, expected)
     span = Span.point(token.line, token.column, max(1, len(str(token))))
     in_expression = "AND" in expected or "OR" in expected
     if str(token) in _COMPARISONS and _follows_comparison(text, token.start_pos):
@@ -172,10 +163,77 @@ def _syntax_diagnostic(error: lark.exceptions.UnexpectedInput, text: str) -> Dia
     if str(token) == "=" and in_expression:
         return Diagnostic("syntax", "unexpected '='; to compare, write '=='", span)
     if token.type in ("CRITERION", "GROUP") and "RBRACE" in expected:
+        brace = _open_brace(text, token.start_pos)
+        if brace is not None:
+            return _unclosed(brace, f"before '{token}' on line {token.line}")
         return Diagnostic("syntax", f"unexpected '{token}': a '{{' above is not closed", span)
     if token.type == "RBRACE" and "ELSE" in expected:
         return Diagnostic("syntax", "missing 'else' band: steps and cases need an 'else: POINTS' last", span)
     return Diagnostic("syntax", f"unexpected {str(token)!r}; " + _describe_expected(expected), span)
+
+
+def _end_of_file(text: str, expected: set[str]) -> Diagnostic:
+    lines = text.splitlines() or [""]
+    span = Span.point(len(lines), len(lines[-1]) + 1)
+    if "RBRACE" not in expected:
+        return Diagnostic("syntax", "unexpected end of file; " + _describe_expected(expected), span)
+    brace = _open_brace(text, len(text))
+    if brace is None:
+        return Diagnostic("syntax", "unexpected end of file: a '{' is not closed", span)
+    return _unclosed(brace, "before the end of the file")
+
+
+def _unclosed(brace: _Brace, where: str) -> Diagnostic:
+    if brace.misplaced_close is None:
+        message = f"the '{{' of {brace.owner} is not closed {where}"
+    else:
+        message = (f"the '{{' of {brace.owner} seems not closed: the '}}' on line {brace.misplaced_close} "
+                   "is indented like an outer '{'")
+    return Diagnostic("syntax", message, brace.span)
+
+
+@attrs.frozen
+class _Brace:
+    """A '{' that is not closed where the parse failed."""
+
+    span: Span
+    owner: str  # what it opens, as the author wrote it: "criterion 'c'", "'steps'"
+    misplaced_close: int | None = None  # the line of the '}' that closes it, by its indent an outer one's
+
+
+_OWNERS = {"framework", "group", "criterion", "steps", "cases"}
+
+
+def _open_brace(text: str, position: int) -> _Brace | None:
+    """The '{' not closed before `position`. By matching, the innermost one still open there;
+    but when a '}' on a line of its own closed a '{' while indented like an outer one (where
+    the author's missing '}' usually is: the parse goes on, and fails only later), that '{'."""
+    try:
+        tokens = list(_parser().lex(text[:position]))
+    except lark.exceptions.LarkError:
+        return None
+    indent: dict[int, int] = {}  # line → column of its first token
+    open_braces: list[tuple[Token, str, int]] = []  # the brace, what it opens, its line's indent
+    owner, previous = "'{'", None
+    for token in tokens:
+        first_on_line = token.line not in indent
+        indent.setdefault(token.line, token.column)
+        if token.value in _OWNERS and token.type != "NAME":
+            owner = f"'{token.value}'"
+        elif previous is not None and previous.value in ("framework", "group", "criterion") and token.type == "NAME":
+            owner = f"{previous.value} '{token.value}'"
+        if token.type == "LBRACE":
+            open_braces.append((token, owner, indent[token.line]))
+            owner = "'{'"
+        elif token.type == "RBRACE" and open_braces:
+            brace, what, column = open_braces.pop()
+            if first_on_line and token.column != column and any(token.column == c for _, _, c in open_braces):
+                return _Brace(_token_span(brace), what, token.line)
+        previous = token
+    if not open_braces:
+        return None
+    brace, what, _ = open_braces[-1]
+    return _Brace(_token_span(brace), what)
 
 
 def _character_hint(char: str) -> str:
