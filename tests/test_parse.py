@@ -3,10 +3,14 @@ comments, titles; and a fuzz test that any text either loads or raises a `DtiErr
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from decimal import Decimal, localcontext
 from pathlib import Path
 
+import attrs
+import lark
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -14,7 +18,7 @@ from hypothesis import strategies as st
 import dtiscore
 from dtiscore.language import ast
 from dtiscore.errors import DtiError, DtiSyntaxError, FrameworkError
-from dtiscore.language.parse import parse
+from dtiscore.language.parse import _syntax_diagnostic, load_grammar, parse, tokens
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -319,7 +323,7 @@ def test_titles_round_trip_through_escaping(title):
     [
         ('framework d "D" {\n max 1\n input a count "open\n}\n', 3, 16),
         ('framework d "D" {\n max 1\n input a count "A" \n}\n}\n', 5, 1),
-        ('framework d "D" {\n max 1\n input a count "A"\n', 3, 19),
+        ('framework d "D" {\n max 1\n input a count "A"\n', 1, 17),  # the '{' not closed
         ("", 1, 1),
         ("   \n# only a comment\n", 2, 17),
     ],
@@ -329,6 +333,78 @@ def test_syntax_error_positions(text, line, column):
         dtiscore.loads(text)
     (diagnostic,) = caught.value.diagnostics
     assert (diagnostic.span.line, diagnostic.span.column) == (line, column)
+
+
+# ---- an unclosed '{' is pointed at, with what it opens ------------------------------------
+
+UNCLOSED = [
+    # the file ends with the framework's '{' open, or inside a criterion
+    ('framework d "D" {\n    max 1\n    criterion c "C" max 1 {\n        score 1\n    }\n',
+     (1, 17), "the '{' of framework 'd' is not closed before the end of the file"),
+    ('framework d "D" {\n    max 1\n    criterion c "C" max 1 {\n        score 1\n',
+     (3, 27), "the '{' of criterion 'c' is not closed before the end of the file"),
+    # by its indentation, the last '}' is the framework's, not the criterion's
+    ('framework d "D" {\n    max 1\n    criterion c "C" max 1 {\n        score 1\n}\n',
+     (3, 27), "the '{' of criterion 'c' seems not closed: the '}' on line 5 is indented like an outer '{'"),
+    # the next criterion comes first: the parse fails there, the '{' is above
+    ('framework d "D" {\n    max 2\n    criterion c "C" max 1 {\n        score 1\n'
+     '    criterion e "E" max 1 {\n        score 1\n    }\n}\n',
+     (3, 27), "the '{' of criterion 'c' is not closed before 'criterion' on line 5"),
+    # a group's '}' missing: the framework's '}' closes it and the file ends; by their
+    # indentation, the '}' of line 9 is the framework's
+    ('framework d "D" {\n    max 2\n    group g "G" max 1 {\n        criterion c "C" max 1 { score 1 }\n'
+     '    group h "H" max 1 {\n        criterion e "E" max 1 {\n            score 1\n        }\n    }\n}\n',
+     (3, 23), "the '{' of group 'g' seems not closed: the '}' on line 10 is indented like an outer '{'"),
+    # a band list's '}' missing: the criterion's '}' closes it
+    ('framework d "D" {\n    max 1\n    criterion c "C" max 1 {\n        steps 1 {\n            >= 1: 1\n'
+     '            else: 0\n    }\n    criterion e "E" max 0 { score 0 }\n}\n',
+     (4, 17), "the '{' of 'steps' seems not closed: the '}' on line 7 is indented like an outer '{'"),
+    ('framework d "D" {\n    max 1\n    criterion c "C" max 1 {\n        cases {\n            when true: 1\n'
+     '            else: 0\n    }\n}\n',
+     (4, 15), "the '{' of 'cases' seems not closed: the '}' on line 7 is indented like an outer '{'"),
+]
+
+
+@pytest.mark.parametrize("text, where, message", UNCLOSED)
+def test_an_unclosed_brace_is_pointed_at(text, where, message):
+    with pytest.raises(DtiSyntaxError) as caught:
+        dtiscore.loads(text)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.message == message
+    assert (diagnostic.span.line, diagnostic.span.column) == where
+    assert text.splitlines()[where[0] - 1][where[1] - 1] == "{"
+
+
+def _closing_braces(text: str) -> list[tuple[int, tuple[int, int]]]:
+    """Each '}' that stands first on its line: its offset in the text, and where its '{' is."""
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    opened, found = [], []
+    for lexeme in tokens(text):
+        if lexeme.type == "LBRACE":
+            opened.append(lexeme.span)
+        elif lexeme.type == "RBRACE":
+            brace, line = opened.pop(), text.splitlines()[lexeme.span.line - 1]
+            if not line[:lexeme.span.column - 1].strip():
+                found.append((starts[lexeme.span.line - 1] + lexeme.span.column - 1, (brace.line, brace.column)))
+    return found
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_a_deleted_closing_brace_is_found_where_it_was_opened(data):
+    """Delete one '}' of a shipped framework: the error names the '{' it closed (or, where the
+    parse fails before any '}', says what it did not expect)."""
+    text = data.draw(st.sampled_from(sorted((ROOT / "frameworks").glob("*.dti")))).read_text(encoding="utf-8")
+    offset, opened_at = data.draw(st.sampled_from(_closing_braces(text)))
+    with pytest.raises(DtiSyntaxError) as caught:
+        parse(text[:offset] + text[offset + 1:])
+    (diagnostic,) = caught.value.diagnostics
+    if "closed" in diagnostic.message:
+        assert (diagnostic.span.line, diagnostic.span.column) == opened_at
+    else:  # a clause after a band list whose '}' is gone: "unexpected 'evidence'; expected '}'"
+        assert diagnostic.message.startswith("unexpected")
 
 
 # ---- syntax messages speak the language, not the grammar's --------------------------------
@@ -492,60 +568,115 @@ def test_mutants_that_load_also_score(changes):
         str(result.explain(unit))
 
 
-# ---- dtiscore.language.lalr against lark's own parse ----------------------------------------------
+# ---- the AST's spans against lark's own tree ---------------------------------------------
+# `parse` builds the AST while lark parses (no tree); a tree built by lark with
+# propagate_positions, from the same grammar, is the reference for every span.
 
 FRAMEWORK_FILES = sorted((ROOT / "frameworks").glob("*.dti")) + sorted((ROOT / "tests" / "fixtures").rglob("*.dti"))
 
+# grammar rule (or alias) → the AST node it makes (`neg` is left out: "-3" folds into a Number)
+RULE_NODES = {
+    "framework": "Framework", "group": "Group", "criterion": "Criterion", "input_decl": "InputDecl",
+    "param_decl": "ParamDecl", "let_decl": "LetDecl", "max_decl": "MaxDecl", "cap_decl": "CapDecl",
+    "on_exclude_decl": "OnExclude", "on_missing_decl": "OnMissing", "tags": "Tags", "at_most": "AtMost",
+    "within": "Within", "better": "Better", "score": "Score", "award": "Award", "proportional": "Proportional",
+    "linear": "Linear", "steps": "Steps", "band": "Band", "deduct": "Deduct", "cases": "Cases",
+    "when_case": "When", "exclude": "Exclude", "evidence": "Evidence", "replaces": "Replaces",
+    "if_expr": "If", "or_op": "Binary", "and_op": "Binary", "compare": "Binary", "arith": "Binary",
+    "not_op": "not", "call": "Call", "max_call": "Call", "min_call": "Call", "count_call": "Call",
+}
+DECLARING = {"framework", "group", "criterion", "input_decl", "param_decl", "let_decl", "choice_type"}
 
-def _lark_tree(text: str):
-    from dtiscore.language.parse import _parser
 
-    return _parser().parse(text)
+@functools.lru_cache(maxsize=1)
+def _tree_parser() -> lark.Lark:
+    return lark.Lark(load_grammar(), parser="lalr", propagate_positions=True, maybe_placeholders=True)
 
 
-@pytest.mark.parametrize("path", FRAMEWORK_FILES[:12], ids=lambda p: p.name)
+def _where(thing) -> tuple[int, int, int, int]:
+    return (thing.line, thing.column, thing.end_line, thing.end_column)
+
+
+def _lark_spans(tree) -> Counter:
+    """(kind, span) of every node lark's tree has, and of every declared name."""
+    found = Counter()
+    for subtree in tree.iter_subtrees():
+        if subtree.data in RULE_NODES:
+            found[RULE_NODES[subtree.data], _where(subtree.meta)] += 1
+        if subtree.data in DECLARING:
+            names = [c for c in subtree.children if isinstance(c, lark.Token) and c.type == "NAME"]
+            for token in names if subtree.data == "choice_type" else names[:1]:
+                found["name", _where(token)] += 1
+    return found
+
+
+def _ast_spans(node, found: Counter | None = None) -> Counter:
+    """The same, from the AST."""
+    found = Counter() if found is None else found
+    if isinstance(node, tuple):
+        for child in node:
+            _ast_spans(child, found)
+        return found
+    if not attrs.has(type(node)) or isinstance(node, (ast.Number, ast.Name, ast.Bool)):
+        return found
+    kind = type(node).__name__
+    if isinstance(node, ast.Unary):
+        kind = "not" if node.op == "not" else None
+    if kind in RULE_NODES.values() or kind is None:
+        if kind:
+            found[kind, _where(node.span)] += 1
+    if hasattr(node, "name_span"):
+        found["name", _where(node.name_span)] += 1
+    if isinstance(node, ast.InputType):
+        found.update(("name", _where(s)) for s in node.option_spans)
+    for field in attrs.fields(type(node)):
+        if not field.name.endswith("span"):
+            _ast_spans(getattr(node, field.name), found)
+    return found
+
+
+@pytest.mark.parametrize("path", FRAMEWORK_FILES, ids=lambda p: p.name)
 def test_spans_are_those_lark_propagates(path):
-    """The AST's node spans are the positions lark's tree builder gives the same rules."""
+    """Every node's span and every declared name's span is where lark's tree puts them."""
     text = path.read_text(encoding="utf-8")
     try:
-        tree = _lark_tree(text)
-    except Exception:
+        tree = _tree_parser().parse(text)
+    except lark.exceptions.UnexpectedInput:
         pytest.skip("not a valid file")
-    framework = parse(text)
-    lark_spans = [(t.data, (t.meta.line, t.meta.column, t.meta.end_line, t.meta.end_column))
-                  for t in tree.iter_subtrees_topdown() if t.data in ("criterion", "group", "input_decl", "let_decl")]
-    ours = sorted((s.line, s.column, s.end_line, s.end_column) for s in _spans(framework))
-    assert ours == sorted(span for _, span in lark_spans)
+    assert _ast_spans(parse(text)) == _lark_spans(tree)
 
 
-def _spans(node):
-    """Spans of the criteria, groups, inputs and lets in the file, depth first."""
-    for item in getattr(node, "items", ()):
-        if isinstance(item, (ast.Criterion, ast.Group, ast.InputDecl, ast.LetDecl)):
-            yield item.span
-        yield from _spans(item)
+def test_the_span_comparison_sees_every_kind_of_node():
+    """The shipped files and fixtures between them use every rule the comparison maps."""
+    seen = set()
+    for path in FRAMEWORK_FILES:
+        try:
+            seen.update(kind for kind, _ in _lark_spans(_tree_parser().parse(path.read_text(encoding="utf-8"))))
+        except lark.exceptions.UnexpectedInput:
+            pass
+    assert seen == set(RULE_NODES.values()) | {"name"}
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.data())
-def test_lalr_accepts_exactly_what_lark_accepts(data):
-    """Cut, doubled or spliced files: each parses with dtiscore.language.lalr iff it parses with lark."""
-    from dtiscore.language import lalr
-    from dtiscore.language.parse import _Builder, _tables
-
+def test_cut_and_spliced_files_parse_as_lark_parses_them(data):
+    """Cut, doubled or spliced files: parsed iff lark parses them, with lark's spans, and the
+    same syntax error otherwise."""
     text = data.draw(st.sampled_from(FRAMEWORK_FILES)).read_text(encoding="utf-8")
     i = data.draw(st.integers(0, len(text)))
     j = data.draw(st.integers(i, min(len(text), i + 8)))
-    insert = data.draw(st.sampled_from(["", "(", ")", "{", "}", "-", "#x\n", "\n", " ", "else ", "max", ",", ":"]))
+    insert = data.draw(st.sampled_from(["", "(", ")", "{", "}", "-", "#x\n", "\n", " ", "else ", "max", ",", ":", "(a) + -(b)"]))
     text = text[:i] + insert + text[j:]
     try:
-        _lark_tree(text)
-        lark_accepts = True
-    except Exception:
-        lark_accepts = False
+        tree = _tree_parser().parse(text)
+    except lark.exceptions.UnexpectedInput as error:
+        with pytest.raises(DtiSyntaxError) as caught:
+            parse(text)
+        assert caught.value.diagnostics == (_syntax_diagnostic(error, text),)
+        return
     try:
-        lalr.parse(text, _tables(), _Builder())
-        ours = True
-    except lalr.Rejected:
-        ours = False
-    assert ours == lark_accepts
+        framework = parse(text)
+    except DtiSyntaxError as caught:  # a number too large for a float, reported at the number
+        assert [d.message for d in caught.diagnostics] == ["number too large"] * len(caught.diagnostics)
+        return
+    assert _ast_spans(framework) == _lark_spans(tree)

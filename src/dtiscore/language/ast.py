@@ -1,8 +1,10 @@
 """The syntax tree of a `.dti` file: frozen attrs nodes, each with a 1-based source span.
 
 The tree says what was written, not what it means: names are unresolved and options are
-kept as written (a group may list `max` twice; the checker reports it). `parse` builds it,
-`check` reads it and builds the IR.
+kept as written (a group may list `max` twice; the checker reports it). Every declared name
+keeps its own span (`name_span`, `option_spans`) beside the span of its whole declaration, so
+diagnostics about a name point at it without searching the text. `parse` builds it, `check`
+reads it and builds the IR.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ Expr = Union[Number, Bool, Name, Unary, Binary, If, Call]
 class InputType:
     kind: str  # count | number | share | bool | choice
     options: tuple[str, ...] = ()
+    option_spans: tuple[Span, ...] = attrs.field(default=(), eq=False)  # where each option stands
 
 
 @attrs.frozen
@@ -108,6 +111,7 @@ class InputDecl:
     label: str | None
     options: tuple[Union[AtMost, Within, Better, OnMissing], ...]
     span: Span = attrs.field(eq=False)
+    name_span: Span = attrs.field(eq=False)  # where its name is written
 
 
 @attrs.frozen
@@ -116,6 +120,7 @@ class ParamDecl:
     expr: Expr
     label: str | None
     span: Span = attrs.field(eq=False)
+    name_span: Span = attrs.field(eq=False)  # where its name is written
 
 
 @attrs.frozen
@@ -123,6 +128,7 @@ class LetDecl:
     name: str
     expr: Expr
     span: Span = attrs.field(eq=False)
+    name_span: Span = attrs.field(eq=False)  # where its name is written
 
 
 # ---- node options ----------------------------------------------------------------------
@@ -254,6 +260,7 @@ class Criterion:
     options: tuple[NodeOption, ...]
     clauses: tuple[Clause, ...]
     span: Span = attrs.field(eq=False)
+    name_span: Span = attrs.field(eq=False)  # where its name is written
 
 
 @attrs.frozen
@@ -263,6 +270,7 @@ class Group:
     options: tuple[NodeOption, ...]
     items: tuple["Item", ...]
     span: Span = attrs.field(eq=False)
+    name_span: Span = attrs.field(eq=False)  # where its name is written
 
 
 @attrs.frozen
@@ -271,6 +279,7 @@ class Framework:
     title: str
     items: tuple["Item", ...]
     span: Span = attrs.field(eq=False)
+    name_span: Span = attrs.field(eq=False)  # where its name is written
 
 
 Declaration = Union[InputDecl, ParamDecl, LetDecl]

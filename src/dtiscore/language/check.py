@@ -25,28 +25,11 @@ RESERVED = frozenset(
 
 MIN_POINTS, MAX_POINTS = 1e-9, 1e12  # the scale of a `max` (besides 0)
 
-
 def check(
     tree: ast.Framework, source: Source, params: Mapping[str, object] | None = None
 ) -> tuple[ir.Framework, tuple[Diagnostic, ...]]:
     """The IR of a parsed file and its warnings; raises `CheckError` listing every error."""
     return Checker(tree, source, params or {}).run()
-
-
-def _whole_words(text: str, word: str, start: int) -> Iterator[int]:
-    """Where `word` stands in `text` from `start` on, not as part of a longer name (a
-    regular expression per name would fill `re`'s cache: a framework has hundreds)."""
-    index = text.find(word, start)
-    while index >= 0:
-        end = index + len(word)
-        if (index == 0 or text[index - 1] not in _NAME_CHARS) and (end == len(text) or text[end] not in _NAME_CHARS):
-            yield index
-            index = text.find(word, end)
-        else:
-            index = text.find(word, index + 1)
-
-
-_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 class Checker(ExpressionChecker):
@@ -70,23 +53,6 @@ class Checker(ExpressionChecker):
         self.ratio_users: dict[Span | None, list[str]] = {}  # unguarded divisions → criteria
         self.depths: dict[int, int] = {}  # checked expressions' depths, by identity (nesting.ir_depth)
         self.nested = 0  # how many lower() calls are under way: the outermost measures first
-
-    def _name_span(self, decl) -> Span:
-        """The span of a declaration's name: the first whole word after its keyword."""
-        name = getattr(decl, "name", None) or decl.id
-        return self._word_span(name, decl.span, after_keyword=True)
-
-    def _word_span(self, word: str, within: Span, occurrence: int = 1, after_keyword: bool = False) -> Span:
-        """Where `word` stands (its n-th whole-word occurrence) inside a span of the source."""
-        seen = 0
-        for line in range(within.line, within.end_line + 1):
-            text = self.source.line(line)
-            start = within.column if line == within.line and after_keyword else (within.column - 1 if line == within.line else 0)
-            for index in _whole_words(text, word, start):
-                seen += 1
-                if seen == occurrence:
-                    return Span(line, index + 1, line, index + 1 + len(word))
-        return within
 
     # ---- reporting
     def error(self, code: str, message: str, span: Span | None, suggestion: str | None = None):
@@ -147,7 +113,7 @@ class Checker(ExpressionChecker):
                 self._check_options(item)
 
     def _declare_name(self, name: str, item) -> None:
-        span = self._name_span(item)
+        span = item.name_span
         if name in RESERVED:
             self.error("reserved-name", f"'{name}' is a reserved word; choose another name", span)
             self.failed.add(name)  # uses of it are not reported again
@@ -163,10 +129,9 @@ class Checker(ExpressionChecker):
 
     def _check_options(self, decl: ast.InputDecl) -> None:
         seen = set()
-        for option in decl.type.options:
+        for option, span in zip(decl.type.options, decl.type.option_spans):
             if option in seen:
-                self.error("duplicate-option", f"choice option '{option}' is listed twice",
-                           self._word_span(option, decl.span, occurrence=2))
+                self.error("duplicate-option", f"choice option '{option}' is listed twice", span)
             seen.add(option)
 
     def _declarations(self, kind) -> Iterator:
@@ -272,7 +237,7 @@ class Checker(ExpressionChecker):
         if name in self.resolving:
             path = self.resolving[self.resolving.index(name):] + [name]
             self.failed.update(path)
-            self.error("cycle", "cycle: " + " → ".join(path), self._name_span(decl))
+            self.error("cycle", "cycle: " + " → ".join(path), decl.name_span)
             return None
         self.resolving.append(name)
         outer, self.nested = self.nested, 0  # a let's expression is measured on its own
@@ -300,10 +265,10 @@ class Checker(ExpressionChecker):
         self.default_missing = settings.get("on_missing", "zero")
         children = self._nodes(nodes, settings.get("on_exclude", "rescale"))
         if settings.get("max") is None:
-            self.error("missing-max", f"framework '{tree.id}' needs 'max N'", self._name_span(tree))
+            self.error("missing-max", f"framework '{tree.id}' needs 'max N'", tree.name_span)
             return None
         if not nodes:
-            self.error("empty", f"framework '{tree.id}' has no groups or criteria", self._name_span(tree))
+            self.error("empty", f"framework '{tree.id}' has no groups or criteria", tree.name_span)
             return None
         self._check_sum(tree, settings, nodes, "framework")
         if children is None:
@@ -366,10 +331,10 @@ class Checker(ExpressionChecker):
         nodes = [i for i in group.items if isinstance(i, (ast.Group, ast.Criterion))]
         children = self._nodes(nodes, on_exclude)
         if "max" not in settings:
-            self.error("missing-max", f"group '{group.id}' needs 'max N'", self._name_span(group))
+            self.error("missing-max", f"group '{group.id}' needs 'max N'", group.name_span)
             return None
         if not nodes:
-            self.error("empty", f"group '{group.id}' has no criteria", self._name_span(group))
+            self.error("empty", f"group '{group.id}' has no criteria", group.name_span)
             return None
         self._check_sum(group, settings, nodes, "group")
         if children is None:
@@ -381,10 +346,10 @@ class Checker(ExpressionChecker):
         settings = self._node_options(crit.options, crit, "criterion")
         top = settings.get("max")
         if top is None:
-            self.error("missing-max", f"criterion '{crit.id}' needs 'max N'", self._name_span(crit))
+            self.error("missing-max", f"criterion '{crit.id}' needs 'max N'", crit.name_span)
         rules = [c for c in crit.clauses if isinstance(c, ast.SCORING_CLAUSES)]
         if not rules:
-            self.error("no-rule", f"criterion '{crit.id}' has no scoring clause (score, award, proportional, linear, steps, deduct or cases)", self._name_span(crit))
+            self.error("no-rule", f"criterion '{crit.id}' has no scoring clause (score, award, proportional, linear, steps, deduct or cases)", crit.name_span)
         for extra in rules[1:]:
             self.error("two-rules", "a criterion has exactly one scoring clause; this is a second", extra.span)
         exclusions, evidence, replaces = [], None, None
@@ -640,7 +605,7 @@ class Checker(ExpressionChecker):
         for found in monotone.findings(framework):
             crit, name, better = found.criterion.id, found.input.name, found.input.better
             moves = "rises" if better == "higher" else "falls"
-            span = self._word_span(crit, found.criterion.span, after_keyword=True)
+            span = self.declared[crit].name_span
             if found.proven_wrong:
                 self.warn("monotonicity", f"'{crit}' gives fewer points as '{name}' {moves}, though '{name}' is declared 'better {better}'" + (f": {found.detail}" if found.detail else ""), span)
             else:
@@ -651,11 +616,11 @@ class Checker(ExpressionChecker):
             if name in self.used:
                 continue
             if isinstance(decl, ast.InputDecl):
-                self.warn("unused", f"input '{name}' is not used", self._name_span(decl))
+                self.warn("unused", f"input '{name}' is not used", decl.name_span)
             elif isinstance(decl, ast.ParamDecl):
-                self.warn("unused", f"param '{name}' is not used", self._name_span(decl))
+                self.warn("unused", f"param '{name}' is not used", decl.name_span)
             elif isinstance(decl, ast.LetDecl):
-                self.warn("unused", f"let '{name}' is not used", self._name_span(decl))
+                self.warn("unused", f"let '{name}' is not used", decl.name_span)
 
 
 # ---- small helpers ---------------------------------------------------------------------

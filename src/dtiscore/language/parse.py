@@ -1,11 +1,14 @@
-"""Source text → AST. Lark's LALR tables (grammar shipped as package data) drive
-`dtiscore.language.lalr`, which calls one builder method per rule to make the frozen AST as it
-parses; syntax errors come from lark itself. No meaning is given here: that is `check`'s job."""
+"""Source text → AST. Lark's LALR parser (grammar shipped as package data) calls one builder
+method per rule as it reduces it (an inline transformer: no parse tree is built), so the frozen
+AST is made while parsing; syntax errors come from lark itself. No meaning is given here: that
+is `check`'s job."""
 
 from __future__ import annotations
 
 import functools
 import math
+import re
+import threading
 from importlib import resources
 from pathlib import Path
 
@@ -13,7 +16,7 @@ import attrs
 import lark
 from lark import Token
 
-from . import ast, lalr
+from . import ast
 from ..errors import Diagnostic, DtiSyntaxError, Source, Span
 
 
@@ -28,38 +31,26 @@ def load_grammar() -> str:
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> lark.Lark:
+    # keep_all_tokens: the callbacks also see keywords and braces, which a rule's span covers.
     # cache=True keeps the LALR tables in the temp folder: a new process loads them in
     # milliseconds instead of building them again (~150 ms)
+    grammar = load_grammar()
     return lark.Lark(
-        load_grammar(), parser="lalr", propagate_positions=True, maybe_placeholders=True, cache=True
+        grammar, parser="lalr", maybe_placeholders=True, keep_all_tokens=True, transformer=_Rules(grammar), cache=True
     )
 
 
 def parse(text: str, filename: str = "<string>") -> ast.Framework:
     """Parse a whole `.dti` file. Raises `DtiSyntaxError` with the position of the problem."""
     source = Source(text, filename)
-    builder = _Builder()
+    problems = _PROBLEMS.found = []
     try:
-        framework = lalr.parse(text, _tables(), builder)
-    except lalr.Rejected:
-        raise DtiSyntaxError([_syntax_diagnostic(_lark_error(text), text)], source) from None
-    if builder.problems:
-        raise DtiSyntaxError(builder.problems, source)
-    return framework
-
-
-@functools.lru_cache(maxsize=1)
-def _tables() -> lalr.Tables:
-    return lalr.tables(_parser())
-
-
-def _lark_error(text: str) -> lark.exceptions.UnexpectedInput:
-    """Lark's own account of why `text` does not parse, for the message."""
-    try:
-        _parser().parse(text)
+        framework = _parser().parse(text)
     except lark.exceptions.UnexpectedInput as error:
-        return error
-    raise AssertionError("lark parses a text that dtiscore.language.lalr rejected")
+        raise DtiSyntaxError([_syntax_diagnostic(error, text)], source) from None
+    if problems:
+        raise DtiSyntaxError(problems, source)
+    return framework
 
 
 @attrs.frozen
@@ -160,20 +151,11 @@ def _syntax_diagnostic(error: lark.exceptions.UnexpectedInput, text: str) -> Dia
         hint = _character_hint(char)
         return Diagnostic("syntax", f"unexpected character {char!r}{hint}", Span.point(line, column))
     if isinstance(error, lark.exceptions.UnexpectedEOF):
-        lines = text.splitlines() or [""]
-        span = Span.point(len(lines), len(lines[-1]) + 1)
-        message = "unexpected end of file; " + _describe_expected(set(error.expected))
-        if "RBRACE" in error.expected:
-            message = "unexpected end of file: a '{' is not closed"
-        return Diagnostic("syntax", message, span)
+        return _end_of_file(text, set(error.expected))
     token: Token = error.token  # UnexpectedToken
     expected = set(error.expected)
     if token.type == "$END":
-        lines = text.splitlines() or [""]
-        span = Span.point(len(lines), len(lines[-1]) + 1)
-        if "RBRACE" in expected:
-            return Diagnostic("syntax", "unexpected end of file: a '{' is not closed", span)
-        return Diagnostic("syntax", "unexpected end of file; " + _describe_expected(expected), span)
+        return _end_of_file(text, expected)
     span = Span.point(token.line, token.column, max(1, len(str(token))))
     in_expression = "AND" in expected or "OR" in expected
     if str(token) in _COMPARISONS and _follows_comparison(text, token.start_pos):
@@ -181,10 +163,77 @@ def _syntax_diagnostic(error: lark.exceptions.UnexpectedInput, text: str) -> Dia
     if str(token) == "=" and in_expression:
         return Diagnostic("syntax", "unexpected '='; to compare, write '=='", span)
     if token.type in ("CRITERION", "GROUP") and "RBRACE" in expected:
+        brace = _open_brace(text, token.start_pos)
+        if brace is not None:
+            return _unclosed(brace, f"before '{token}' on line {token.line}")
         return Diagnostic("syntax", f"unexpected '{token}': a '{{' above is not closed", span)
     if token.type == "RBRACE" and "ELSE" in expected:
         return Diagnostic("syntax", "missing 'else' band: steps and cases need an 'else: POINTS' last", span)
     return Diagnostic("syntax", f"unexpected {str(token)!r}; " + _describe_expected(expected), span)
+
+
+def _end_of_file(text: str, expected: set[str]) -> Diagnostic:
+    lines = text.splitlines() or [""]
+    span = Span.point(len(lines), len(lines[-1]) + 1)
+    if "RBRACE" not in expected:
+        return Diagnostic("syntax", "unexpected end of file; " + _describe_expected(expected), span)
+    brace = _open_brace(text, len(text))
+    if brace is None:
+        return Diagnostic("syntax", "unexpected end of file: a '{' is not closed", span)
+    return _unclosed(brace, "before the end of the file")
+
+
+def _unclosed(brace: _Brace, where: str) -> Diagnostic:
+    if brace.misplaced_close is None:
+        message = f"the '{{' of {brace.owner} is not closed {where}"
+    else:
+        message = (f"the '{{' of {brace.owner} seems not closed: the '}}' on line {brace.misplaced_close} "
+                   "is indented like an outer '{'")
+    return Diagnostic("syntax", message, brace.span)
+
+
+@attrs.frozen
+class _Brace:
+    """A '{' that is not closed where the parse failed."""
+
+    span: Span
+    owner: str  # what it opens, as the author wrote it: "criterion 'c'", "'steps'"
+    misplaced_close: int | None = None  # the line of the '}' that closes it, by its indent an outer one's
+
+
+_OWNERS = {"framework", "group", "criterion", "steps", "cases"}
+
+
+def _open_brace(text: str, position: int) -> _Brace | None:
+    """The '{' not closed before `position`. By matching, the innermost one still open there;
+    but when a '}' on a line of its own closed a '{' while indented like an outer one (where
+    the author's missing '}' usually is: the parse goes on, and fails only later), that '{'."""
+    try:
+        tokens = list(_parser().lex(text[:position]))
+    except lark.exceptions.LarkError:
+        return None
+    indent: dict[int, int] = {}  # line → column of its first token
+    open_braces: list[tuple[Token, str, int]] = []  # the brace, what it opens, its line's indent
+    owner, previous = "'{'", None
+    for token in tokens:
+        first_on_line = token.line not in indent
+        indent.setdefault(token.line, token.column)
+        if token.value in _OWNERS and token.type != "NAME":
+            owner = f"'{token.value}'"
+        elif previous is not None and previous.value in ("framework", "group", "criterion") and token.type == "NAME":
+            owner = f"{previous.value} '{token.value}'"
+        if token.type == "LBRACE":
+            open_braces.append((token, owner, indent[token.line]))
+            owner = "'{'"
+        elif token.type == "RBRACE" and open_braces:
+            brace, what, column = open_braces.pop()
+            if first_on_line and token.column != column and any(token.column == c for _, _, c in open_braces):
+                return _Brace(_token_span(brace), what, token.line)
+        previous = token
+    if not open_braces:
+        return None
+    brace, what, _ = open_braces[-1]
+    return _Brace(_token_span(brace), what)
 
 
 def _character_hint(char: str) -> str:
@@ -204,35 +253,33 @@ def _token_span(token: Token) -> Span:
     return Span(token.line, token.column, token.end_line, token.end_column)
 
 
-def _string(token: lalr.Token | None) -> str | None:
+def _string(token: Token | None) -> str | None:
     if token is None:
         return None
-    body = token.text[1:-1]
+    body = token.value[1:-1]
     return body.replace('\\"', '"').replace("\\\\", "\\")
 
 
 class _Builder:
-    """One method per grammar rule (or alias): its span, then its children as lark shapes
-    them (`lalr` calls these while parsing)."""
+    """One method per grammar rule (or alias): its span, then the children lark's tree would
+    have (`_Rules` calls these while parsing). Tokens are lark's: `.value` is the text."""
 
-    def __init__(self):
-        self.problems: list[Diagnostic] = []  # lexical problems found while building
     # ---- structure
     def start(self, span, framework):
         return framework
 
     def framework(self, span, name, title, *items):
-        return ast.Framework(name.text, _string(title), tuple(items), span)
+        return ast.Framework(name.value, _string(title), tuple(items), span, _token_span(name))
 
     def group(self, span, name, title, *rest):
         options = tuple(r for r in rest if isinstance(r, _NODE_OPTIONS))
         items = tuple(r for r in rest if not isinstance(r, _NODE_OPTIONS))
-        return ast.Group(name.text, _string(title), options, items, span)
+        return ast.Group(name.value, _string(title), options, items, span, _token_span(name))
 
     def criterion(self, span, name, title, *rest):
         options = tuple(r for r in rest if isinstance(r, _NODE_OPTIONS))
         clauses = tuple(r for r in rest if not isinstance(r, _NODE_OPTIONS))
-        return ast.Criterion(name.text, _string(title), options, clauses, span)
+        return ast.Criterion(name.value, _string(title), options, clauses, span, _token_span(name))
 
     # ---- options
     def max_decl(self, span, value):
@@ -242,41 +289,41 @@ class _Builder:
         return ast.CapDecl(span)
 
     def on_exclude_decl(self, span, policy):
-        return ast.OnExclude(policy.text, span)
+        return ast.OnExclude(policy.value, span)
 
     def on_missing_decl(self, span, policy):
-        return ast.OnMissing(policy.text, span)
+        return ast.OnMissing(policy.value, span)
 
     def tags(self, span, *pairs):
         return ast.Tags(tuple(pairs), span)
 
     def tag(self, span, key, *values):
-        return (key.text, tuple(v.text for v in values))
+        return (key.value, tuple(v.value for v in values))
 
     # ---- declarations
     def input_decl(self, span, name, input_type, label, *options):
-        return ast.InputDecl(name.text, input_type, _string(label), tuple(options), span)
+        return ast.InputDecl(name.value, input_type, _string(label), tuple(options), span, _token_span(name))
 
     def simple_type(self, span, kind):
-        return ast.InputType(kind.text)
+        return ast.InputType(kind.value)
 
     def choice_type(self, span, *options):
-        return ast.InputType("choice", tuple(o.text for o in options))
+        return ast.InputType("choice", tuple(o.value for o in options), tuple(_token_span(o) for o in options))
 
     def at_most(self, span, other):
-        return ast.AtMost(ast.Name(other.text, other.span), span)
+        return ast.AtMost(ast.Name(other.value, _token_span(other)), span)
 
     def within(self, span, low, high):
         return ast.Within(low, high, span)
 
     def better(self, span, direction):
-        return ast.Better(direction.text, span)
+        return ast.Better(direction.value, span)
 
     def param_decl(self, span, name, expr, label):
-        return ast.ParamDecl(name.text, expr, _string(label), span)
+        return ast.ParamDecl(name.value, expr, _string(label), span, _token_span(name))
 
     def let_decl(self, span, name, expr):
-        return ast.LetDecl(name.text, expr, span)
+        return ast.LetDecl(name.value, expr, span, _token_span(name))
 
     # ---- clauses
     def score(self, span, expr):
@@ -285,8 +332,9 @@ class _Builder:
     def award(self, span, cond):
         return ast.Award(cond, span)
 
-    def proportional(self, span, expr, target):
-        return ast.Proportional(expr, target, span)
+    def proportional(self, span, expr, *target):
+        # `["target" expr]`: one expression, or two placeholders (one stood for the keyword)
+        return ast.Proportional(expr, target[-1], span)
 
     def linear(self, span, expr, start, end):
         return ast.Linear(expr, start, end, span)
@@ -316,14 +364,14 @@ class _Builder:
         return ast.Exclude(cond, _string(reason), span)
 
     def evidence(self, span, name):
-        return ast.Evidence(ast.Name(name.text, name.span), span)
+        return ast.Evidence(ast.Name(name.value, _token_span(name)), span)
 
     def replaces(self, span, name):
-        return ast.Replaces(ast.Name(name.text, name.span), span)
+        return ast.Replaces(ast.Name(name.value, _token_span(name)), span)
 
     def constant(self, span, value):
-        if isinstance(value, lalr.Token):  # a param's name
-            return ast.Name(value.text, value.span)
+        if isinstance(value, Token):  # a param's name
+            return ast.Name(value.value, _token_span(value))
         return value
 
     # ---- expressions
@@ -343,13 +391,16 @@ class _Builder:
         return ast.Binary(op, left, right, span)
 
     def compare_op(self, span, token):
-        return token.text
+        return token.value
 
     def band_op(self, span, token):
-        return token.text
+        return token.value
+
+    def atom(self, span, expr):  # "(" expr ")": the parentheses are not part of the node
+        return expr
 
     def arith(self, span, left, op, right):
-        return ast.Binary(op.text, left, right, span)
+        return ast.Binary(op.value, left, right, span)
 
     def neg(self, span, operand):
         if isinstance(operand, ast.Number):  # fold "-3" into one literal, as written
@@ -363,10 +414,10 @@ class _Builder:
         return ast.Bool(False, span)
 
     def name(self, span, token):
-        return ast.Name(token.text, token.span)
+        return ast.Name(token.value, _token_span(token))
 
     def call(self, span, func, *args):
-        return ast.Call(func.text if isinstance(func, lalr.Token) else func, tuple(a for a in args if a is not None), span)
+        return ast.Call(func.value if isinstance(func, Token) else func, tuple(a for a in args if a is not None), span)
 
     def max_call(self, span, *args):
         return self.call(span, "max", *args)
@@ -384,15 +435,81 @@ class _Builder:
         return ast.Number(-number.value, "-" + number.text, span)
 
     def number(self, span, token):
-        text = token.text
+        text = token.value
         if text.endswith("%"):
             value = float(text[:-1] + "e-2")  # correctly rounded: 21.8% is 0.218
         else:
             value = float(text)
         if not math.isfinite(value):
-            self.problems.append(Diagnostic("syntax", "number too large", token.span))
+            _PROBLEMS.found.append(Diagnostic("syntax", "number too large", _token_span(token)))
             value = 0.0
-        return ast.Number(value, text, token.span)
+        return ast.Number(value, text, _token_span(token))
 
 
 _NODE_OPTIONS = ast.NODE_OPTIONS
+
+
+# ---- what lark calls as it reduces a rule ----------------------------------------------
+
+_PROBLEMS = threading.local()  # `.found`: the problems of the parse running in this thread
+# (lark calls one shared set of callbacks; `parse` gives each parse a list of its own)
+
+
+class _Held:
+    """A rule's value whose span is not the rule's own: a node in parentheses, an input type,
+    a tag, an operator. The rule above takes the value and counts the rule's span."""
+
+    __slots__ = ("value", "span")
+
+    def __init__(self, value, span: Span):
+        self.value, self.span = value, span
+
+
+class _Rules:
+    """Lark's inline transformer: for each rule, a callback that shapes its children as lark's
+    tree builder would (anonymous tokens dropped, unless the rule is a `!rule`), works out the
+    rule's span from its first token to its last, and calls the builder method of that name.
+    Lark inlines `_rule`s and passes `?rule`s with one child through before calling."""
+
+    def __init__(self, grammar: str):
+        named = frozenset(re.findall(r"^([A-Z_][A-Z0-9_]*)(?:\.\d+)?\s*:", grammar, re.M))
+        kept = frozenset(re.findall(r"^!([a-z_][a-z0-9_]*)\s*:", grammar, re.M))
+        builder = _Builder()
+        for name in dir(builder):
+            if not name.startswith("_"):
+                setattr(self, name, _callback(getattr(builder, name), None if name in kept else named))
+        # the most frequent rules, one token each, without the general shaping
+        self.name = lambda children: ast.Name(children[0].value, _token_span(children[0]))
+        self.number = lambda children: builder.number(None, children[0])
+
+
+def _callback(method, named: frozenset[str] | None):
+    """The callback for a rule whose builder method is `method`; `named`: the tokens to pass
+    on (the terminals the grammar names), or None to pass every token."""
+
+    def reduce(children: list):
+        arguments = []
+        first = last = None
+        for child in children:
+            kind = type(child)
+            if kind is Token:
+                if named is None or child.type in named:
+                    arguments.append(child)
+                extent = child
+            elif child is None:  # an absent `[x]`
+                arguments.append(None)
+                continue
+            else:
+                arguments.append(child.value if kind is _Held else child)
+                extent = child.span
+            if first is None:
+                first = extent
+            last = extent
+        span = None if first is None else Span(first.line, first.column, last.end_line, last.end_column)
+        value = method(span, *arguments)
+        own = getattr(value, "span", None)
+        if own is not span and own != span:
+            return _Held(value, span)
+        return value
+
+    return reduce
