@@ -223,7 +223,7 @@ class Checker(ExpressionChecker):
         if expr is None:
             return None
         let = ir.Let(name, expr)
-        if not self._within_depth(let, self._name_span(self.declared[name])):
+        if not self._within_depth(let, self.declared[name].name_span):
             self.failed.add(name)
             return None
         self.lets[name] = let
@@ -491,7 +491,7 @@ class Checker(ExpressionChecker):
     def _groups_nest_within_limit(self) -> bool:
         depth = nesting.group_depth(self.tree.items)
         if depth > nesting.MAX_DEPTH:
-            self.error("too-deep", f"groups nest {depth} levels deep here; the limit is {nesting.MAX_DEPTH}", self._name_span(self.tree))
+            self.error("too-deep", f"groups nest {depth} levels deep here; the limit is {nesting.MAX_DEPTH}", self.tree.name_span)
         return depth <= nesting.MAX_DEPTH
 
     def _within_depth(self, expr: ir.Expr, span: Span | None) -> bool:
