@@ -21,7 +21,7 @@ from dtiscore.cli import main
 from dtiscore.cli.progress import Progress
 from dtiscore.io.tables import read_table, score_table, write_table
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 FRAMEWORK = """framework tables "Tables demo" {
     max 100

@@ -79,7 +79,7 @@ def test_what_is_not_a_share_mistake(body):
 
 def test_the_shipped_frameworks_pass():
     import pathlib
-    for path in sorted(pathlib.Path(__file__).parent.parent.joinpath("frameworks").glob("*.dti")):
+    for path in sorted(pathlib.Path(__file__).resolve().parents[2].joinpath("frameworks").glob("*.dti")):
         dtiscore.load(path)
 
 

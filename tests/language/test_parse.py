@@ -20,7 +20,7 @@ from dtiscore.language import ast
 from dtiscore.errors import DtiError, DtiSyntaxError, FrameworkError
 from dtiscore.language.parse import _syntax_diagnostic, load_grammar, parse, tokens
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # The example of LANGUAGE.md ("The .dti language — specification (v1)"), verbatim.
 EXAMPLE = """\

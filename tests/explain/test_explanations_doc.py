@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "explanations.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "explanations.md"
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 CHECK = re.compile(r"^(?P<expr>\S.*?)\s+#\s+(?P<want>\S.*)$")
 

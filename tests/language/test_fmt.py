@@ -22,7 +22,7 @@ from dtiscore.language.fmt import format_text
 from dtiscore.language.parse import parse, tokens
 from dtiscore.testing import frameworks
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "fixtures" / "fmt"
 SHIPPED = sorted((ROOT / "frameworks").glob("*.dti"))
 FIXTURES = sorted((ROOT / "tests" / "fixtures").rglob("*.dti"))

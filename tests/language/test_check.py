@@ -23,7 +23,7 @@ import pytest
 import dtiscore
 from dtiscore import CheckError, DtiError, DtiSyntaxError, FrameworkError
 
-FIXTURES = Path(__file__).parent / "fixtures" / "check"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "check"
 CASES = sorted(p.stem for p in FIXTURES.glob("*.dti"))
 
 

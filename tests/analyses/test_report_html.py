@@ -23,7 +23,7 @@ from dtiscore.cli import main
 from dtiscore.analyses.html_report import render_html
 from dtiscore.io.tables import read_table, score_table
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WIDTH = 1200
 CHARTS = ("ranking", "profile", "deductions")
 

@@ -10,7 +10,7 @@ import dtiscore
 from dtiscore.engine import evaluate as evaluate_module
 from dtiscore.io.tables import read_table, score_table
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 UNITS = 100_000
 
 

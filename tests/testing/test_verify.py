@@ -17,7 +17,7 @@ import dtiscore
 from dtiscore.cli import main
 from dtiscore.testing import INVARIANTS, InvariantError, Invariants, Verification, check_framework
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PLANTED = ROOT / "tests" / "fixtures" / "verify"
 SHIPPED = sorted((ROOT / "frameworks").glob("*.dti"))
 

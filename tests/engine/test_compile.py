@@ -4,7 +4,7 @@ Golden disassemblies: every `tests/fixtures/disassembly/NAME.dti` is compiled an
 `disassemble()` compared exactly with `NAME.txt`. After a deliberate change to the
 generated code, regenerate them with
 
-    DTISCORE_REGENERATE=1 python -m pytest tests/test_compile.py
+    DTISCORE_REGENERATE=1 python -m pytest tests/engine/test_compile.py
 
 and read the diff before committing it.
 """
@@ -29,7 +29,7 @@ from dtiscore.engine.instructions import Instr, Item, Reg, Tup, lit
 from dtiscore.language import ir
 from dtiscore.language.reference import Reference
 
-FIXTURES = Path(__file__).parent / "fixtures" / "disassembly"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "disassembly"
 GOLDEN = sorted(FIXTURES.glob("*.dti"))
 
 

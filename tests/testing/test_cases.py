@@ -518,7 +518,7 @@ def test_the_plugin_leaves_python_tests_alone(pytester):
 
 # ---- docs/testing.md ----------------------------------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.S | re.M)
 
 
