@@ -17,9 +17,8 @@ from typing import Mapping
 import attrs
 
 from ..language import ir
+from ..language.reference import Reference
 from ..engine.compile import folded
-from ..language.reference import Expressions
-from .values import rule_points
 
 FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
 COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
@@ -38,24 +37,24 @@ class Need:
 
 class Solver:
     """Solves needs for one unit: `row` maps input name → value (NaN = no value);
-    `populations` are the scoring run's population values. Values of expressions are
-    worked out in plain floats (one row is too little for numpy to pay); a rule's points are
-    the scoring's own (`values.rule_points`)."""
+    `populations` are the scoring run's population values (`values.run_populations`).
+    Values and a rule's points are the reference interpreter's, in plain floats: one row is
+    too little for numpy to pay, and the interpreter is the language's executable meaning."""
 
     def __init__(self, framework: ir.Framework, row: dict[str, float], populations: Mapping[ir.Population, float]):
         self.framework = framework
         self.inputs = {spec.name: spec for spec in framework.inputs}
         self.row = row
         self.populations = populations
-        self._eval = _Floats(populations)
+        self._eval = Reference(framework, [], populations=populations)
         self._known: dict[int, tuple[ir.Expr, float]] = {}  # id(expr) → (expr, its value for `row`)
         self._reads: dict[int, tuple[ir.Expr, bool]] = {}  # id(expr) → (expr, whether it reads an input)
 
-    def rule_points(self, crit: ir.Criterion, row: dict[str, float]) -> float:
-        """The criterion's rule's points for a row (its evidence and exclusions aside),
-        population values held at the scoring run's; -inf where undefined."""
-        points = rule_points(crit, lambda expr: self.value(expr, row))
-        return points if points == points else -math.inf
+    def rule_points(self, crit: ir.Criterion, row: dict[str, float] | None = None) -> float:
+        """The criterion's rule's points for the unit's row, or for `row` (its evidence and
+        exclusions aside), population values held at the scoring run's; NaN where undefined.
+        The explanation layer's one rule → points for one unit: `Reference.rule`."""
+        return self._eval.rule(crit, self.row if row is None else row)[0]
 
     def value(self, expr: ir.Expr, row: dict[str, float] | None = None) -> float:
         """The expression's value for the unit's row (remembered), or for `row`."""
@@ -210,15 +209,6 @@ class Solver:
                 return _one(self.solve(left, cond.op, self.value(right)))
             return _one(self.solve(right, FLIP[cond.op], self.value(left)))
         return None
-
-
-class _Floats(Expressions):
-    """Expressions in plain floats for one row at a time (the reference interpreter's), with
-    population functions at the scoring run's values rather than computed over rows."""
-
-    def __init__(self, populations: Mapping[ir.Population, float]):
-        super().__init__()
-        self._population.update(populations)
 
 
 def _one(need: Need | None) -> list[Need] | None:
