@@ -75,13 +75,18 @@ def reason_codes(crit: ir.Criterion, status: np.ndarray, branch: np.ndarray,
 
 def reason_code(crit: ir.Criterion, status: int, branch: int, absent: bool) -> str:
     """The reason code of one unit, as `reason_codes` gives it."""
+    return _code(scored_reasons(crit.rule), status, branch, absent)
+
+
+def _code(scored: tuple, status: int, branch: int, absent: bool) -> str:
+    """`reason_code`, the rule's `scored_reasons` at hand."""
     if status in _STATUS_CODE:
         return _STATUS_CODE[status]
     if status == ir.MISSING:
         return "missing" if absent else "undefined"
     code = "score"
     if status == ir.SCORED:
-        for name, where, _ in scored_reasons(crit.rule):
+        for name, where, _ in scored:
             if where(branch):
                 code = name
     return code
@@ -105,6 +110,7 @@ class Reasons:
         self._subjects: dict[tuple[str, int], dict] = {}
         self._names: dict[str, tuple[str, ...]] = {}
         self._maker_cache: dict[str, dict[str, Callable[..., dict]]] = {}
+        self._scored: dict[str, tuple] = {}
         self._texts: dict[int, tuple[ir.Expr, str]] = {}  # id(expr) → (expr, its text)
 
     def text(self, expr: ir.Expr) -> str:
@@ -185,12 +191,18 @@ class Reasons:
         The same reason as `build` gives for that unit."""
         names = self.names(crit)
         absent = any(row[name] != row[name] for name in names)
-        code = reason_code(crit, status, branch, absent)
+        code = _code(self.scored(crit), status, branch, absent)
         params = {"criterion": crit.id, "title": crit.title, "max": crit.max, "points": float(points)}
         params.update(self._makers(crit)[code](0, branch, lambda key, expr, i: value(expr),
                                                lambda name, i: row[name] != row[name],
                                                lambda name, i: name in invalid))
         return Reason(code, params)
+
+    def scored(self, crit: ir.Criterion) -> tuple:
+        """The criterion's rule's `scored_reasons`, made once."""
+        if crit.id not in self._scored:
+            self._scored[crit.id] = scored_reasons(crit.rule)
+        return self._scored[crit.id]
 
     def _makers(self, crit: ir.Criterion) -> dict[str, Callable[..., dict]]:
         """Per code, the parameters of one unit: maker(i, b, at, absent, bad) for unit i whose
@@ -219,7 +231,7 @@ class Reasons:
             "inputs": [n for n in names if absent(n, i)],
             "labels": [self.input_label(n) for n in names if absent(n, i)]}
         makers["undefined"] = lambda i, _, at, absent, bad: {}
-        for code, _, data in scored_reasons(crit.rule):
+        for code, _, data in self.scored(crit):
             makers[code] = functools.partial(_scored_maker, data, self, crit)
         self._maker_cache[crit.id] = makers
         return makers

@@ -41,14 +41,17 @@ class Solver:
     Values and a rule's points are the reference interpreter's, in plain floats: one row is
     too little for numpy to pay, and the interpreter is the language's executable meaning."""
 
-    def __init__(self, framework: ir.Framework, row: dict[str, float], populations: Mapping[ir.Population, float]):
+    def __init__(self, framework: ir.Framework, row: dict[str, float], populations: Mapping[ir.Population, float],
+                 reads: dict[int, tuple[ir.Expr, bool]] | None = None):
         self.framework = framework
         self.inputs = {spec.name: spec for spec in framework.inputs}
         self.row = row
         self.populations = populations
         self._eval = Reference(framework, [], populations=populations)
         self._known: dict[int, tuple[ir.Expr, float]] = {}  # id(expr) → (expr, its value for `row`)
-        self._reads: dict[int, tuple[ir.Expr, bool]] = {}  # id(expr) → (expr, whether it reads an input)
+        # id(expr) → (expr, whether it reads an input): a fact of the framework, so a dict kept
+        # with it can be passed to remember it across units
+        self._reads: dict[int, tuple[ir.Expr, bool]] = {} if reads is None else reads
 
     def rule_points(self, crit: ir.Criterion, row: dict[str, float] | None = None) -> float:
         """The criterion's rule's points for the unit's row, or for `row` (its evidence and
@@ -164,8 +167,8 @@ class Solver:
         return None
 
     def _reads_input(self, expr: ir.Expr) -> bool:
-        """Whether the expression reads an input, remembered per expression object for this
-        unit (the entry keeps the expression alive, so its id is not reused)."""
+        """Whether the expression reads an input, remembered per expression object (the entry
+        keeps the expression alive, so its id is not reused)."""
         hit = self._reads.get(id(expr))
         if hit is None or hit[0] is not expr:
             hit = self._reads[id(expr)] = (expr, bool(ir.columns_used(expr)))

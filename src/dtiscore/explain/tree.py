@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Mapping, Sequence
 
+import attrs
+
+from ..language import ir
 from ..language.reference import Reference, UnitScore
 from ..engine.evaluate import aggregate
 
@@ -23,17 +26,26 @@ if TYPE_CHECKING:
     from ..engine.scored import Scored
 
 
-def depths(framework: "CompiledFramework") -> dict[str, int]:
-    """Each node's depth (the framework 0, its children 1, ...), found once per framework."""
+@attrs.frozen
+class Shape:
+    """What explanations read of a framework's tree on every call, found once per framework."""
 
-    def build() -> dict[str, int]:
-        out: dict[str, int] = {}
+    nodes: tuple[ir.Node, ...]  # every node, parents first, in file order
+    depth: Mapping[str, int]  # the framework 0, its children 1, ...
+    path: Mapping[str, tuple[str, ...]]  # group ids from the top down to the node's parent
+
+
+def shape(framework: "CompiledFramework") -> Shape:
+    """The framework's `Shape`, kept with it."""
+
+    def build() -> Shape:
+        depth: dict[str, int] = {}
         for node_id in framework.nodes:
             parent = framework.node(node_id).parent
-            out[node_id] = 0 if parent is None else out[parent] + 1
-        return out
+            depth[node_id] = 0 if parent is None else depth[parent] + 1
+        return Shape(tuple(framework.ir.nodes()), depth, {n: framework.path(n) for n in framework.nodes})
 
-    return framework.memo(depths, build)
+    return framework.memo(Shape, build)
 
 
 class UnitTree:
@@ -47,7 +59,8 @@ class UnitTree:
         self.points = dict(zip(order, scores.points[:, position].tolist()))
         self.applicable = dict(zip(order, scores.applicable[:, position].tolist()))
         self.effective = {n: scores.effective_at(r, position) for r, n in enumerate(order)}
-        self.depth = depths(result.framework)
+        self.shape = shape(result.framework)
+        self.depth = self.shape.depth
 
     @property
     def total(self) -> float:
@@ -55,7 +68,7 @@ class UnitTree:
 
     def path(self, node_id: str) -> tuple[str, ...]:
         """Group ids from the top down to the node's parent (the framework itself left out)."""
-        return self.result.framework.path(node_id)
+        return self.shape.path[node_id]
 
     # ---- lost points
     def lost(self) -> dict[str, float]:

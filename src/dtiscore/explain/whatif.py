@@ -124,7 +124,8 @@ class Ladders:
         self.reasons = reasons_of(result.framework)  # the framework's own: texts made once are kept
         self.inputs = self.reasons.inputs
         row = {name: float(column[position]) for name, column in result.columns.values.items()}
-        self.solver = Solver(self.framework, row, run_populations(result))
+        reads = result.framework.memo(Solver, dict)  # what the solver learns of the expressions, kept
+        self.solver = Solver(self.framework, row, run_populations(result), reads)
 
     def ladder(self, crit: ir.Criterion) -> list[Step]:
         return list(self._rungs(crit))
