@@ -187,7 +187,7 @@ class Reasons:
     def one(self, crit: ir.Criterion, value: Callable[[ir.Expr], float], row: Mapping[str, float],
             status: int, branch: int, points: float, invalid: Sequence[str] = ()) -> Reason:
         """One unit's reason, in plain floats: `value` gives an expression's value for the
-        unit (`invert.Solver.value`), `row` its inputs, `invalid` the inputs with bad values.
+        unit (`solve.Solver.value`), `row` its inputs, `invalid` the inputs with bad values.
         The same reason as `build` gives for that unit."""
         names = self.names(crit)
         absent = any(row[name] != row[name] for name in names)
