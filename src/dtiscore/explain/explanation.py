@@ -98,7 +98,7 @@ def explain_unit(result: "Scored", position: int, lang: str | None = None) -> Ex
     invalid = [name for name, mask in result.columns.invalid.items() if mask[position]]
     status_of, branch_of = result.scores.status[:, position], result.scores.branch[:, position]
     lines, criteria = [], []
-    for node in framework.ir.nodes():
+    for node in tree.shape.nodes:
         depth = tree.depth[node.id]
         lines.append(Line(node.id, node.kind, node.title, node.max, tree.effective[node.id],
                           tree.points[node.id], lost[node.id], depth))

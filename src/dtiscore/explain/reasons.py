@@ -15,6 +15,7 @@ Codes (stable; `docs/explanations.md` lists their parameters):
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 import attrs
@@ -67,40 +68,28 @@ def reason_codes(crit: ir.Criterion, status: np.ndarray, branch: np.ndarray,
     codes[missing & absent] = CODE["missing"]
     codes[missing & ~absent] = CODE["undefined"]
     scored = status == ir.SCORED
-    for code, where in _scored_codes(crit.rule, branch):
-        codes[scored & where] = CODE[code]
+    for code, where, _ in scored_reasons(crit.rule):
+        codes[scored & where(branch)] = CODE[code]
     return codes
 
 
 def reason_code(crit: ir.Criterion, status: int, branch: int, absent: bool) -> str:
     """The reason code of one unit, as `reason_codes` gives it."""
+    return _code(scored_reasons(crit.rule), status, branch, absent)
+
+
+def _code(scored: tuple, status: int, branch: int, absent: bool) -> str:
+    """`reason_code`, the rule's `scored_reasons` at hand."""
     if status in _STATUS_CODE:
         return _STATUS_CODE[status]
     if status == ir.MISSING:
         return "missing" if absent else "undefined"
     code = "score"
     if status == ir.SCORED:
-        for name, holds in _scored_codes(crit.rule, branch):
-            if holds:
+        for name, where, _ in scored:
+            if where(branch):
                 code = name
     return code
-
-
-def _scored_codes(rule: ir.Rule, branch):
-    """(code, where it applies) pairs, later ones winning; `branch` an array or one int."""
-    if isinstance(rule, ir.ScoreRule):
-        return [("score", branch >= 0)]
-    if isinstance(rule, ir.AwardRule):
-        return [("award.met", branch == 1), ("award.unmet", branch != 1)]
-    if isinstance(rule, ir.ProportionalRule):
-        return [("proportional.met", branch == 1), ("proportional.below", branch != 1)]
-    if isinstance(rule, ir.LinearRule):
-        return [("linear.full", branch == 1), ("linear.zero", branch == 2), ("linear.between", branch == 0)]
-    if isinstance(rule, ir.StepsRule):
-        return [("steps.band", branch < len(rule.bands)), ("steps.else", branch >= len(rule.bands))]
-    if isinstance(rule, ir.DeductRule):
-        return [("deduct.none", branch == 1), ("deduct", branch != 1)]
-    return [("cases.when", branch < len(rule.whens)), ("cases.else", branch >= len(rule.whens))]
 
 
 # ---- reasons with their data ------------------------------------------------------------------
@@ -121,6 +110,7 @@ class Reasons:
         self._subjects: dict[tuple[str, int], dict] = {}
         self._names: dict[str, tuple[str, ...]] = {}
         self._maker_cache: dict[str, dict[str, Callable[..., dict]]] = {}
+        self._scored: dict[str, tuple] = {}
         self._texts: dict[int, tuple[ir.Expr, str]] = {}  # id(expr) → (expr, its text)
 
     def text(self, expr: ir.Expr) -> str:
@@ -197,16 +187,22 @@ class Reasons:
     def one(self, crit: ir.Criterion, value: Callable[[ir.Expr], float], row: Mapping[str, float],
             status: int, branch: int, points: float, invalid: Sequence[str] = ()) -> Reason:
         """One unit's reason, in plain floats: `value` gives an expression's value for the
-        unit (`invert.Solver.value`), `row` its inputs, `invalid` the inputs with bad values.
+        unit (`solve.Solver.value`), `row` its inputs, `invalid` the inputs with bad values.
         The same reason as `build` gives for that unit."""
         names = self.names(crit)
         absent = any(row[name] != row[name] for name in names)
-        code = reason_code(crit, status, branch, absent)
+        code = _code(self.scored(crit), status, branch, absent)
         params = {"criterion": crit.id, "title": crit.title, "max": crit.max, "points": float(points)}
         params.update(self._makers(crit)[code](0, branch, lambda key, expr, i: value(expr),
                                                lambda name, i: row[name] != row[name],
                                                lambda name, i: name in invalid))
         return Reason(code, params)
+
+    def scored(self, crit: ir.Criterion) -> tuple:
+        """The criterion's rule's `scored_reasons`, made once."""
+        if crit.id not in self._scored:
+            self._scored[crit.id] = scored_reasons(crit.rule)
+        return self._scored[crit.id]
 
     def _makers(self, crit: ir.Criterion) -> dict[str, Callable[..., dict]]:
         """Per code, the parameters of one unit: maker(i, b, at, absent, bad) for unit i whose
@@ -215,7 +211,6 @@ class Reasons:
         its value was invalid. Made once per criterion."""
         if crit.id in self._maker_cache:
             return self._maker_cache[crit.id]
-        rule = crit.rule
         names = self.names(crit)
         makers: dict[str, Callable[..., dict]] = {}
 
@@ -236,43 +231,112 @@ class Reasons:
             "inputs": [n for n in names if absent(n, i)],
             "labels": [self.input_label(n) for n in names if absent(n, i)]}
         makers["undefined"] = lambda i, _, at, absent, bad: {}
-        if isinstance(rule, (ir.ScoreRule, ir.ProportionalRule, ir.LinearRule, ir.StepsRule)):
-            subject = self.subject(crit, rule.expr)
-            main = lambda i, at: dict(subject, value=_f(at("expr", rule.expr, i)))  # noqa: E731
-        if isinstance(rule, ir.ScoreRule):
-            makers["score"] = lambda i, _, at, absent, bad: main(i, at)
-        elif isinstance(rule, ir.AwardRule):
-            subject = self.subject(crit, rule.cond)
-            makers["award.met"] = makers["award.unmet"] = \
-                lambda i, _, at, absent, bad: dict(subject, value=_f(at("expr", rule.cond, i)))
-        elif isinstance(rule, ir.ProportionalRule):
-            makers["proportional.met"] = makers["proportional.below"] = \
-                lambda i, _, at, absent, bad: dict(main(i, at), target=_f(at("target", rule.target, i)))
-        elif isinstance(rule, ir.LinearRule):
-            makers["linear.full"] = makers["linear.between"] = makers["linear.zero"] = \
-                lambda i, _, at, absent, bad: dict(main(i, at), start=_f(at("start", rule.start, i)),
-                                                   end=_f(at("end", rule.end, i)))
-        elif isinstance(rule, ir.StepsRule):
-            def band(i, b, at, absent, bad):
-                chosen = rule.bands[b]
-                return dict(main(i, at), band=b, op=chosen.op, threshold=chosen.threshold)
-
-            def otherwise(i, b, at, absent, bad):
-                lowest = min(rule.bands, key=lambda x: x.points) if rule.bands else None
-                return dict(main(i, at), band=b, op=lowest.op if lowest else None,
-                            threshold=lowest.threshold if lowest else None)
-
-            makers["steps.band"], makers["steps.else"] = band, otherwise
-        elif isinstance(rule, ir.DeductRule):
-            subject = self.subject(crit, rule.per)
-            makers["deduct"] = makers["deduct.none"] = lambda i, _, at, absent, bad: dict(
-                subject, value=_f(at("per", rule.per, i)), amount=_f(at("amount", rule.amount, i)))
-        else:
-            makers["cases.when"] = lambda i, b, at, absent, bad: {
-                "case": b + 1, "condition": self.text(rule.whens[b][0])}
-            makers["cases.else"] = lambda i, b, at, absent, bad: {"case": b + 1, "cases": len(rule.whens)}
+        for code, _, data in self.scored(crit):
+            makers[code] = functools.partial(_scored_maker, data, self, crit)
         self._maker_cache[crit.id] = makers
         return makers
+
+
+# ---- the reasons of each rule kind -------------------------------------------------------------
+
+# The data of a scored unit's reason: data(reasons, crit, i, b, at) for unit i whose branch is b,
+# `at(key, expr, i)` giving an expression's value for unit i (key names the expression).
+ReasonData = Callable[["Reasons", ir.Criterion, int, int, Callable[[str, ir.Expr, int], float]], dict]
+
+
+@functools.singledispatch
+def scored_reasons(rule: ir.Rule) -> tuple[tuple[str, Callable[[Any], Any], ReasonData], ...]:
+    """A rule kind's reasons for a scored unit: (code, where(branch) it applies, its data),
+    later ones winning; `where` takes one branch code or an array of them. One registration
+    per rule kind."""
+    raise AssertionError(f"no reasons for rule {type(rule).__name__}")
+
+
+def _scored_maker(data: ReasonData, reasons: "Reasons", crit: ir.Criterion, i, b, at, absent, bad) -> dict:
+    return data(reasons, crit, i, b, at)
+
+
+def _main(reasons: "Reasons", crit: ir.Criterion, i, b, at) -> dict:
+    """The rule's main value, with what it is called."""
+    return dict(reasons.subject(crit, crit.rule.expr), value=_f(at("expr", crit.rule.expr, i)))
+
+
+@scored_reasons.register
+def _(rule: ir.ScoreRule):
+    return (("score", lambda b: b >= 0, _main),)
+
+
+def _award(reasons: "Reasons", crit: ir.Criterion, i, b, at) -> dict:
+    return dict(reasons.subject(crit, crit.rule.cond), value=_f(at("expr", crit.rule.cond, i)))
+
+
+@scored_reasons.register
+def _(rule: ir.AwardRule):
+    return (("award.met", lambda b: b == 1, _award), ("award.unmet", lambda b: b != 1, _award))
+
+
+def _proportional(reasons: "Reasons", crit: ir.Criterion, i, b, at) -> dict:
+    return dict(_main(reasons, crit, i, b, at), target=_f(at("target", crit.rule.target, i)))
+
+
+@scored_reasons.register
+def _(rule: ir.ProportionalRule):
+    return (("proportional.met", lambda b: b == 1, _proportional),
+            ("proportional.below", lambda b: b != 1, _proportional))
+
+
+def _linear(reasons: "Reasons", crit: ir.Criterion, i, b, at) -> dict:
+    rule = crit.rule
+    return dict(_main(reasons, crit, i, b, at), start=_f(at("start", rule.start, i)), end=_f(at("end", rule.end, i)))
+
+
+@scored_reasons.register
+def _(rule: ir.LinearRule):
+    return (("linear.full", lambda b: b == 1, _linear), ("linear.zero", lambda b: b == 2, _linear),
+            ("linear.between", lambda b: b == 0, _linear))
+
+
+def _band(reasons: "Reasons", crit: ir.Criterion, i, b, at) -> dict:
+    chosen = crit.rule.bands[b]
+    return dict(_main(reasons, crit, i, b, at), band=b, op=chosen.op, threshold=chosen.threshold)
+
+
+def _no_band(reasons: "Reasons", crit: ir.Criterion, i, b, at) -> dict:
+    bands = crit.rule.bands
+    lowest = min(bands, key=lambda x: x.points) if bands else None
+    return dict(_main(reasons, crit, i, b, at), band=b, op=lowest.op if lowest else None,
+                threshold=lowest.threshold if lowest else None)
+
+
+@scored_reasons.register
+def _(rule: ir.StepsRule):
+    bands = len(rule.bands)
+    return (("steps.band", lambda b: b < bands, _band), ("steps.else", lambda b: b >= bands, _no_band))
+
+
+def _deduct(reasons: "Reasons", crit: ir.Criterion, i, b, at) -> dict:
+    rule = crit.rule
+    return dict(reasons.subject(crit, rule.per), value=_f(at("per", rule.per, i)),
+                amount=_f(at("amount", rule.amount, i)))
+
+
+@scored_reasons.register
+def _(rule: ir.DeductRule):
+    return (("deduct.none", lambda b: b == 1, _deduct), ("deduct", lambda b: b != 1, _deduct))
+
+
+def _case(reasons: "Reasons", crit: ir.Criterion, i, b, at) -> dict:
+    return {"case": b + 1, "condition": reasons.text(crit.rule.whens[b][0])}
+
+
+def _no_case(reasons: "Reasons", crit: ir.Criterion, i, b, at) -> dict:
+    return {"case": b + 1, "cases": len(crit.rule.whens)}
+
+
+@scored_reasons.register
+def _(rule: ir.CasesRule):
+    whens = len(rule.whens)
+    return (("cases.when", lambda b: b < whens, _case), ("cases.else", lambda b: b >= whens, _no_case))
 
 
 def _f(value: float) -> float | None:

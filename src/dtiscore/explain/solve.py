@@ -18,8 +18,7 @@ import attrs
 
 from ..language import ir
 from ..engine.fold import folded
-from ..language.reference import Expressions
-from .values import rule_points
+from ..language.reference import Reference
 
 FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
 COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
@@ -38,25 +37,28 @@ class Need:
 
 class Solver:
     """Solves needs for one unit: `row` maps input name → value (NaN = no value);
-    `populations` are the scoring run's population values. Values of expressions are
-    worked out in plain floats (one row is too little for numpy to pay); a rule's points are
-    the scoring's own (`values.rule_points`)."""
+    `populations` are the scoring run's population values (`values.run_populations`).
+    Values and a rule's points are the reference interpreter's, in plain floats: one row is
+    too little for numpy to pay, and the interpreter is the language's executable meaning."""
 
-    def __init__(self, framework: ir.Framework, row: dict[str, float], populations: Mapping[ir.Population, float]):
+    def __init__(self, framework: ir.Framework, row: dict[str, float], populations: Mapping[ir.Population, float],
+                 reads: dict[int, tuple[ir.Expr, bool]] | None = None):
         self.framework = framework
         self.inputs = {spec.name: spec for spec in framework.inputs}
         self.row = row
         self.populations = populations
-        self._eval = _Floats(populations)
+        self._eval = Reference(framework, [], populations=populations)
         self._known: dict[int, tuple[ir.Expr, float]] = {}  # id(expr) → (expr, its value for `row`)
-        self._reads: dict[int, tuple[ir.Expr, bool]] = {}  # id(expr) → (expr, whether it reads an input)
+        # id(expr) → (expr, whether it reads an input): a fact of the framework, so a dict kept
+        # with it can be passed to remember it across units
+        self._reads: dict[int, tuple[ir.Expr, bool]] = {} if reads is None else reads
         self._folds: dict = {}  # id(expr) → (expr, folded), for `folded`
 
-    def rule_points(self, crit: ir.Criterion, row: dict[str, float]) -> float:
-        """The criterion's rule's points for a row (its evidence and exclusions aside),
-        population values held at the scoring run's; -inf where undefined."""
-        points = rule_points(crit, lambda expr: self.value(expr, row))
-        return points if points == points else -math.inf
+    def rule_points(self, crit: ir.Criterion, row: dict[str, float] | None = None) -> float:
+        """The criterion's rule's points for the unit's row, or for `row` (its evidence and
+        exclusions aside), population values held at the scoring run's; NaN where undefined.
+        The explanation layer's one rule → points for one unit: `Reference.rule`."""
+        return self._eval.rule(crit, self.row if row is None else row)[0]
 
     def value(self, expr: ir.Expr, row: dict[str, float] | None = None) -> float:
         """The expression's value for the unit's row (remembered), or for `row`."""
@@ -166,8 +168,8 @@ class Solver:
         return None
 
     def _reads_input(self, expr: ir.Expr) -> bool:
-        """Whether the expression reads an input, remembered per expression object for this
-        unit (the entry keeps the expression alive, so its id is not reused)."""
+        """Whether the expression reads an input, remembered per expression object (the entry
+        keeps the expression alive, so its id is not reused)."""
         hit = self._reads.get(id(expr))
         if hit is None or hit[0] is not expr:
             hit = self._reads[id(expr)] = (expr, bool(ir.columns_used(expr)))
@@ -211,15 +213,6 @@ class Solver:
                 return _one(self.solve(left, cond.op, self.value(right)))
             return _one(self.solve(right, FLIP[cond.op], self.value(left)))
         return None
-
-
-class _Floats(Expressions):
-    """Expressions in plain floats for one row at a time (the reference interpreter's), with
-    population functions at the scoring run's values rather than computed over rows."""
-
-    def __init__(self, populations: Mapping[ir.Population, float]):
-        super().__init__()
-        self._population.update(populations)
 
 
 def _one(need: Need | None) -> list[Need] | None:

@@ -1,20 +1,18 @@
-"""Values of single expressions for chosen units, read back from a scored result, and a
-rule's points for them.
+"""Values of single expressions for chosen units, read back from a scored result.
 
 Explanations need a few values the scoring computed on the way and did not keep (a rule's
 rate, an exclusion condition). This evaluates just those expressions for just the units
 asked about, vectorised, from the result's input columns and the population values
 (`best`, `mean`, ...) of the scoring run — never re-scoring the population.
 
-`rule_points` is the one place in the explanation layer where a rule kind becomes points:
-the scoring's own kernels, dispatched on the rule's IR type (a new rule kind registers one
-function here).
+`run_populations` gives the same population values to the reference interpreter, which
+works out one unit's values and rule points in plain floats (`solve.Solver`).
 """
 
 from __future__ import annotations
 
-import functools
-from typing import TYPE_CHECKING, Callable, Mapping
+import math
+from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
 
@@ -99,54 +97,18 @@ class Values:
         raise AssertionError(f"unknown op {op}")
 
 
-# ---- rule → points --------------------------------------------------------------------------
+def run_populations(result: "Scored") -> dict[ir.Population, float]:
+    """The scoring run's population values, keyed both as the compiled program folded them
+    and as the criteria's rules are written: the reference interpreter runs a rule as written
+    (`Reference.rule`), at the run's values. The rules' population nodes are found once per
+    framework."""
+    framework = result.framework
+    written = framework.memo(run_populations, lambda: _written(framework.ir, framework.program.folded))
+    populations = result.scores.populations
+    return {**populations, **{node: populations.get(compiled, math.nan) for node, compiled in written.items()}}
 
 
-def rule_points(crit: ir.Criterion, value: Callable[[ir.Expr], float]) -> float:
-    """The criterion's rule's points for one unit (NaN where undefined), its evidence and
-    exclusions aside: the scoring's kernels on the unit's values, `value(expr)` giving each
-    (e.g. `solve.Solver.value`, or `Values.scalar`)."""
-    points, _ = _points(crit.rule, crit.max, lambda expr: np.array([value(expr)]))
-    return float(np.asarray(points)[0])
-
-
-@functools.singledispatch
-def _points(rule: ir.Rule, top: float, v: Callable[[ir.Expr], np.ndarray]):
-    """(points, branch) arrays of a rule, as the compiled program's kernels give them."""
-    raise AssertionError(f"no points for rule {type(rule).__name__}")
-
-
-@_points.register
-def _(rule: ir.ScoreRule, top: float, v: Callable[[ir.Expr], np.ndarray]):
-    return kernels.limited(v(rule.expr), top)
-
-
-@_points.register
-def _(rule: ir.AwardRule, top: float, v: Callable[[ir.Expr], np.ndarray]):
-    return kernels.award(v(rule.cond), top)
-
-
-@_points.register
-def _(rule: ir.ProportionalRule, top: float, v: Callable[[ir.Expr], np.ndarray]):
-    return kernels.fraction_of(kernels.divide(v(rule.expr), v(rule.target)), top)
-
-
-@_points.register
-def _(rule: ir.LinearRule, top: float, v: Callable[[ir.Expr], np.ndarray]):
-    return kernels.linear(v(rule.expr), v(rule.start), v(rule.end), top)
-
-
-@_points.register
-def _(rule: ir.StepsRule, top: float, v: Callable[[ir.Expr], np.ndarray]):
-    return kernels.steps(v(rule.expr), tuple((b.op, b.threshold, b.points) for b in rule.bands), rule.otherwise)
-
-
-@_points.register
-def _(rule: ir.DeductRule, top: float, v: Callable[[ir.Expr], np.ndarray]):
-    return kernels.limited(top - v(rule.amount) * v(rule.per), top)
-
-
-@_points.register
-def _(rule: ir.CasesRule, top: float, v: Callable[[ir.Expr], np.ndarray]):
-    return kernels.cases(tuple(v(c) for c, _ in rule.whens), tuple(v(p) for _, p in rule.whens),
-                         v(rule.otherwise), top)
+def _written(framework: ir.Framework, folded) -> dict[ir.Population, ir.Expr]:
+    """Each population node of the criteria's rules as written → the node as compiled."""
+    return {node: folded(node) for crit in framework.criteria() for expr in ir.rule_exprs(crit.rule)
+            for node in ir.walk(expr) if isinstance(node, ir.Population)}

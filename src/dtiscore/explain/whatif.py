@@ -16,6 +16,7 @@ steps are not enough it climbs further rungs.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
@@ -24,7 +25,7 @@ import attrs
 from ..language import ir
 from .reasons import reasons_of
 from .solve import COMPARE, Need, Solver
-from .values import rule_points
+from .values import run_populations
 from .wording import SYMBOLS, format_value, number, signed, value_kind
 from .tree import UnitTree
 
@@ -123,7 +124,8 @@ class Ladders:
         self.reasons = reasons_of(result.framework)  # the framework's own: texts made once are kept
         self.inputs = self.reasons.inputs
         row = {name: float(column[position]) for name, column in result.columns.values.items()}
-        self.solver = Solver(self.framework, row, result.scores.populations)
+        reads = result.framework.memo(Solver, dict)  # what the solver learns of the expressions, kept
+        self.solver = Solver(self.framework, row, run_populations(result), reads)
 
     def ladder(self, crit: ir.Criterion) -> list[Step]:
         return list(self._rungs(crit))
@@ -148,7 +150,7 @@ class Ladders:
         if status == ir.NO_EVIDENCE:
             yield from self._with_evidence(crit, points)
             return
-        for step in self._rule_ladder(crit, points):
+        for step in _rule_ladder(crit.rule, self, crit, points):
             if step.points > points + 1e-12:
                 yield self._checked(crit, step)
 
@@ -171,13 +173,13 @@ class Ladders:
     def _with_evidence(self, crit: ir.Criterion, points: float) -> Iterator[Step]:
         """No evidence: providing it gives the rule's points; better outcomes of the rule
         need the evidence too."""
-        base = self._rule_points(crit)
+        base = self.solver.rule_points(crit)  # as if its evidence were there
         if base != base:
             return
         evidence = self._need(Need(crit.evidence, "==", 1.0, self.solver.row.get(crit.evidence, math.nan)))
         if base > points + 1e-12:
             yield Step("evidence", crit.id, base, {"evidence": crit.evidence, "label": self._label(crit.evidence)})
-        for step in self._rule_ladder(crit, base):
+        for step in _rule_ladder(crit.rule, self, crit, base):
             if step.points > max(base, points) + 1e-12:
                 step = self._checked(crit, step)
                 params = dict(step.params, needs=[evidence, *step.params.get("needs", ())])
@@ -190,103 +192,6 @@ class Ladders:
     def _label(self, name: str) -> str:
         spec = self.inputs.get(name)
         return spec.label if spec is not None and spec.label else name
-
-    def _rule_points(self, crit: ir.Criterion) -> float:
-        """The rule's points for this unit, as if its evidence were there."""
-        return rule_points(crit, self.solver.value)
-
-    def _rule_ladder(self, crit: ir.Criterion, points: float) -> Iterator[Step]:
-        rule, top = crit.rule, crit.max
-        if isinstance(rule, ir.StepsRule):
-            yield from self._steps(crit, rule, points)
-        elif isinstance(rule, ir.CasesRule):
-            yield from self._cases(crit, rule)
-        elif isinstance(rule, ir.DeductRule):
-            yield from self._deduct(crit, rule, points)
-        elif isinstance(rule, ir.AwardRule):
-            yield Step("award", crit.id, top, self._condition(rule.cond))
-        elif isinstance(rule, ir.LinearRule):
-            start, end = self.solver.value(rule.start), self.solver.value(rule.end)
-            op = ">=" if end >= start else "<="
-            yield Step("full", crit.id, top, self._number(crit, rule.expr, op, end))
-        elif isinstance(rule, ir.ProportionalRule):
-            target = self.solver.value(rule.target)
-            if target > 0:
-                yield Step("full", crit.id, top, self._number(crit, rule.expr, ">=", target))
-        else:
-            yield Step("full", crit.id, top, self._number(crit, rule.expr, ">=", top))
-
-    def _steps(self, crit: ir.Criterion, rule: ir.StepsRule, points: float) -> Iterator[Step]:
-        """Better bands, nearest first. A band is reached where its test holds and every
-        earlier band's fails: an interval of the value, whose edge nearest the unit's value
-        is what the need aims at (for the usual `>=` bands, the band's own threshold).
-        Bands are chosen first (the first band giving each number of points); each step's
-        needs are solved only when the step is asked for."""
-        x = self.solver.value(rule.expr)
-        chosen: dict[float, tuple[int, tuple]] = {}
-        for index, band in enumerate(rule.bands):
-            if band.points <= points or band.points in chosen:
-                continue
-            interval = _band_interval(rule.bands, index)
-            if interval is not None:  # else no value lands in this band
-                chosen[band.points] = (index, interval)
-        for band_points in sorted(chosen):
-            index, interval = chosen[band_points]
-            band = rule.bands[index]
-            op, edge = _aim(interval, x, band)
-            params = self._number(crit, rule.expr, op, edge)
-            params.update(band=index, band_op=band.op, threshold=band.threshold)
-            if params["needs"] and not self._lands(rule, params["needs"][0], band.points):
-                params["needs"] = []
-                params["condition"] = _interval_text(interval, params["subject"], params["kind"])
-            yield Step("steps.band", crit.id, band.points, params)
-
-    def _lands(self, rule: ir.StepsRule, need: dict, band_points: float) -> bool:
-        """Whether the needed value gives the band's points (a count rounded past a narrow
-        band does not)."""
-        value = need["value"]
-        value = {">": math.nextafter(value, math.inf), "<": math.nextafter(value, -math.inf)}.get(need["op"], value)
-        x = self.solver.value(rule.expr, dict(self.solver.row, **{need["input"]: value}))
-        if x != x:
-            return False
-        for band in rule.bands:
-            if COMPARE[band.op](x, band.threshold):
-                return band.points >= band_points
-        return rule.otherwise >= band_points
-
-    def _cases(self, crit: ir.Criterion, rule: ir.CasesRule) -> Iterator[Step]:
-        """Cases giving more points, fewest first (the first case giving each number of
-        points); each step's needs are solved only when the step is asked for."""
-        chosen: dict[float, int] = {}
-        for index, (_, value) in enumerate(rule.whens):
-            gives = min(max(self.solver.value(value), 0.0), crit.max)
-            if gives == gives and gives not in chosen:
-                chosen[gives] = index
-        for gives in sorted(chosen):
-            index = chosen[gives]
-            params = self._condition(rule.whens[index][0])
-            params["case"] = index + 1
-            yield Step("cases.when", crit.id, gives, params)
-
-    def _deduct(self, crit: ir.Criterion, rule: ir.DeductRule, points: float) -> Iterator[Step]:
-        amount, per = self.solver.value(rule.amount), self.solver.value(rule.per)
-        if not amount > 0 or per != per:
-            return
-        top = crit.max
-        whole = float(per).is_integer()
-        if points > 0:
-            fewer = per - 1.0
-        else:  # the first value that gives any points
-            fewer = (math.ceil(top / amount) - 1.0) if whole else top / amount - 1.0
-        fewer = max(fewer, 0.0)
-        if fewer > 0:
-            gives = min(max(top - amount * fewer, 0.0), top)
-            params = self._number(crit, rule.per, "<=", fewer)
-            params.update(amount=amount, count=fewer)
-            yield Step("deduct", crit.id, gives, params)
-        params = self._number(crit, rule.per, "<=", 0.0)
-        params.update(amount=amount, count=0.0)
-        yield Step("deduct", crit.id, top, params)
 
     # ---- needs
     def _number(self, crit: ir.Criterion, expr: ir.Expr, op: str, target: float) -> dict:
@@ -341,6 +246,119 @@ class Ladders:
             if bound == bound and value > bound:
                 return {"name": spec.at_most, "value": bound}
         return None
+
+
+# ---- the better outcomes of each rule kind ----------------------------------------------------
+
+
+@functools.singledispatch
+def _rule_ladder(rule: ir.Rule, ladders: Ladders, crit: ir.Criterion, points: float) -> Iterator[Step]:
+    """The rule's better outcomes for the unit of `ladders`, whose criterion has `points` now
+    (fewest points first, each worked out when asked for): one registration per rule kind."""
+    raise AssertionError(f"no ladder for rule {type(rule).__name__}")
+
+
+@_rule_ladder.register
+def _(rule: ir.ScoreRule, ladders: Ladders, crit: ir.Criterion, points: float) -> Iterator[Step]:
+    yield Step("full", crit.id, crit.max, ladders._number(crit, rule.expr, ">=", crit.max))
+
+
+@_rule_ladder.register
+def _(rule: ir.AwardRule, ladders: Ladders, crit: ir.Criterion, points: float) -> Iterator[Step]:
+    yield Step("award", crit.id, crit.max, ladders._condition(rule.cond))
+
+
+@_rule_ladder.register
+def _(rule: ir.LinearRule, ladders: Ladders, crit: ir.Criterion, points: float) -> Iterator[Step]:
+    start, end = ladders.solver.value(rule.start), ladders.solver.value(rule.end)
+    op = ">=" if end >= start else "<="
+    yield Step("full", crit.id, crit.max, ladders._number(crit, rule.expr, op, end))
+
+
+@_rule_ladder.register
+def _(rule: ir.ProportionalRule, ladders: Ladders, crit: ir.Criterion, points: float) -> Iterator[Step]:
+    target = ladders.solver.value(rule.target)
+    if target > 0:
+        yield Step("full", crit.id, crit.max, ladders._number(crit, rule.expr, ">=", target))
+
+
+@_rule_ladder.register
+def _(rule: ir.StepsRule, ladders: Ladders, crit: ir.Criterion, points: float) -> Iterator[Step]:
+    """Better bands, nearest first. A band is reached where its test holds and every
+    earlier band's fails: an interval of the value, whose edge nearest the unit's value
+    is what the need aims at (for the usual `>=` bands, the band's own threshold).
+    Bands are chosen first (the first band giving each number of points); each step's
+    needs are solved only when the step is asked for."""
+    x = ladders.solver.value(rule.expr)
+    chosen: dict[float, tuple[int, tuple]] = {}
+    for index, band in enumerate(rule.bands):
+        if band.points <= points or band.points in chosen:
+            continue
+        interval = _band_interval(rule.bands, index)
+        if interval is not None:  # else no value lands in this band
+            chosen[band.points] = (index, interval)
+    for band_points in sorted(chosen):
+        index, interval = chosen[band_points]
+        band = rule.bands[index]
+        op, edge = _aim(interval, x, band)
+        params = ladders._number(crit, rule.expr, op, edge)
+        params.update(band=index, band_op=band.op, threshold=band.threshold)
+        if params["needs"] and not _lands(ladders, rule, params["needs"][0], band.points):
+            params["needs"] = []
+            params["condition"] = _interval_text(interval, params["subject"], params["kind"])
+        yield Step("steps.band", crit.id, band.points, params)
+
+
+def _lands(ladders: Ladders, rule: ir.StepsRule, need: dict, band_points: float) -> bool:
+    """Whether the needed value gives the band's points (a count rounded past a narrow
+    band does not)."""
+    value = need["value"]
+    value = {">": math.nextafter(value, math.inf), "<": math.nextafter(value, -math.inf)}.get(need["op"], value)
+    x = ladders.solver.value(rule.expr, dict(ladders.solver.row, **{need["input"]: value}))
+    if x != x:
+        return False
+    for band in rule.bands:
+        if COMPARE[band.op](x, band.threshold):
+            return band.points >= band_points
+    return rule.otherwise >= band_points
+
+
+@_rule_ladder.register
+def _(rule: ir.CasesRule, ladders: Ladders, crit: ir.Criterion, points: float) -> Iterator[Step]:
+    """Cases giving more points, fewest first (the first case giving each number of
+    points); each step's needs are solved only when the step is asked for."""
+    chosen: dict[float, int] = {}
+    for index, (_, value) in enumerate(rule.whens):
+        gives = min(max(ladders.solver.value(value), 0.0), crit.max)
+        if gives == gives and gives not in chosen:
+            chosen[gives] = index
+    for gives in sorted(chosen):
+        index = chosen[gives]
+        params = ladders._condition(rule.whens[index][0])
+        params["case"] = index + 1
+        yield Step("cases.when", crit.id, gives, params)
+
+
+@_rule_ladder.register
+def _(rule: ir.DeductRule, ladders: Ladders, crit: ir.Criterion, points: float) -> Iterator[Step]:
+    amount, per = ladders.solver.value(rule.amount), ladders.solver.value(rule.per)
+    if not amount > 0 or per != per:
+        return
+    top = crit.max
+    whole = float(per).is_integer()
+    if points > 0:
+        fewer = per - 1.0
+    else:  # the first value that gives any points
+        fewer = (math.ceil(top / amount) - 1.0) if whole else top / amount - 1.0
+    fewer = max(fewer, 0.0)
+    if fewer > 0:
+        gives = min(max(top - amount * fewer, 0.0), top)
+        params = ladders._number(crit, rule.per, "<=", fewer)
+        params.update(amount=amount, count=fewer)
+        yield Step("deduct", crit.id, gives, params)
+    params = ladders._number(crit, rule.per, "<=", 0.0)
+    params.update(amount=amount, count=0.0)
+    yield Step("deduct", crit.id, top, params)
 
 
 # x fails `x op v` exactly where x (negated op) v

@@ -115,11 +115,13 @@ class UnitScore:
 
 
 class Expressions:
-    """Evaluates expressions for one row at a time; population functions over `rows`."""
+    """Evaluates expressions for one row at a time; population functions over `rows`, or at
+    the values given in `populations` (a scoring run's, to explain one unit of it)."""
 
-    def __init__(self, rows: Sequence[Mapping[str, float]] = ()):
+    def __init__(self, rows: Sequence[Mapping[str, float]] = (),
+                 populations: Mapping[ir.Population, float] | None = None):
         self.rows = rows
-        self._population: dict[ir.Population, float] = {}
+        self._population: dict[ir.Population, float] = dict(populations or {})
 
     # ---- expressions
     def value(self, expr: ir.Expr, row: Mapping[str, float]) -> float:
@@ -206,8 +208,9 @@ class Reference(Expressions):
         rows: Sequence[Mapping[str, float]],
         invalid: Sequence[frozenset[str]] | None = None,
         units: Sequence[object] | None = None,
+        populations: Mapping[ir.Population, float] | None = None,
     ):
-        super().__init__(rows)
+        super().__init__(rows, populations)
         self.framework = framework
         self.invalid = invalid or [frozenset()] * len(rows)
         self.units = units if units is not None else list(range(len(rows)))
@@ -318,9 +321,14 @@ class Reference(Expressions):
     def unit(self, unit: int) -> UnitScore:
         out = UnitScore({}, {}, {}, {}, {}, {})
         self._node(self.framework.root, unit, out)
-        self._attribute(self.framework.root, out.effective_max[self.framework.root.id]
-                        - out.points[self.framework.root.id], out)
+        self.attribute(out)
         return out
+
+    def attribute(self, out: UnitScore) -> None:
+        """Fill `out.lost` from its points, effective max and applicability: a unit's lost
+        points passed down from the root (also for a unit scored elsewhere, to explain it)."""
+        root = self.framework.root
+        self._attribute(root, out.effective_max[root.id] - out.points[root.id], out)
 
     def _node(self, node: ir.Node, unit: int, out: UnitScore) -> None:
         if isinstance(node, ir.Criterion):
