@@ -12,7 +12,7 @@ from dtiscore.explain.values import run_populations
 from dtiscore.explain.whatif import _rule_ladder
 from dtiscore.language import ir
 from dtiscore.language.reference import Expressions, Reference, UnitScore
-from dtiscore.engine.compile import folded
+from dtiscore.engine.fold import folded as fold_with_memo
 
 # the rule as written reads best(x * (2 - 1)); the compiled program folds the constant
 SCALED = """
@@ -49,9 +49,9 @@ def test_run_populations_key_the_rules_as_written():
     framework = dtiscore.loads(SCALED)
     result = framework.score({"x": [2, 8], "doc": [False, True]})
     best = _population(framework)
-    assert folded(best) != best  # the case this is for: written and compiled differ
+    assert fold_with_memo(best, {}) != best  # the case this is for: written and compiled differ
     populations = run_populations(result)
-    assert populations[best] == populations[folded(best)] == 8.0
+    assert populations[best] == populations[fold_with_memo(best, {})] == 8.0
 
 
 def test_the_evidence_step_is_the_rules_points_at_the_runs_populations():
