@@ -401,3 +401,39 @@ def test_a_lone_surrogate_in_the_text_is_a_syntax_error():
 def test_loads_of_bytes_is_a_type_error():
     with pytest.raises(TypeError, match="loads takes the text of a .dti file"):
         dtiscore.loads(PARAM_TEXT.encode())
+
+
+# ---- docs/data.md shows the messages as they are --------------------------------------------
+
+
+def test_the_messages_in_the_data_doc_are_the_real_ones(tmp_path, monkeypatch):
+    from pathlib import Path
+    doc = (Path(__file__).parent.parent / "docs" / "data.md").read_text(encoding="utf-8")
+    framework = dtiscore.loads("""framework doc "Doc" {
+        max 10
+        input dossiers count
+        input spending number
+        input online_share share
+        criterion c "C" max 10 { linear dossiers from 0 to 10 }
+    }""")
+    monkeypatch.chdir(tmp_path)
+    for column, cell in [("dossiers", "1_5"), ("spending", "１２"), ("spending", "inf"), ("spending", "1e400"),
+                         ("online_share", "5%%")]:
+        cells = {"dossiers": "1", "spending": "1", "online_share": "1", column: cell}
+        Path("data.csv").write_text("unit,dossiers,spending,online_share\nhanoi,1,1,1\n"
+                                    f"hue,{cells['dossiers']},{cells['spending']},{cells['online_share']}\n",
+                                    encoding="utf-8")
+        with pytest.raises(dtiscore.DataError) as info:
+            score_table(framework, read_table("data.csv"))
+        assert str(info.value) in doc.splitlines()
+    for value in ["75", 75, {"a": 1}, np.ones((3, 2)), [[1, 2], [3]]]:
+        values = value if not isinstance(value, list) else value
+        with pytest.raises(dtiscore.DataError) as info:
+            framework.score({"dossiers": values, "spending": [1, 1], "online_share": [0, 0]})
+        assert str(info.value).splitlines()[0] in doc.splitlines(), str(info.value)
+    Path("data.csv").write_text("unit,dossiers,spending,online_share\n" + f"{HANOI_NFC},1,1,1\n"
+                                + "".join(f"u{i},1,1,1\n" for i in range(6)) + f"{HANOI_NFD},1,1,1\n",
+                                encoding="utf-8")
+    with pytest.raises(dtiscore.DataError) as info:
+        read_table("data.csv")
+    assert unicodedata.normalize("NFC", str(info.value)) in unicodedata.normalize("NFC", doc).splitlines()
