@@ -111,4 +111,4 @@ def _utf8(text: str, filename: str) -> bytes:
         message = (f"{ascii(text[error.start])} is a lone surrogate, not a character: the text was decoded "
                    "wrongly (read the file as UTF-8)")
         shown = Source(text.encode("utf-8", "backslashreplace").decode("utf-8"), filename)
-        raise DtiSyntaxError([Diagnostic("bad-text", message, Span.point(line, column))], shown) from None
+        raise DtiSyntaxError([Diagnostic("syntax", message, Span.point(line, column))], shown) from None
