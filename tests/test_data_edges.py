@@ -84,6 +84,12 @@ def test_unhashable_unit_id_is_a_data_error():
     assert message == "unit id ['b'] (position 1) is a list: a unit id is text or a number"
 
 
+def test_a_bool_among_numbers_in_a_list_is_not_a_number():
+    # numpy made [True, 0.0] the floats [1.0, 0.0]: True scored as 1 (found by the fuzz test)
+    message = error_of(dict(n=[True, 0.0], x=[1, 2], s=[0, 0], b=[0, 0], role=["chair"] * 2))
+    assert message == "unit 0, column 'n': True is not a count (a whole number ≥ 0)"
+
+
 def test_times_are_not_numbers():
     # datetime64 values read as nanoseconds (a number) before
     times = np.array(["2024-01-01", "NaT"], dtype="datetime64[ns]")

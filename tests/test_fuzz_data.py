@@ -74,10 +74,11 @@ def _allowed(name: str, value: float) -> bool:
 
 
 @st.composite
-def numeric_cell(draw, name: str):
-    """(cell, meaning) for a count, number or share."""
+def numeric_cell(draw, name: str, clean: bool = False):
+    """(cell, meaning) for a count, number or share; clean: no bad text or object."""
     spec = SPECS[name]
-    kind = draw(st.sampled_from(("value", "value", "value", "text", "missing", "bad text", "bad object")))
+    kind = draw(st.sampled_from(("value", "value", "value", "text", "missing")
+                                + (() if clean else ("bad text", "bad object"))))
     if kind == "missing":
         return draw(st.sampled_from(no_value_markers() + NO_VALUE_WORDS)), math.nan
     if kind == "bad text":
@@ -86,6 +87,8 @@ def numeric_cell(draw, name: str):
         return draw(st.sampled_from(BAD_OBJECTS + [True, False, np.bool_(True)])), BAD
     value = draw(st.sampled_from((0.0, 1.0, 0.5, 100.0, 500.0, -0.0, 1e300, 2.0**53 + 2, 5e-324, 1e-5))
                  | st.integers(-10, 2000).map(float) | st.floats(-1e6, 1e6, allow_nan=False))
+    if clean and not _allowed(name, value):
+        value = 0.0
     if kind == "text":
         forms = ("repr", "padded", "signed", "exponent") + (("percent",) if spec.kind != "count" else ())
         cell = number_text(value, draw(st.sampled_from(forms)))
@@ -131,8 +134,8 @@ BOOL_WORDS = {"true": 1.0, "yes": 1.0, "có": 1.0, "x": 1.0, "1": 1.0, "1.0": 1.
 
 
 @st.composite
-def bool_cell(draw):
-    kind = draw(st.sampled_from(("value", "word", "missing", "bad")))
+def bool_cell(draw, clean: bool = False):
+    kind = draw(st.sampled_from(("value", "word", "missing") + (() if clean else ("bad",))))
     if kind == "missing":
         return draw(st.sampled_from(no_value_markers() + NO_VALUE_WORDS)), math.nan
     if kind == "word":
@@ -146,9 +149,9 @@ def bool_cell(draw):
 
 
 @st.composite
-def choice_cell(draw):
+def choice_cell(draw, clean: bool = False):
     options = SPECS["role"].options
-    kind = draw(st.sampled_from(("value", "value", "missing", "bad")))
+    kind = draw(st.sampled_from(("value", "value", "missing") + (() if clean else ("bad",))))
     if kind == "missing":
         return draw(st.sampled_from([m for m in no_value_markers() + NO_VALUE_WORDS
                                      if not (isinstance(m, str) and m.strip().lower() == "none")])), math.nan
@@ -159,16 +162,21 @@ def choice_cell(draw):
     return draw(st.sampled_from((options[position], f" {options[position]} "))), float(position)
 
 
-def cell_of(name: str):
+def cell_of(name: str, clean: bool):
     kind = SPECS[name].kind
-    return bool_cell() if kind == "bool" else choice_cell() if kind == "choice" else numeric_cell(name)
+    return bool_cell(clean) if kind == "bool" else choice_cell(clean) if kind == "choice" else numeric_cell(name, clean)
 
 
 @st.composite
 def hostile(draw, max_units: int = 6):
     """(columns of (cell, meaning) pairs, n)."""
     n = draw(st.integers(1, max_units))
-    return {name: draw(st.lists(cell_of(name), min_size=n, max_size=n)) for name in SPECS}, n
+    clean = draw(st.booleans())  # half the examples score: no bad value in them
+    columns = {name: draw(st.lists(cell_of(name, clean), min_size=n, max_size=n)) for name in SPECS}
+    if clean:  # m <= n: a unit's m above its n takes n's cell
+        columns["m"] = [bound if not math.isnan(mine[1]) and not math.isnan(bound[1]) and mine[1] > bound[1] else mine
+                        for mine, bound in zip(columns["m"], columns["n"])]
+    return columns, n
 
 
 def expected(pairs: dict) -> dict[str, np.ndarray]:
@@ -254,7 +262,11 @@ def test_score_reads_every_cell_as_meant(data, case):
     pairs, n = case
     columns = {name: as_container(data.draw, [cell for cell, _ in cells]) for name, cells in pairs.items()}
     score_or_error(lambda: FRAMEWORK.score(columns), pairs)
-    marked = FRAMEWORK.score(columns, invalid="mark")  # never raises: bad cells are marked
+    try:
+        marked = FRAMEWORK.score(columns, invalid="mark")  # bad cells are marked, not raised
+    except dtiscore.DataError as error:  # but a column of lists of one length is 2-D: no column
+        assert "must be 1-D" in str(error)
+        return
     for name, cells in pairs.items():
         bad = np.array([_is_bad(meaning) for _, meaning in cells])
         flagged = marked.columns.invalid.get(name, np.zeros(n, dtype=bool))

@@ -141,9 +141,9 @@ def _as_array(name: str, values: Any) -> np.ndarray:
             array = np.asarray(values)
         except ValueError:  # lists of different lengths: each list is a (bad) cell
             array = np.fromiter(values, dtype=object, count=len(values))
-        if array.dtype.kind in "US":  # a mixed list became text: keep each value as given
-            array = np.empty(len(values), dtype=object)
-            array[:] = list(values)
+        if array.dtype.kind != "O" and array.ndim == 1 and _mixed(values):
+            array = np.empty(len(values), dtype=object)  # numpy made the values alike (True → 1.0, 5 → "5"):
+            array[:] = list(values)  # keep each value as given
     if array.ndim == 0:
         raise DataError([DataProblem(f"column '{name}' is the single value {show(array.item())}, not a column: "
                                      "pass one value per unit, e.g. a list", column=name)])
@@ -155,6 +155,13 @@ def _as_array(name: str, values: Any) -> np.ndarray:
         cells[np.isnat(array)] = None
         return cells
     return array
+
+
+def _mixed(values) -> bool:
+    """Whether a list mixes kinds of values that numpy would make alike (True and 0.5 into
+    floats, 5 and "a" into text, NaN and 1j into complex): ints with floats are not."""
+    kinds = set(map(type, values))
+    return len(kinds) > 1 and not kinds <= {int, float}
 
 
 def _common_length(lengths: dict[str, int], units) -> int:
@@ -301,12 +308,15 @@ def _parse_options(spec: ir.Input, raw: np.ndarray) -> tuple[np.ndarray, np.ndar
     return column, missing
 
 
+_PLAIN_KINDS = {int, float, str, type(None)}  # equal values of these kinds read alike
+
+
 def _distinct(values: list) -> tuple[np.ndarray | None, list]:
     """(each value's index among the distinct values, the distinct values in first-seen
-    order), in C loops (no Python step per value). True, 1 and 1.0 are equal keys but not
-    equal inputs, so where bools mix with numbers each key carries its type."""
+    order), in C loops (no Python step per value). True, 1 and 1.0 (or 1+0j) are equal keys
+    but not equal inputs, so where other kinds mix with numbers each key carries its type."""
     kinds = set(map(type, values))
-    if kinds & {bool, np.bool_} and kinds - {bool, np.bool_, str, type(None)}:
+    if len(kinds) > 1 and not kinds <= _PLAIN_KINDS:
         keys: Any = list(zip(map(type, values), values))
     else:
         keys = values
