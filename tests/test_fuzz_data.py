@@ -329,7 +329,7 @@ def test_files_read_every_cell_as_meant(tmp_path_factory, case, kind):
         text = json.dumps(records) if kind == "json" else "\n".join(map(json.dumps, records))
         path.write_text(text, encoding="utf-8")
     else:
-        pairs = {name: [_xlsx_value(*pair) for pair in cells] for name, cells in pairs.items()}
+        pairs = {name: [_xlsx_value(name, *pair) for pair in cells] for name, cells in pairs.items()}
         book = openpyxl.Workbook()
         book.active.append(["unit", *pairs])
         for i, unit in enumerate(units):
@@ -347,8 +347,9 @@ def test_files_read_every_cell_as_meant(tmp_path_factory, case, kind):
         TRIED["cli runs"] += 1
 
 
-def _xlsx_value(cell, meaning):
-    """A cell as a script writes it with openpyxl: a number, text, a bool or nothing."""
+def _xlsx_value(name: str, cell, meaning):
+    """A cell as a script writes it with openpyxl: a number (to 16 digits, as openpyxl
+    writes it), text, a bool or nothing."""
     if isinstance(cell, str):
         if any(ord(c) < 32 and c not in "\t\n\r" for c in cell):
             return None, math.nan
@@ -358,5 +359,8 @@ def _xlsx_value(cell, meaning):
     if isinstance(cell, bool) or cell is None:
         return cell, meaning
     if isinstance(cell, (int, float)) and not isinstance(cell, np.generic) and abs(cell) < 2**53:
+        if isinstance(cell, float) and not _is_bad(meaning) and SPECS[name].type == "num":
+            cell = float("%.16g" % cell)
+            return cell, (cell if _allowed(name, cell) else BAD)
         return cell, meaning
     return None, math.nan
