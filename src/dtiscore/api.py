@@ -13,9 +13,11 @@ import threading
 from collections import OrderedDict
 from typing import Mapping
 
+import numpy as np
+
 from .engine import buffers
 from .language.check import check
-from .errors import DtiError, Source
+from .errors import Diagnostic, DtiError, DtiSyntaxError, Source, Span
 from .framework import Framework
 from .language.parse import parse
 
@@ -26,7 +28,15 @@ _lock = threading.Lock()
 
 def loads(text: str, params: Mapping[str, object] | None = None, filename: str = "<string>") -> Framework:
     """A framework from `.dti` source text. `params` override the file's `param` values.
-    Raises `DtiSyntaxError` or `CheckError` (both `DtiError`) with file:line:col."""
+    Raises `DtiSyntaxError` or `CheckError` (both `DtiError`) with file:line:col. Text that
+    starts with a byte-order mark reads as without it, as a file does."""
+    if not isinstance(text, str):
+        raise TypeError(f"loads takes the text of a .dti file (a str), not {type(text).__name__}: "
+                        "decode it first, or use dtiscore.load(path)")
+    if not isinstance(filename, str):
+        raise TypeError(f"filename must be a str, not {type(filename).__name__}")
+    text = text.removeprefix("\ufeff")
+    params = _overrides(params)
     key = _key(text, params, filename)
     with _lock:
         if key is not None and key in _cache:
@@ -64,10 +74,41 @@ def clear_cache() -> None:
     buffers.clear()
 
 
-def _key(text: str, params: Mapping[str, object] | None, filename: str) -> tuple | None:
+def _overrides(params: Mapping[str, object] | None) -> dict[str, object]:
+    """`params=` as the checker takes it: param name → value, numpy numbers and bools as
+    Python's (the checker says which values are no param's)."""
+    if params is None:
+        return {}
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params must be a mapping of param name → value, e.g. {{'target': 0.8}}, "
+                        f"not a {type(params).__name__}")
+    overrides = {}
+    for name, value in params.items():
+        if not isinstance(name, str):
+            raise TypeError(f"params: a param's name is a str, not {name!r} ({type(name).__name__})")
+        overrides[name] = value.item() if isinstance(value, (np.bool_, np.integer, np.floating)) else value
+    return overrides
+
+
+def _key(text: str, params: dict[str, object], filename: str) -> tuple | None:
+    encoded = _utf8(text, filename)
     try:
-        frozen = tuple(sorted((str(k), (type(v).__name__, v)) for k, v in (params or {}).items()))
+        frozen = tuple(sorted((k, (type(v).__name__, v)) for k, v in params.items()))
         hash(frozen)
     except TypeError:  # an unhashable override: not cached (the checker reports it)
         return None
-    return (hashlib.sha256(text.encode("utf-8")).digest(), filename, frozen)
+    return (hashlib.sha256(encoded).digest(), filename, frozen)
+
+
+def _utf8(text: str, filename: str) -> bytes:
+    """The text as UTF-8; a lone surrogate (half of a UTF-16 pair, left by text decoded
+    wrongly) is no character, and a syntax error at its place."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        line = text.count("\n", 0, error.start) + 1
+        column = error.start - text.rfind("\n", 0, error.start)
+        message = (f"{ascii(text[error.start])} is a lone surrogate, not a character: the text was decoded "
+                   "wrongly (read the file as UTF-8)")
+        shown = Source(text.encode("utf-8", "backslashreplace").decode("utf-8"), filename)
+        raise DtiSyntaxError([Diagnostic("syntax", message, Span.point(line, column))], shown) from None

@@ -8,21 +8,20 @@ position; NaN is "no value".
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
-import numbers
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from ..errors import DataError, DataProblem
 from ..language import ir
 from .buffers import take
-from ..errors import DataError, DataProblem
+from .cells import explain, missing as _missing, parse as _parse, show
 
-TRUE_WORDS = frozenset({"true", "1", "yes", "y", "có", "co", "đúng", "x"})
-FALSE_WORDS = frozenset({"false", "0", "no", "n", "không", "khong", "sai"})
-MISSING_WORDS = frozenset({"", "na", "n/a", "nan", "none", "null", "-"})
 
 
 class Columns:
@@ -53,12 +52,14 @@ def to_columns(
     checked on `threads` threads (numpy's passes release the GIL)."""
     if invalid not in ("raise", "mark"):
         raise ValueError("invalid must be 'raise' or 'mark'")
+    if units is not None and (isinstance(units, (str, bytes, Mapping, set, frozenset)) or not hasattr(units, "__len__")):
+        raise TypeError(f"units must be a sequence of unit ids, one per unit, not {type(units).__name__}")
     mapping = _as_mapping(data)
     absent = [spec.name for spec in framework.inputs if spec.name not in mapping]
     if absent:
         raise DataError([DataProblem(f"missing column '{name}' (input {name}: {_type_word(spec)})", column=name)
                          for name in absent for spec in framework.inputs if spec.name == name])
-    raw = {spec.name: _as_array(mapping[spec.name]) for spec in framework.inputs}
+    raw = {spec.name: _as_array(spec.name, mapping[spec.name]) for spec in framework.inputs}
     lengths = {name: len(values) for name, values in raw.items()}
     n = _common_length(lengths, units)
     if units is None:
@@ -121,20 +122,46 @@ def _frame_units(data: Any, n: int) -> list | None:
     return index.tolist() if len(index) == n else None
 
 
-def _as_array(values: Any) -> np.ndarray:
-    if hasattr(values, "to_numpy"):
+def _as_array(name: str, values: Any) -> np.ndarray:
+    """A column as a 1-D array, its values as given. Text, a mapping, a set or a single value
+    where a column is expected is an error: numpy would split "75" into two units, 7 and 5."""
+    if isinstance(values, (str, bytes, bytearray)):
+        raise DataError([DataProblem(f"column '{name}' is the text {show(values)}, not a column: "
+                                     f"pass one value per unit, e.g. [{show(values)}]", column=name)])
+    if isinstance(values, (Mapping, set, frozenset)):
+        raise DataError([DataProblem(f"column '{name}' is a {type(values).__name__}, not a column: pass a "
+                                     "list, array or pandas Series with one value per unit", column=name)])
+    if type(values).__module__.startswith("pyarrow"):  # an Arrow array: nulls need a copy
+        values = values.to_numpy(zero_copy_only=False)
+    elif hasattr(values, "to_numpy"):
         values = values.to_numpy()
     array = values
     if not isinstance(values, np.ndarray):
-        array = np.asarray(values)
-        if array.dtype.kind in "US":  # a mixed list became text: keep each value as given
-            array = np.empty(len(values), dtype=object)
-            array[:] = list(values)
+        try:
+            array = np.asarray(values)
+        except ValueError:  # lists of different lengths: each list is a (bad) cell
+            array = np.fromiter(values, dtype=object, count=len(values))
+        if array.dtype.kind != "O" and array.ndim == 1 and _mixed(values):
+            array = np.empty(len(values), dtype=object)  # numpy made the values alike (True → 1.0, 5 → "5"):
+            array[:] = list(values)  # keep each value as given
     if array.ndim == 0:
-        raise DataError([f"a column must be 1-D, got the single value {array.item()!r}"])
+        raise DataError([DataProblem(f"column '{name}' is the single value {show(array.item())}, not a column: "
+                                     "pass one value per unit, e.g. a list", column=name)])
     if array.ndim != 1:
-        raise DataError([f"a column must be 1-D, got shape {array.shape}"])
+        raise DataError([DataProblem(f"column '{name}' must be 1-D (one value per unit), got shape {array.shape}",
+                                     column=name)])
+    if array.dtype.kind in "mM":  # times are no values of any input; NaT is no value
+        cells = array.astype(str).astype(object)
+        cells[np.isnat(array)] = None
+        return cells
     return array
+
+
+def _mixed(values) -> bool:
+    """Whether a list mixes kinds of values that numpy would make alike (True and 0.5 into
+    floats, 5 and "a" into text, NaN and 1j into complex): ints with floats are not."""
+    kinds = set(map(type, values))
+    return len(kinds) > 1 and not kinds <= {int, float}
 
 
 def _common_length(lengths: dict[str, int], units) -> int:
@@ -150,16 +177,58 @@ def _common_length(lengths: dict[str, int], units) -> int:
 
 
 def _check_unit_ids(units: list) -> None:
+    """Each id once; two ids that are the same text in different Unicode forms (NFC and
+    NFD "Hà Nội", which look alike) are the same id, and an error."""
     try:
-        if len(set(units)) == len(units):  # the usual case, at C speed
-            return
-    except TypeError:  # unhashable ids: the loop below names the culprit
-        pass
+        distinct = len(set(units)) == len(units)  # the usual case, at C speed
+    except TypeError:
+        position = next(i for i, unit in enumerate(units) if not _hashable(unit))
+        raise DataError([DataProblem(f"unit id {show(units[position])} (position {position}) is a "
+                                     f"{type(units[position]).__name__}: a unit id is text or a number",
+                                     position=position)]) from None
+    if distinct and not _normalising(units):
+        return
+    if distinct:
+        try:
+            if len(set(map(_NFC, units))) == len(units):
+                return
+        except TypeError:  # ids of other types among the text: the loop below
+            pass
     seen: dict[object, int] = {}
     for i, unit in enumerate(units):
-        if unit in seen:
-            raise DataError([DataProblem(f"unit id {unit!r} appears twice (positions {seen[unit]} and {i})", position=i)])
-        seen[unit] = i
+        key = unicodedata.normalize("NFC", unit) if isinstance(unit, str) else unit
+        if key in seen:
+            first = seen[key]
+            if units[first] == unit:
+                raise DataError([DataProblem(f"unit id {show(unit)} appears twice (positions {first} and {i})", position=i)])
+            raise DataError([DataProblem(unicode_twins(f"positions {first} and {i}", units[first], unit), position=i)])
+        seen[key] = i
+
+
+_NFC = functools.partial(unicodedata.normalize, "NFC")
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _normalising(units: list) -> bool:
+    """Whether some id is text beyond ASCII, where Unicode forms can differ."""
+    try:
+        return not "".join(units).isascii()  # text ids: one C pass
+    except TypeError:
+        return any(isinstance(unit, str) and not unit.isascii() for unit in units)
+
+
+def unicode_twins(where: str, first: str, second: str) -> str:
+    """The error of two unit ids that differ only in Unicode normalisation."""
+    return (f"unit ids {show(first)} and {show(second)} ({where}) differ only in Unicode normalisation "
+            f"({ascii(first)[:80]} and {ascii(second)[:80]}): they look alike but are different text; "
+            "write both the same way")
 
 
 def _type_word(spec: ir.Input) -> str:
@@ -185,7 +254,7 @@ def _convert(spec: ir.Input, raw: np.ndarray, units: list):
     if not wrong.any():
         return column, wrong, complete, problems
     for i in np.flatnonzero(wrong)[:50]:
-        problems.append(DataProblem(f"unit {units[i]!r}, column '{spec.name}': {_explain_value(spec, raw[i])}",
+        problems.append(DataProblem(f"unit {show(units[i])}, column '{spec.name}': {explain(spec, raw[i])}",
                                     position=int(i), column=spec.name))
     if wrong.sum() > 50:
         problems.append(DataProblem(f"... column '{spec.name}' has {int(wrong.sum()) - 50} more bad values",
@@ -239,12 +308,15 @@ def _parse_options(spec: ir.Input, raw: np.ndarray) -> tuple[np.ndarray, np.ndar
     return column, missing
 
 
+_PLAIN_KINDS = {int, float, str, type(None)}  # equal values of these kinds read alike
+
+
 def _distinct(values: list) -> tuple[np.ndarray | None, list]:
     """(each value's index among the distinct values, the distinct values in first-seen
-    order), in C loops (no Python step per value). True, 1 and 1.0 are equal keys but not
-    equal inputs, so where bools mix with numbers each key carries its type."""
+    order), in C loops (no Python step per value). True, 1 and 1.0 (or 1+0j) are equal keys
+    but not equal inputs, so where other kinds mix with numbers each key carries its type."""
     kinds = set(map(type, values))
-    if kinds & {bool, np.bool_} and kinds - {bool, np.bool_, str, type(None)}:
+    if len(kinds) > 1 and not kinds <= _PLAIN_KINDS:
         keys: Any = list(zip(map(type, values), values))
     else:
         keys = values
@@ -295,14 +367,6 @@ def _is_missing(raw: np.ndarray, options: tuple[str, ...]) -> np.ndarray:
     return out
 
 
-def _missing(value: Any, options: tuple[str, ...] = ()) -> bool:
-    if isinstance(value, str) and value.strip() in options:
-        return False
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return True
-    return isinstance(value, str) and value.strip().lower() in MISSING_WORDS
-
-
 def _numeric_problems(spec: ir.Input, column: np.ndarray) -> np.ndarray:
     """Which values break the input's type or range (missing values do not)."""
     with np.errstate(invalid="ignore"):
@@ -341,70 +405,6 @@ def _plainly_fine(spec: ir.Input, column: np.ndarray) -> bool:
 _CHECK_BLOCK = 65536  # values per block of the quick pass: 512 KiB of floats
 
 
-def _parse(spec: ir.Input, value: Any) -> float | None:
-    """A single value as the input's float encoding; NaN for no value; None when bad."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return math.nan
-    if isinstance(value, str):
-        text = value.strip()
-        if spec.kind == "choice" and text in spec.options:  # an option named `none` is a value
-            return float(spec.options.index(text))
-        if text.lower() in MISSING_WORDS:
-            return math.nan
-        return _parse_text(spec, text)
-    if isinstance(value, (bool, np.bool_)):
-        return float(value) if spec.kind == "bool" else None
-    if isinstance(value, numbers.Real):
-        number = float(value)
-        if spec.kind == "bool":
-            return number if number in (0.0, 1.0) else None
-        if spec.kind == "choice":
-            return None
-        return number
-    return None
-
-
-def _parse_text(spec: ir.Input, text: str) -> float | None:
-    if spec.kind == "bool":
-        word = text.lower()
-        if word in TRUE_WORDS or word == "1.0":
-            return 1.0
-        return 0.0 if word in FALSE_WORDS or word == "0.0" else None
-    if spec.kind == "choice":
-        return float(spec.options.index(text)) if text in spec.options else None
-    scale = 1.0
-    if text.endswith("%") and spec.kind in ("share", "number"):
-        text, scale = text[:-1].strip(), 0.01
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    if not math.isfinite(number):
-        return None
-    if scale != 1.0:
-        number = float(text + "e-2")  # correctly rounded, as the language reads 21.8%
-    return number
-
-
-def _explain_value(spec: ir.Input, value: Any) -> str:
-    shown = repr(value.item() if hasattr(value, "item") else value)
-    if spec.kind == "count":
-        return f"{shown} is not a count (a whole number ≥ 0)" + _range_note(spec)
-    if spec.kind == "share":
-        return f"{shown} is not a share (a number in [0, 1], or a percent like 82%)" + _range_note(spec)
-    if spec.kind == "number":
-        return f"{shown} is not a number" + _range_note(spec)
-    if spec.kind == "bool":
-        return f"{shown} is not a bool (true/false, 1/0, yes/no, có/không)"
-    return f"{shown} is not one of {', '.join(spec.options)}"
-
-
-def _range_note(spec: ir.Input) -> str:
-    if spec.within is None:
-        return ""
-    return f" within {spec.within[0]:g}..{spec.within[1]:g}"
-
-
 def _bounds_first(inputs) -> list:
     """Inputs ordered so that each `<= OTHER` bound is checked before what it bounds."""
     by_name = {spec.name: spec for spec in inputs}
@@ -436,7 +436,7 @@ def _check_constraints(spec, values, units, problems, bad, unreadable) -> None:
         broken &= ~bad[spec.at_most]
     for i in np.flatnonzero(broken)[:50]:
         problems.append(DataProblem(
-            f"unit {units[i]!r}, column '{spec.name}': {_number(mine[i])} is more than "
+            f"unit {show(units[i])}, column '{spec.name}': {_number(mine[i])} is more than "
             f"{spec.at_most} ({_number(limit[i])}), but {spec.name} <= {spec.at_most}",
             position=int(i), column=spec.name,
         ))

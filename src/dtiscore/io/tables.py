@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..engine.columns import _parse as parse_value, _plainly_fine as plainly_fine  # the rules of reading a value
+from ..engine.cells import NUMBER, parse as parse_value, show
+from ..engine.columns import _plainly_fine as plainly_fine  # the rules of reading a value
 from ..errors import DataError, DataProblem, DtiError, did_you_mean
 from .formats import csvfile, excel, jsonfile, parquet, terminal
 from .formats.common import UNIT_COLUMN, Table
@@ -100,8 +101,12 @@ def _typed(spec, cells: list, text: bool) -> np.ndarray:
 
 
 def _plain_numbers(spec, cells: list[str]) -> np.ndarray | None:
-    """Python's float() of every cell, when all are finite and within the input's range (a
-    count: whole and ≥ 0), which is what reading cell by cell gives."""
+    """Every cell read at C speed, when all are numbers of the data grammar, finite and within
+    the input's range (a count: whole and ≥ 0), which is what reading cell by cell gives.
+    numpy reads more than the grammar ("1_5", " 12", "١٢"): only cells of the characters of
+    plain numbers (ASCII digits, sign, '.', exponent) are read this way."""
+    if not _PLAIN.fullmatch("".join(cells)):
+        return None
     try:
         numbers = np.array(cells, dtype=float)
     except ValueError:  # a blank, a word, a percent: read cell by cell
@@ -118,6 +123,9 @@ def _plain_bools(spec, cells: list[str]) -> np.ndarray | None:
     if not set(truth.values()) <= {0.0, 1.0}:  # a blank (NaN) or a word that is no bool (None)
         return None
     return np.fromiter(map(truth.__getitem__, cells), dtype=bool, count=len(cells))
+
+
+_PLAIN = re.compile(r"[0-9eE.+-]*")  # over these characters numpy reads what the grammar reads
 
 
 class CsvChunks:
@@ -339,13 +347,13 @@ def _opened(target: Any) -> Iterator[Any]:
             raise DtiError(f"{os.fspath(target)}: cannot write: {error.strerror or error}") from None
 
 
-_COMMA_NUMBER = re.compile(r"[+-]?\d+(,\d+)?\s*%?")
-_POINT_NUMBER = re.compile(r"[+-]?[\d.,]*\d[\d.,]*\s*%?")
+_POINT_NUMBER = re.compile(r"[+-]?[0-9.,]*[0-9][0-9.,]*\s*%?")
 
 
 def _decimal_comma(framework: "CompiledFramework", table: Table) -> dict[str, list]:
-    """Numeric input columns with `848,47` read as 848.47; a `.` in a number is an error
-    (with a decimal comma, `1.234` may mean 1234 or 1.234)."""
+    """Numeric input columns with `848,47` read as 848.47 (the data grammar with ',' as the
+    decimal mark); a `.` in a number is an error (with a decimal comma, `1.234` may mean
+    1234 or 1.234)."""
     out: dict[str, list] = {}
     problems: list[DataProblem] = []
     for name, info in framework.inputs.items():
@@ -356,11 +364,11 @@ def _decimal_comma(framework: "CompiledFramework", table: Table) -> dict[str, li
             if not isinstance(cell, str):
                 continue
             value = cell.strip()
-            if _COMMA_NUMBER.fullmatch(value):
+            if NUMBER[","].fullmatch(value):
                 cells[position] = value.replace(",", ".")
             elif "." in value and _POINT_NUMBER.fullmatch(value) and len(problems) < 50:
                 problems.append(DataProblem(
-                    f"{table.where(position)}: unit {table.units[position]!r}, column '{name}': {cell!r} has a '.', "
+                    f"{table.where(position)}: unit {show(table.units[position])}, column '{name}': {show(cell)} has a '.', "
                     "but with --decimal-comma ',' is the decimal mark: write a decimal as 848,47 and a whole "
                     "number without thousands separators",
                     position, name))

@@ -114,7 +114,7 @@ def _write_xlsx(framework, columns: list[TemplateColumn], path, units: Sequence[
     sheet.title = DATA_SHEET
     sheet.append([c.name for c in columns])
     for unit in units:
-        sheet.append([unit])
+        sheet.append([excel.checked_text(str(unit))])
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     last_row = max(1000, len(units) + 1)
     for position, column in enumerate(columns, start=1):
@@ -139,6 +139,10 @@ def _write_xlsx(framework, columns: list[TemplateColumn], path, units: Sequence[
         guide.append([column.name] + [getattr(column, attribute) for attribute, _ in PROPERTIES])
     for letter, width in zip("ABCDEF", (26, 60, 22, 26, 30, 40)):
         guide.column_dimensions[letter].width = width
+    for worksheet in (sheet, guide):  # unit ids and labels are text, never formulas
+        for row in worksheet.iter_rows():
+            for cell in row:
+                excel.keep_text(cell)
     excel.save(workbook, path)
 
 

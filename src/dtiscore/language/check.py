@@ -145,10 +145,12 @@ class Checker(ExpressionChecker):
             if name not in params:
                 self.error("unknown-param", f"no param named '{name}' to override", None,
                            did_you_mean(name, params))
-            elif isinstance(value, bool) or (isinstance(value, (int, float)) and math.isfinite(value)):
+            elif isinstance(value, bool) or (isinstance(value, (int, float)) and _finite(value)):
                 usable[name] = value
+            elif isinstance(value, int):
+                self.error("bad-param", f"param '{name}': the override is too large for a float64 (beyond ±1.8e308)", None)
             else:
-                self.error("bad-param", f"param '{name}' must be a finite number or a bool, not {value!r}", None)
+                self.error("bad-param", f"param '{name}' must be a finite number or a bool, not {repr(value)[:80]}", None)
         self.overrides = usable
 
     # ---- inputs
@@ -628,3 +630,11 @@ class Checker(ExpressionChecker):
 
 def _fmt(value: float) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.6g}"
+
+
+def _finite(number: int | float) -> bool:
+    """Whether a param override is a float64 other than ±inf and NaN (an int may be too large)."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:
+        return False

@@ -220,7 +220,16 @@ def _aim_ratios(draw, columns, specs, ratios) -> None:
 
 
 def _encode(draw, spec: ir.Input, column: np.ndarray):
-    """The column as a user would pass it: floats, or words for bools and choices."""
+    """The column as a user would pass it: floats, or words for bools and choices; now and
+    then as text of the data grammar, Python objects with other markers of no value, small
+    numpy integers, or pandas' nullable and Arrow-backed columns."""
+    missing = np.isnan(column)
+    style = draw(st.sampled_from(STYLES))
+    if style == "objects" or (style == "pandas" and _pandas() is None):
+        marker = draw(st.sampled_from(no_value_markers()))
+        return [marker if gap else value for gap, value in zip(missing, _plain_values(draw, spec, column))]
+    if style == "pandas":
+        return _pandas_column(draw, spec, column)
     if spec.kind == "choice":
         return [None if math.isnan(v) else spec.options[int(v)] for v in column]
     if spec.kind == "bool":
@@ -229,9 +238,90 @@ def _encode(draw, spec: ir.Input, column: np.ndarray):
             return column
         words = {"python": (False, True), "words": ("no", "yes"), "vietnamese": ("không", "có")}[style]
         return [None if math.isnan(v) else words[int(v)] for v in column]
+    if style == "text":
+        form = draw(st.sampled_from(NUMBER_FORMS if spec.kind in ("share", "number") else NUMBER_FORMS[:4]))
+        gap = draw(st.sampled_from(("", " ", "n/a", "NA", "-", "null", "nan")))
+        return [gap if math.isnan(v) else number_text(v, form) for v in column]
+    whole = not missing.any() and np.all(column == np.floor(column))
+    if style == "small" and whole and column.size and -128 <= column.min() and column.max() <= 127:
+        return column.astype(draw(st.sampled_from((np.int8, np.int16, np.float32))))
     if spec.kind == "count" and np.all(column < 2.0**53) and draw(st.booleans()):  # no NaN, fits int64
         return column.astype(np.int64)
     return column
+
+
+STYLES = ("plain", "plain", "plain", "text", "objects", "small", "pandas")
+NUMBER_FORMS = ("repr", "padded", "signed", "exponent", "percent")  # the last for shares and numbers
+
+
+def number_text(value: float, form: str) -> str:
+    """A float as number text of the data grammar that reads back as exactly that float:
+    Python's repr (the shortest text that round-trips), padded, with a '+', with an
+    exponent, or as a percent (the exponent raised by 2: 0.82 → "0.82e2%", 5e-05 → "5e-03%")."""
+    text = repr(float(value))
+    if form == "padded":
+        return f"  {text}\t"
+    if form == "signed":
+        return text if text.startswith("-") else "+" + text
+    mantissa, _, exponent = text.partition("e")
+    if form == "exponent":
+        return f"{mantissa}E{int(exponent or 0)}"
+    if form == "percent":
+        return f"{mantissa}e{int(exponent or 0) + 2}%"
+    return text
+
+
+def no_value_markers() -> list:
+    """Every way a Python or pandas user writes "no value" in a column of objects."""
+    import decimal
+
+    markers = [None, math.nan, np.float32("nan"), np.float16("nan"), decimal.Decimal("NaN"), np.datetime64("NaT")]
+    pandas = _pandas()
+    return markers + ([pandas.NA, pandas.NaT] if pandas is not None else [])
+
+
+def _plain_values(draw, spec: ir.Input, column: np.ndarray) -> list:
+    """Values as Python objects: floats (ints for whole counts), bools, option names."""
+    if spec.kind == "choice":
+        return [None if math.isnan(v) else spec.options[int(v)] for v in column]
+    if spec.kind == "bool":
+        return [None if math.isnan(v) else draw(st.sampled_from((bool(v), np.bool_(v), int(v)))) for v in column]
+    if spec.kind == "count":
+        return [None if math.isnan(v) else int(v) for v in column]
+    return [float(v) for v in column]
+
+
+def _pandas_column(draw, spec: ir.Input, column: np.ndarray):
+    """A pandas Series of a nullable dtype (NA for no value), Arrow-backed when pyarrow is there."""
+    pandas = _pandas()
+    values = [None if gap else v for gap, v in zip(np.isnan(column), _plain_values(draw, spec, column))]
+    arrow = _has("pyarrow")
+    dtypes = {"count": ["Int64", "Float64"] + (["int64[pyarrow]"] if arrow else []),
+              "number": ["Float64"] + (["float64[pyarrow]"] if arrow else []),
+              "share": ["Float64"] + (["float64[pyarrow]"] if arrow else []),
+              "bool": ["boolean"] + (["bool[pyarrow]"] if arrow else []),
+              "choice": ["string", "category", "object"] + (["string[pyarrow]"] if arrow else [])}[spec.kind]
+    if spec.kind == "bool":
+        values = [None if v is None else bool(v) for v in values]
+    if spec.kind == "count" and any(v is not None and abs(v) >= 2**63 for v in values):
+        dtypes = dtypes[1:2]
+    return pandas.Series(values, dtype=draw(st.sampled_from(dtypes)))
+
+
+@functools.lru_cache(maxsize=None)
+def _has(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+def _pandas():
+    """pandas, when it is installed (the dev extra); data generation does without it."""
+    if not _has("pandas"):
+        return None
+    import pandas
+
+    return pandas
 
 
 @st.composite

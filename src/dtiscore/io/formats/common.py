@@ -5,10 +5,13 @@ column, empty and duplicated unit ids)."""
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import Any, Iterable, Sequence
 
 import attrs
 
+from ...engine.cells import show
+from ...engine.columns import unicode_twins
 from ...errors import DataError, DataProblem, did_you_mean
 
 UNIT_COLUMN = "unit"
@@ -87,7 +90,7 @@ def from_cells(source: str, names: list[str], rows: list[int], by_column: Sequen
             continue
         for number, value in zip(rows, by_column[position]):
             if not blank(value):
-                raise DataError([f"{source}:{number}: the value {value!r} is in column {position + 1}, "
+                raise DataError([f"{source}:{number}: the value {show(value)} is in column {position + 1}, "
                                  f"which has no name in the header (row {header_row})"])
     used = [position for position, name in enumerate(names) if name]
     _check_header(source, [names[p] for p in used], header_row, unit_column, positions=[p + 1 for p in used])
@@ -133,13 +136,19 @@ def _finish(source: str, columns: dict[str, Sequence[Any]], rows: list[int], hea
     units = [unit_text(value) for value in columns.pop(unit_column)]
     seen: dict[str, int] = {}
     problems: list[DataProblem] = []
+    ascii_only = "".join(units).isascii()  # then no two ids differ in Unicode form only
     for position, unit in enumerate(units):
+        key = unit if ascii_only else unicodedata.normalize("NFC", unit)
         if not unit:
             problems.append(DataProblem(f"{source}:{rows[position]}: the unit id is empty", position, unit_column))
-        elif unit in seen:
-            problems.append(DataProblem(twice(source, unit, rows[seen[unit]], rows[position]), position, unit_column))
+        elif key in seen:
+            first = seen[key]
+            message = (twice(source, unit, rows[first], rows[position]) if units[first] == unit else
+                       f"{source}:{rows[position]}: " + unicode_twins(f"rows {rows[first]} and {rows[position]}",
+                                                                      units[first], unit))
+            problems.append(DataProblem(message, position, unit_column))
         else:
-            seen[unit] = position
+            seen[key] = position
     if problems:
         raise DataError(problems)
     return Table(source, units, columns, rows, header_row, text)
@@ -147,5 +156,5 @@ def _finish(source: str, columns: dict[str, Sequence[Any]], rows: list[int], hea
 
 def twice(source: str, unit: str, first: int, row: int) -> str:
     """The error of a unit id on two rows."""
-    return (f"{source}:{row}: unit id {unit!r} appears twice (rows {first} and {row}); "
+    return (f"{source}:{row}: unit id {show(unit)} appears twice (rows {first} and {row}); "
             "each unit needs its own row")

@@ -14,11 +14,13 @@ import csv
 import io
 import itertools
 import os
+import unicodedata
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import attrs
 import numpy as np
 
+from ...engine.columns import unicode_twins
 from ...errors import DataError, DataProblem, DtiError
 from .common import UNIT_COLUMN, Table, from_cells, twice, unit_text
 
@@ -146,6 +148,8 @@ class UnitIds:
         self._hashes: list[np.ndarray] = []
 
     def add(self, units: list[str]) -> None:
+        if not "".join(units).isascii():  # ids that differ in Unicode form only are one id
+            units = [unicodedata.normalize("NFC", unit) for unit in units]
         self._hashes.append(np.fromiter(map(hash, units), dtype=np.int64, count=len(units)))
 
     def candidates(self) -> np.ndarray:
@@ -160,16 +164,21 @@ def _check_repeated(path, size: int, delimiter, unit_column: str, positions: np.
     """Read the ids at `positions` again and report those that truly repeat, as the
     whole-file reader does (a hash shared by different ids is no error)."""
     wanted = set(positions.tolist())
-    first: dict[str, int] = {}
+    first: dict[str, tuple[str, int]] = {}
     problems: list[DataProblem] = []
     position = 0
     for table in read_chunks(path, size, delimiter, unit_column, check_units=False):
         for unit, row in zip(table.units, table.rows):
             if position in wanted:
-                if unit in first:
-                    problems.append(DataProblem(twice(table.source, unit, first[unit], row), None, unit_column))
+                key = unicodedata.normalize("NFC", unit)
+                if key not in first:
+                    first[key] = unit, row
+                elif first[key][0] == unit:
+                    problems.append(DataProblem(twice(table.source, unit, first[key][1], row), None, unit_column))
                 else:
-                    first[unit] = row
+                    where = f"rows {first[key][1]} and {row}"
+                    problems.append(DataProblem(f"{table.source}:{row}: " + unicode_twins(where, first[key][0], unit),
+                                                None, unit_column))
             position += 1
     if problems:
         raise DataError(problems)
@@ -184,7 +193,7 @@ def read_layout(lines: Iterator[str], name: str, delimiter: str | None, unit_col
         raise DataError([f"{name}: the file is empty; it needs a header row ({unit_column}, then one column per input)"])
     chosen = delimiter or detect_delimiter(header_line)
     reader = csv.reader(itertools.chain([header_line], lines), delimiter=chosen)
-    header = next(reader)
+    header = _next(reader, name, skipped + 1)
     _check_split(name, header, header_line, skipped + 1, chosen, delimiter is not None, unit_column)
     names = [unit_text(cell) for cell in header]
     return Layout(name, chosen, header, names, skipped + 1, skipped + reader.line_num + 1, unit_column)
@@ -232,7 +241,7 @@ def _read(block: list[str], rest: Iterator[str], layout: Layout, first: int) -> 
     mismatched: list[tuple[int, list[str]]] = []
     used = 0
     while used < len(block):
-        cells = next(reader, None)
+        cells = _next(reader, layout.name, first + used)
         if cells is None:
             break
         number, used = first + used, reader.line_num
@@ -245,6 +254,15 @@ def _read(block: list[str], rest: Iterator[str], layout: Layout, first: int) -> 
         kept.append(cells)
     columns = [list(column) for column in zip(*kept)] if kept else [[] for _ in range(layout.width)]
     return Block(rows, columns, mismatched, used)
+
+
+def _next(reader, name: str, row: int) -> list[str] | None:
+    """The csv reader's next row (None at the end); its errors (a cell past the csv module's
+    size limit) as a DataError at the row."""
+    try:
+        return next(reader, None)
+    except csv.Error as error:
+        raise DataError([f"{name}:{row}: cannot read the row: {error}"]) from None
 
 
 def detect_delimiter(header_line: str) -> str:

@@ -17,10 +17,7 @@ from .common import UNIT_COLUMN, Table, from_columns
 def read(path: str | os.PathLike, unit_column: str = UNIT_COLUMN) -> Table:
     name = os.fspath(path)
     text = _text(name)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DataError([f"{name}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"]) from None
+    data = _json(name, text)
     if isinstance(data, dict) and all(isinstance(v, list) for v in data.values()):
         lengths = {key: len(values) for key, values in data.items()}
         if len(set(lengths.values())) > 1:
@@ -39,12 +36,21 @@ def read_lines(path: str | os.PathLike, unit_column: str = UNIT_COLUMN) -> Table
     for number, line in enumerate(_text(name).splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError as error:
-            raise DataError([f"{name}:{number}:{error.colno}: not valid JSON: {error.msg}"]) from None
+        records.append(_json(name, line, number))
         rows.append(number)
     return _records(name, records, rows, unit_column)
+
+
+def _json(name: str, text: str, line: int = 0) -> Any:
+    """The JSON value of `text` (line `line` of a JSON Lines file, or the whole file: 0)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DataError([f"{name}:{line or error.lineno}:{error.colno}: not valid JSON: {error.msg}"]) from None
+    except ValueError as error:  # an integer of more than 4,300 digits
+        raise DataError([f"{name}{f':{line}' if line else ''}: cannot read: {error}"]) from None
+    except RecursionError:
+        raise DataError([f"{name}{f':{line}' if line else ''}: cannot read: lists or objects nested too deep"]) from None
 
 
 def _text(name: str) -> str:
