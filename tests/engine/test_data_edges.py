@@ -414,7 +414,7 @@ def test_loads_of_bytes_is_a_type_error():
 
 def test_the_messages_in_the_data_doc_are_the_real_ones(tmp_path, monkeypatch):
     from pathlib import Path
-    doc = (Path(__file__).parent.parent / "docs" / "data.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "data.md").read_text(encoding="utf-8")
     framework = dtiscore.loads("""framework doc "Doc" {
         max 10
         input dossiers count
