@@ -219,7 +219,8 @@ def test_units_are_used_as_ids():
 
 
 def test_pandas_dataframe():
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
+
     frame = pd.DataFrame(good(
         2, smartphones=[0.5, None], resolution=[True, False], dossiers=[10, 10], dossiers_online=[5, 10],
     ))
@@ -230,7 +231,8 @@ def test_pandas_dataframe():
 
 
 def test_pandas_dataframe_bad_value_named():
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
+
     frame = pd.DataFrame(good(2, dossiers=[10, -4], dossiers_online=[1, 1]))
     with pytest.raises(dtiscore.DataError) as info:
         FRAMEWORK.score(frame, units=["hanoi", "hue"])
