@@ -15,7 +15,7 @@ import numpy as np
 from .columns import Columns
 from .evaluate import Layout, Scores, attribute
 from .ranks import competition_rank, rank_within
-from ..errors import UnknownIdError
+from ..errors import DtiError, UnknownIdError
 from ..language import ir
 
 STATUS_NAMES = np.array(ir.STATUSES)
@@ -77,6 +77,24 @@ class Scored:
         """total / effective max, in [0, 1]; NaN where nothing applied."""
         out = np.full(len(self), np.nan)
         np.divide(self.total, self.effective_max, out=out, where=self.effective_max > 0)
+        return out
+
+    def band(self) -> np.ndarray:
+        """The label of each unit's index among the framework's `bands` (None where nothing
+        applied); raises `DtiError` where the framework declares no bands."""
+        bands = self.framework.ir.bands
+        if bands is None:
+            raise DtiError(f"framework '{self.framework.id}' declares no bands; add 'bands index {{ ... }}'")
+        return self._bands
+
+    @functools.cached_property
+    def _bands(self) -> np.ndarray:
+        bands = self.framework.ir.bands
+        index = self.index
+        out = np.full(len(self), bands.otherwise, dtype=object)
+        for band in reversed(bands.bands):  # from the lowest up: a higher band's label wins
+            out[index > band.threshold if band.op == ">" else index >= band.threshold] = band.label
+        out[np.isnan(index)] = None
         return out
 
     # ---- rows of the arrays
@@ -188,8 +206,12 @@ class Scored:
         return {name: float(column[position]) for name, column in self.columns.values.items()}
 
     def table(self, groups: bool = True) -> dict[str, np.ndarray | list]:
-        """unit, total, index, rank and (optionally) one column of points per group."""
-        out: dict = {"unit": self.units, "total": self.total, "index": self.index, "rank": self.rank()}
+        """unit, total, index, band (where the framework declares bands), rank and
+        (optionally) one column of points per group."""
+        out: dict = {"unit": self.units, "total": self.total, "index": self.index}
+        if self.framework.ir.bands is not None:
+            out["band"] = self.band()
+        out["rank"] = self.rank()
         if groups:
             for group_id in self.framework.groups:
                 out[group_id] = self.points(group_id)

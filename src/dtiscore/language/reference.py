@@ -112,6 +112,7 @@ class UnitScore:
     status: dict[str, int]
     branch: dict[str, int]
     lost: dict[str, float]
+    band: str | None = None  # the label of the index, where the framework declares bands
 
 
 class Expressions:
@@ -317,10 +318,13 @@ class Reference(Expressions):
     # ---- the tree
     def unit(self, unit: int) -> UnitScore:
         out = UnitScore({}, {}, {}, {}, {}, {})
+        root = self.framework.root.id
         self._node(self.framework.root, unit, out)
-        self._attribute(self.framework.root, out.effective_max[self.framework.root.id]
-                        - out.points[self.framework.root.id], out)
-        return out
+        self._attribute(self.framework.root, out.effective_max[root] - out.points[root], out)
+        if self.framework.bands is None:
+            return out
+        top = out.effective_max[root]
+        return attrs.evolve(out, band=band_of(self.framework.bands, out.points[root] / top if top > 0 else NAN))
 
     def _node(self, node: ir.Node, unit: int, out: UnitScore) -> None:
         if isinstance(node, ir.Criterion):
@@ -416,3 +420,14 @@ class Reference(Expressions):
         if isinstance(node, ir.Group):
             for child in node.nodes:
                 self._zero_lost(child, out)
+
+
+def band_of(bands: ir.Bands, index: float) -> str | None:
+    """The label of one index, as the specification says it (the first band, from the top,
+    that the index meets); None for no index (nothing applied)."""
+    if index != index:
+        return None
+    for band in bands.bands:
+        if index > band.threshold if band.op == ">" else index >= band.threshold:
+            return band.label
+    return bands.otherwise
