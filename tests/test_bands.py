@@ -205,3 +205,27 @@ def test_fmt_lays_bands_out_like_steps():
             '        else: "Nhóm 4"\n    }\n') in formatted
     assert format_text(formatted) == formatted
     assert parse(formatted) == parse(messy)
+
+
+def test_float_noise_is_not_a_difference():
+    """0.1 + 0.2 points of 1 is 0.30000000000000004: the index meets `>= 0.3` and not `> 0.3`
+    (indices are compared to 9 decimals, as ranks compare totals)."""
+    text = """framework f "F" {
+    max 1
+    bands index {
+        > 0.3: "above"
+        >= 0.3: "at"
+        else: "below"
+    }
+    input x number
+    input y number
+    criterion a "A" max 0.5 { score x }
+    criterion b "B" max 0.5 { score y }
+}
+"""
+    framework = dtiscore.loads(text)
+    result = framework.score({"x": [0.1, 0.1, 0.1], "y": [0.2, 0.2000001, 0.1999999]})
+    assert result.index[0] == 0.1 + 0.2 != 0.3
+    assert list(result.band()) == ["at", "above", "below"]
+    reference = Reference(framework.ir, [result.input_row(i) for i in range(3)], None, result.units)
+    assert [reference.unit(i).band for i in range(3)] == ["at", "above", "below"]

@@ -17,6 +17,7 @@ from .evaluate import Layout, Scores, attribute
 from .ranks import competition_rank, rank_within
 from ..errors import DtiError, UnknownIdError
 from ..language import ir
+from ..language.reference import BAND_DECIMALS
 
 STATUS_NAMES = np.array(ir.STATUSES)
 T = TypeVar("T")
@@ -90,7 +91,7 @@ class Scored:
     @functools.cached_property
     def _bands(self) -> np.ndarray:
         bands = self.framework.ir.bands
-        index = self.index
+        index = np.round(self.index, BAND_DECIMALS)  # float noise is not a difference, as in ranks
         out = np.full(len(self), bands.otherwise, dtype=object)
         for band in reversed(bands.bands):  # from the lowest up: a higher band's label wins
             out[index > band.threshold if band.op == ">" else index >= band.threshold] = band.label

@@ -422,11 +422,16 @@ class Reference(Expressions):
                 self._zero_lost(child, out)
 
 
+BAND_DECIMALS = 9  # an index equal to a threshold to 9 decimals meets it (0.1 + 0.2 is 0.3)
+
+
 def band_of(bands: ir.Bands, index: float) -> str | None:
     """The label of one index, as the specification says it (the first band, from the top,
-    that the index meets); None for no index (nothing applied)."""
+    that the index meets, the index taken to 9 decimals as ranks take totals: float noise is
+    not a difference); None for no index (nothing applied)."""
     if index != index:
         return None
+    index = float(np.round(np.float64(index), BAND_DECIMALS))
     for band in bands.bands:
         if index > band.threshold if band.op == ">" else index >= band.threshold:
             return band.label
