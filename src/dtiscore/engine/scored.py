@@ -14,7 +14,7 @@ import numpy as np
 
 from .columns import Columns
 from .evaluate import Layout, Scores, attribute
-from .ranks import competition_rank, rank_within
+from .ranks import competition_rank, index_rank, rank_within, view_columns
 from ..errors import DtiError, UnknownIdError
 from ..language import ir
 from ..language.reference import BAND_DECIMALS
@@ -177,6 +177,11 @@ class Scored:
             raise ValueError(f"rank(by=...) needs one value per unit ({len(self)}), got {len(by)}")
         return rank_within(self.total, by)
 
+    @property
+    def tag_keys(self) -> tuple[str, ...]:
+        """Every tag key of the framework, in file order."""
+        return tuple(dict.fromkeys(key for node in self.framework.ir.nodes() for key, _ in node.tags))
+
     def view(self, tag_key: str) -> dict[str, View]:
         """For each value of a tag: points, max and index of the outermost nodes carrying it."""
         views = {}
@@ -207,12 +212,17 @@ class Scored:
         return {name: float(column[position]) for name, column in self.columns.values.items()}
 
     def table(self, groups: bool = True) -> dict[str, np.ndarray | list]:
-        """unit, total, index, band (where the framework declares bands), rank and
+        """unit, total, index, band (where the framework declares bands), rank, each tag
+        view's index and rank (`pillar.government.index`, `pillar.government.rank`, ...) and
         (optionally) one column of points per group."""
         out: dict = {"unit": self.units, "total": self.total, "index": self.index}
         if self.framework.ir.bands is not None:
             out["band"] = self.band()
         out["rank"] = self.rank()
+        for key in self.tag_keys:
+            for value, view in self.view(key).items():
+                index, rank = view_columns(key, value)
+                out[index], out[rank] = view.index, index_rank(view.index)
         if groups:
             for group_id in self.framework.groups:
                 out[group_id] = self.points(group_id)
