@@ -22,6 +22,8 @@ SHIPPED = {  # framework file → its sample data
     "vn-dti-province-2023.dti": "province-2023.csv",
     "vn-dti-department.dti": "department.csv",
     "vn-dti-district.dti": "district.csv",
+    "vn-dti-province-2022-index.dti": "published/dti2022-top5-main-indices.csv",
+    "vn-dti-province-2020-index.dti": "published/dti2020-pillars.csv",
 }
 
 FOUNDATION = [  # (id, title) — the five scored foundation indices
@@ -211,3 +213,42 @@ def test_readme_quick_start_uses_a_shipped_framework_and_its_sample():
     assert (ROOT / framework).name in SHIPPED
     assert SHIPPED[(ROOT / framework).name] == (ROOT / data).name
     assert main(["score", str(ROOT / framework), str(ROOT / data)]) == 0
+
+
+# ---------------------------------------------------------------- published figures
+
+
+def published_rows(name):
+    with open(EXAMPLES / "published" / name, encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def test_2022_index_framework_reproduces_the_published_top_five(capsys):
+    """`dtiscore score` on the published main indices gives the published DTI to the 4th
+    decimal (TP. Hồ Chí Minh within the inputs' rounding: 0.716355 against 0.7163) and ranks 1-5."""
+    assert main(["score", str(FRAMEWORKS / "vn-dti-province-2022-index.dti"),
+                 str(EXAMPLES / "published" / "dti2022-top5-main-indices.csv")]) == 0
+    scored_rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    published = published_rows("dti2022-top5-main-indices.csv")
+    assert [r["unit"] for r in scored_rows] == [r["unit"] for r in published]
+    assert [int(r["rank"]) for r in scored_rows] == [int(r["published_rank"]) for r in published] == [1, 2, 3, 4, 5]
+    off = [abs(float(mine["index"]) - float(theirs["published_dti"])) for mine, theirs in zip(scored_rows, published)]
+    assert [round(o, 6) for o in off] == [0.000025, 0.000055, 0.000045, 0.00004, 0.000005]
+    assert max(off) <= 0.00005 + 0.00005  # the published rounding plus the inputs' (weights add up to 1)
+
+
+def test_2022_index_framework_has_the_published_weights_and_pillars():
+    framework = load("vn-dti-province-2022-index.dti")
+    assert [framework.node(c).max for c in framework.criteria] == [100, 100, 100, 100, 100, 0, 200, 150, 150]
+    assert [i.name for i in framework.ir.inputs] == [i for i, _ in FOUNDATION + ACTIVITY]
+    result = framework.score({name: [1.0] for name, _ in FOUNDATION + ACTIVITY})
+    assert {key: float(view.max[0]) for key, view in result.view("pillar").items()} == {
+        "government": 700, "economy": 650, "society": 650}
+
+
+def test_2020_index_framework_gives_the_published_group():
+    """Sóc Trăng 2020: pillars 0.3105 / 0.1931 / 0.2021 → DTI 0.24276, Nhóm 4 (published)."""
+    result = scored("vn-dti-province-2020-index.dti")
+    published = published_rows("dti2020-pillars.csv")
+    assert result.index == pytest.approx([0.4 * 0.3105 + 0.3 * 0.1931 + 0.3 * 0.2021])
+    assert list(result.band()) == [r["published_group"] for r in published] == ["Nhóm 4"]

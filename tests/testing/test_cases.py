@@ -409,7 +409,7 @@ def test_mistakes_in_a_case_fail_that_case_only(project):
         "unknown input 'dosiers' (did you mean 'dossiers'?)",
         "expect.points.online_rat: no node 'online_rat' (did you mean 'online_rate'?)",
         "expect: unknown key 'stats.media' (did you mean 'status'?); keys are total, index, effective_max, "
-        "rank, error, KIND.NODE_ID for points, max, lost, index, applicable, status, branch, reason, "
+        "rank, band, error, KIND.NODE_ID for points, max, lost, index, applicable, status, branch, reason, "
         "reason_code, view.TAG.VALUE.FIELD",
         "expect.status.gov: no criterion 'gov' (a group: statuses belong to criteria)",
         "expect.status.media: 'fine' is not a status (scored, excluded, missing, no_evidence, inactive, invalid)",
@@ -543,3 +543,37 @@ def test_the_documented_sessions(tmp_path, monkeypatch, capsys):
         captured = capsys.readouterr()
         assert captured.out + captured.err == expected
     assert len(sessions) == 3
+
+
+def test_band_expectations(tmp_path):
+    """`band = "..."` compares the unit's label; a framework without bands says so."""
+    (tmp_path / "g.dti").write_text("""framework g "G" {
+    max 10
+    bands index {
+        >= 0.5: "upper"
+        else: "lower"
+    }
+    input a share
+    criterion c "C" max 10 { proportional a }
+}
+""", encoding="utf-8")
+    (tmp_path / "g.cases.toml").write_text("""
+[[case]]
+name = "half"
+inputs = { a = 0.5 }
+expect = { band = "upper" }
+
+[[case]]
+name = "wrong"
+inputs = { a = 0.4 }
+expect = { band = "upper" }
+
+[[case]]
+name = "not text"
+inputs = { a = 0.4 }
+expect = { band = 1 }
+""", encoding="utf-8")
+    outcomes = run_cases(read_cases(tmp_path / "g.cases.toml"))
+    assert [o.passed for o in outcomes] == [True, False, False]
+    assert [str(m) for m in outcomes[1].mismatches] == ["band: expected 'upper', got 'lower'"]
+    assert outcomes[2].case.problems == ("expect.band: expected text, not 1",)

@@ -17,6 +17,17 @@ def competition_rank(values: np.ndarray) -> np.ndarray:
     return (greater + 1).astype(np.int64)
 
 
+def index_rank(index: np.ndarray) -> np.ndarray:
+    """Competition ranking by an index (a tag view's), a unit with no index ranked as 0, as a
+    unit where nothing applies is ranked by its total of 0."""
+    return competition_rank(np.nan_to_num(np.asarray(index, dtype=float), nan=0.0))
+
+
+def view_columns(key: str, value: str) -> tuple[str, str]:
+    """The score table's columns of one tag view: its index and its rank."""
+    return f"{key}.{value}.index", f"{key}.{value}.rank"
+
+
 def rank_within(values: np.ndarray, groups: "Sequence[object] | np.ndarray") -> np.ndarray:
     """Competition ranking of `values` within each group of units with equal `groups` values
     (units with no value, None or NaN, form one group of their own)."""

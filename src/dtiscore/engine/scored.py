@@ -14,9 +14,10 @@ import numpy as np
 
 from .columns import Columns
 from .evaluate import Layout, Scores, attribute
-from .ranks import competition_rank, rank_within
-from ..errors import UnknownIdError
+from .ranks import competition_rank, index_rank, rank_within, view_columns
+from ..errors import DtiError, UnknownIdError
 from ..language import ir
+from ..language.reference import BAND_DECIMALS
 
 STATUS_NAMES = np.array(ir.STATUSES)
 T = TypeVar("T")
@@ -77,6 +78,24 @@ class Scored:
         """total / effective max, in [0, 1]; NaN where nothing applied."""
         out = np.full(len(self), np.nan)
         np.divide(self.total, self.effective_max, out=out, where=self.effective_max > 0)
+        return out
+
+    def band(self) -> np.ndarray:
+        """The label of each unit's index among the framework's `bands` (None where nothing
+        applied); raises `DtiError` where the framework declares no bands."""
+        bands = self.framework.ir.bands
+        if bands is None:
+            raise DtiError(f"framework '{self.framework.id}' declares no bands; add 'bands index {{ ... }}'")
+        return self._bands
+
+    @functools.cached_property
+    def _bands(self) -> np.ndarray:
+        bands = self.framework.ir.bands
+        index = np.round(self.index, BAND_DECIMALS)  # float noise is not a difference, as in ranks
+        out = np.full(len(self), bands.otherwise, dtype=object)
+        for band in reversed(bands.bands):  # from the lowest up: a higher band's label wins
+            out[index > band.threshold if band.op == ">" else index >= band.threshold] = band.label
+        out[np.isnan(index)] = None
         return out
 
     # ---- rows of the arrays
@@ -158,6 +177,11 @@ class Scored:
             raise ValueError(f"rank(by=...) needs one value per unit ({len(self)}), got {len(by)}")
         return rank_within(self.total, by)
 
+    @property
+    def tag_keys(self) -> tuple[str, ...]:
+        """Every tag key of the framework, in file order."""
+        return tuple(dict.fromkeys(key for node in self.framework.ir.nodes() for key, _ in node.tags))
+
     def view(self, tag_key: str) -> dict[str, View]:
         """For each value of a tag: points, max and index of the outermost nodes carrying it."""
         views = {}
@@ -188,8 +212,17 @@ class Scored:
         return {name: float(column[position]) for name, column in self.columns.values.items()}
 
     def table(self, groups: bool = True) -> dict[str, np.ndarray | list]:
-        """unit, total, index, rank and (optionally) one column of points per group."""
-        out: dict = {"unit": self.units, "total": self.total, "index": self.index, "rank": self.rank()}
+        """unit, total, index, band (where the framework declares bands), rank, each tag
+        view's index and rank (`pillar.government.index`, `pillar.government.rank`, ...) and
+        (optionally) one column of points per group."""
+        out: dict = {"unit": self.units, "total": self.total, "index": self.index}
+        if self.framework.ir.bands is not None:
+            out["band"] = self.band()
+        out["rank"] = self.rank()
+        for key in self.tag_keys:
+            for value, view in self.view(key).items():
+                index, rank = view_columns(key, value)
+                out[index], out[rank] = view.index, index_rank(view.index)
         if groups:
             for group_id in self.framework.groups:
                 out[group_id] = self.points(group_id)

@@ -20,6 +20,7 @@ import attrs
 import numpy as np
 
 from ..language import ir
+from ..language.reference import band_of
 from .reasons import Reason, reasons_of
 from .wording import check_lang, default_lang, number
 from .tree import UnitTree
@@ -78,6 +79,7 @@ class Explanation:
     lines: tuple[Line, ...]  # every node, parents first
     deductions: tuple[Deduction, ...]  # criteria that lost points, most lost first
     criteria: tuple[Deduction, ...]  # every criterion, in file order, with its reason
+    band: str | None = None  # the index's label among the framework's `bands` (None without bands)
 
     def __str__(self) -> str:
         return render_text(self)
@@ -119,6 +121,7 @@ def explain_unit(result: "Scored", position: int, lang: str | None = None) -> Ex
         total=total, effective_max=tree.effective[framework.ir.root.id],
         index=_index(result, position), rank=_rank(result, position), units=len(result),
         lines=tuple(lines), deductions=tuple(deductions), criteria=tuple(criteria),
+        band=_band(result, position),
     )
 
 
@@ -148,15 +151,22 @@ def _index(result: "Scored", position: int) -> float:
     return float(result.total[position]) / top if top > 0 else math.nan
 
 
+def _band(result: "Scored", position: int) -> str | None:
+    """The unit's label among the framework's bands (`Result.band()`), without labelling every unit."""
+    bands = result.framework.ir.bands
+    return None if bands is None else band_of(bands, _index(result, position))
+
+
 # ---- text and JSON ---------------------------------------------------------------------------
 
 BAR = 20
 
 _WORDS = {
-    "en": {"unit": "unit", "total": "total", "of": "of", "index": "index", "rank": "rank",
+    "en": {"unit": "unit", "total": "total", "of": "of", "index": "index", "rank": "rank", "band": "band",
            "nothing": "nothing applies", "groups": "groups", "lost": "lost points, most first",
            "more": "more criteria lost points", "next": "next", "none": "no points lost"},
     "vi": {"unit": "đơn vị", "total": "tổng điểm", "of": "/", "index": "chỉ số", "rank": "xếp hạng",
+           "band": "xếp loại",
            "nothing": "không có tiêu chí nào áp dụng", "groups": "nhóm tiêu chí",
            "lost": "điểm bị trừ, nhiều nhất trước", "more": "tiêu chí khác bị trừ điểm",
            "next": "để tăng điểm", "none": "không bị trừ điểm"},
@@ -175,11 +185,12 @@ def render_text(e: Explanation, top: int | None = None) -> str:
     w, lang = _WORDS[e.lang], e.lang
     of = f" {w['of']} " if lang == "en" else w["of"]
     out = [f"{e.title} ({e.framework}) — {w['unit']} {e.unit}"]
+    band = "" if e.band is None else f"{w['band']} {e.band}, "
     if math.isnan(e.index):
         out.append(f"{w['total']} {number(e.total, lang)} ({w['nothing']})")
     else:
         out.append(f"{w['total']} {number(e.total, lang)}{of}{number(e.effective_max, lang)} "
-                   f"({w['index']} {number(e.index, lang, 4)}, {w['rank']} {e.rank}/{e.units})")
+                   f"({w['index']} {number(e.index, lang, 4)}, {band}{w['rank']} {e.rank}/{e.units})")
     groups = [line for line in e.lines if line.kind == "group"]
     if groups:
         out += ["", f"{w['groups']}:"]
@@ -217,6 +228,7 @@ def explanation_dict(e: Explanation, top: int | None = None) -> dict:
         "effective_max": e.effective_max,
         "index": e.index,
         "rank": e.rank,
+        "band": e.band,
         "units": e.units,
         "nodes": [{"id": line.id, "kind": line.kind, "title": line.title, "depth": line.depth,
                    "max": line.max, "effective_max": line.effective_max, "points": line.points,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import numpy as np
 
-from ..engine.ranks import competition_rank, rank_within
+from ..engine.ranks import competition_rank, index_rank, rank_within, view_columns
 from .tables import CsvChunks, peers, score_chunks, streamed_format, with_rank, writing
 
 if TYPE_CHECKING:
@@ -26,11 +26,13 @@ def score_csv(framework: "CompiledFramework", chunks: CsvChunks, target: Any, fo
 
     A rank needs every total before the first row can be written, so each chunk's rows are
     set aside, in order, in a temporary file; only the totals (and, ranking within peer
-    groups, each unit's group) stay in memory, 8 bytes a unit each. Once every chunk is
+    groups, each unit's group; and each tag view's index, which its rank column ranks) stay
+    in memory, 8 bytes a unit each. Once every chunk is
     scored the ranks are computed as for the whole file and the rows written with them: the
     CSV file is read once more only for population functions, never to write."""
     format = streamed_format(target, format)
     ranking = _Ranking()
+    views: dict[str, list[np.ndarray]] = {}  # a tag view's rank column → its index, chunk by chunk
     with tempfile.TemporaryFile() as stash:
         for result, table in score_chunks(framework, chunks, invalid):
             columns = result.table()
@@ -39,15 +41,22 @@ def score_csv(framework: "CompiledFramework", chunks: CsvChunks, target: Any, fo
                 columns = with_rank(columns, columns["rank"], rank_by, table.columns[rank_by])
             else:
                 ranking.add(result.total)
+            for key in result.tag_keys:
+                for value in result.view(key):
+                    index, rank = view_columns(key, value)
+                    views.setdefault(rank, []).append(np.array(columns[index], dtype=float))
             pickle.dump(columns, stash, protocol=pickle.HIGHEST_PROTOCOL)
             del result, table, columns  # before the next chunk is read
         ranks = ranking.ranks()
+        view_ranks = {name: index_rank(np.concatenate(parts)) for name, parts in views.items()}
         stash.seek(0)
         with writing(target, format) as writer:
             done = 0
             for columns in _set_aside(stash):
                 count = len(columns["unit"])
                 columns["rank"] = ranks[done:done + count]
+                for name, all_ranks in view_ranks.items():
+                    columns[name] = all_ranks[done:done + count]
                 writer.write(columns)
                 done += count
     return len(ranks)

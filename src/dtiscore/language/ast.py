@@ -250,6 +250,28 @@ ScoringClause = Union[Score, Award, Proportional, Linear, Steps, Deduct, Cases]
 SCORING_CLAUSES = (Score, Award, Proportional, Linear, Steps, Deduct, Cases)
 Clause = Union[ScoringClause, Exclude, OnMissing, Evidence, Replaces]
 
+# ---- classification bands --------------------------------------------------------------
+
+
+@attrs.frozen
+class LabelBand:
+    op: str  # > or >= (bands go highest first)
+    threshold: Union[Number, Name]
+    label: str
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Bands:
+    """`bands index { > 0.40: "Nhóm 1" ... else: "Nhóm 4" }`: a label for each unit's index."""
+
+    target: Name  # what is classified: `index`
+    bands: tuple[LabelBand, ...]
+    otherwise: str  # the `else` label
+    otherwise_span: Span = attrs.field(eq=False)
+    span: Span = attrs.field(eq=False)
+
+
 # ---- nodes -----------------------------------------------------------------------------
 
 
@@ -283,4 +305,4 @@ class Framework:
 
 
 Declaration = Union[InputDecl, ParamDecl, LetDecl]
-Item = Union[Declaration, NodeOption, Group, Criterion]
+Item = Union[Declaration, NodeOption, Group, Criterion, Bands]

@@ -10,8 +10,11 @@ from __future__ import annotations
 import math
 from typing import Iterator, Mapping
 
+import attrs
+
 from . import ast, ir, monotone, nesting, shares
 from ..errors import CheckError, Diagnostic, Source, Span, did_you_mean
+from .bands import check_bands
 from .check_expr import TYPE_WORDS, Bad, ExpressionChecker, kind_word
 from .guards import rule_contexts, unguarded_divisions, zero_divisions
 from .reference import constant_value
@@ -19,7 +22,7 @@ from .reference import constant_value
 RESERVED = frozenset(
     """framework max on_exclude on_missing cap input choice better param let group criterion
     tags score award when proportional target linear from to steps else deduct per cases
-    exclude evidence replaces if then or and not true false min count in rescale shrink zero
+    exclude evidence replaces bands if then or and not true false min count in rescale shrink zero
     error higher lower number share bool""".split()
 )
 
@@ -80,12 +83,13 @@ class Checker(ExpressionChecker):
         root = self._root()
         if root is not None:
             self._check_points(root)
+        bands = check_bands(self, self.tree.items)
         self._warn_unused()
         self._warn_unguarded()
         errors = [d for d in self.diagnostics if d.severity == "error"]
         if errors or root is None:
             raise CheckError(self._sorted(errors), self.source)  # warnings wait for a clean file
-        framework = self._framework(root)
+        framework = attrs.evolve(self._framework(root), bands=bands)
         self._warn_monotonicity(framework)
         return framework, tuple(self._sorted(self.diagnostics))
 

@@ -149,6 +149,8 @@ class _Printer:
                 self.add(depth, cells, _start(item.span), _end(item.span), align="param")
             elif isinstance(item, ast.LetDecl):
                 self.add(depth, f"let {item.name} = {expr_source(item.expr)}", _start(item.span), _end(item.span))
+            elif isinstance(item, ast.Bands):
+                self.bands(item, depth)
             else:  # a framework's own option: max, cap, on_exclude, on_missing
                 self.add(depth, _option(item), _start(item.span), _end(item.span))
 
@@ -173,6 +175,15 @@ class _Printer:
         rest = ([quote(node.label)] if node.label is not None else []) + [_input_option(o) for o in node.options]
         self.add(depth, (f"input {node.name}", kind, " ".join(rest)), _start(node.span), _end(node.span),
                  align="input")
+
+    def bands(self, node: ast.Bands, depth: int) -> None:
+        """`bands index {`, one band a line, like `steps`."""
+        self._open(depth, f"bands {node.target.id}", node.span)
+        for band in node.bands:
+            self.add(depth + 1, f"{band.op} {_constant(band.threshold)}: {quote(band.label)}",
+                     _start(band.span), _end(band.span), kind="inner", keep_blank=False)
+        self._else(depth + 1, quote(node.otherwise), node.otherwise_span)
+        self._close(depth, node.span, keep_blank_inside=False)
 
     # ---- clauses
     def clause(self, clause, depth: int) -> None:

@@ -230,6 +230,25 @@ Node = Union[Group, Criterion]
 
 
 @attrs.frozen
+class LabelBand:
+    op: str  # > or >=
+    threshold: float
+    label: str
+
+
+@attrs.frozen
+class Bands:
+    """Labels of the framework's index, highest band first; `otherwise` below them all."""
+
+    bands: tuple[LabelBand, ...]
+    otherwise: str
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(b.label for b in self.bands) + (self.otherwise,)
+
+
+@attrs.frozen
 class Input:
     name: str
     kind: str  # count | number | share | bool | choice
@@ -252,6 +271,7 @@ class Framework:
     params: tuple[tuple[str, float], ...]
     lets: tuple[Let, ...]
     source_name: str = "<string>"
+    bands: Bands | None = None  # `bands index { ... }`, where the framework declares it
 
     def nodes(self) -> Iterator[Node]:
         """Every node, parents before children, in file order."""

@@ -281,6 +281,16 @@ class _Builder:
         clauses = tuple(r for r in rest if not isinstance(r, _NODE_OPTIONS))
         return ast.Criterion(name.value, _string(title), options, clauses, span, _token_span(name))
 
+    def bands(self, span, target, *bands):
+        otherwise, otherwise_span = bands[-1]
+        return ast.Bands(ast.Name(target.value, _token_span(target)), tuple(bands[:-1]), otherwise, otherwise_span, span)
+
+    def label_band(self, span, op, threshold, label):
+        return ast.LabelBand(op, threshold, _string(label), span)
+
+    def else_label(self, span, label):
+        return (_string(label), _token_span(label))  # travels up held: a tuple has no span
+
     # ---- options
     def max_decl(self, span, value):
         return ast.MaxDecl(value, span)

@@ -112,6 +112,7 @@ class UnitScore:
     status: dict[str, int]
     branch: dict[str, int]
     lost: dict[str, float]
+    band: str | None = None  # the label of the index, where the framework declares bands
 
 
 class Expressions:
@@ -320,9 +321,13 @@ class Reference(Expressions):
     # ---- the tree
     def unit(self, unit: int) -> UnitScore:
         out = UnitScore({}, {}, {}, {}, {}, {})
+        root = self.framework.root.id
         self._node(self.framework.root, unit, out)
         self.attribute(out)
-        return out
+        if self.framework.bands is None:
+            return out
+        top = out.effective_max[root]
+        return attrs.evolve(out, band=band_of(self.framework.bands, out.points[root] / top if top > 0 else NAN))
 
     def attribute(self, out: UnitScore) -> None:
         """Fill `out.lost` from its points, effective max and applicability: a unit's lost
@@ -424,3 +429,19 @@ class Reference(Expressions):
         if isinstance(node, ir.Group):
             for child in node.nodes:
                 self._zero_lost(child, out)
+
+
+BAND_DECIMALS = 9  # an index equal to a threshold to 9 decimals meets it (0.1 + 0.2 is 0.3)
+
+
+def band_of(bands: ir.Bands, index: float) -> str | None:
+    """The label of one index, as the specification says it (the first band, from the top,
+    that the index meets, the index taken to 9 decimals as ranks take totals: float noise is
+    not a difference); None for no index (nothing applied)."""
+    if index != index:
+        return None
+    index = float(np.round(np.float64(index), BAND_DECIMALS))
+    for band in bands.bands:
+        if index > band.threshold if band.op == ">" else index >= band.threshold:
+            return band.label
+    return bands.otherwise

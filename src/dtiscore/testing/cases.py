@@ -45,7 +45,7 @@ FILE_KEYS = ("framework", "tolerance", "lang", "params", "defaults", "case")
 CASE_KEYS = ("name", "unit", "population", "params", "inputs", "missing", "defaults", "tolerance",
              "lang", "invalid", "note", "expect")
 
-UNIT_KINDS = ("total", "index", "effective_max", "rank", "error")  # no id: the unit's own
+UNIT_KINDS = ("total", "index", "effective_max", "rank", "band", "error")  # no id: the unit's own
 NODE_KINDS = ("points", "max", "lost", "index", "applicable")  # KIND.NODE_ID
 CRITERION_KINDS = ("status", "branch", "reason", "reason_code")  # KIND.CRITERION_ID
 VIEW_FIELDS = ("points", "max", "index")  # view.TAG_KEY.VALUE.FIELD
@@ -329,7 +329,7 @@ def _expected(key: str, value: Any, tolerance: float | None, framework, problems
         problems.append(f"expect.{key}: {problem}")
         return None
     written = value.text if isinstance(value, Written) else repr(value)
-    if kind == "error" or kind in ("status", "reason", "reason_code"):
+    if kind in ("error", "band", "status", "reason", "reason_code"):
         if not isinstance(value, str):
             problems.append(f"expect.{key}: expected text, not {written}")
             return None

@@ -132,6 +132,10 @@ def _actual(expected: Expected, result, position: int):
     if not target:
         if kind == "rank":
             return int(result.rank()[position])
+        if kind == "band":
+            if result.framework.ir.bands is None:
+                return _Absent("the framework declares no bands")
+            return result.band()[position] or _Absent("no index: nothing applies")
         unit = {"total": result.total, "index": result.index, "effective_max": result.effective_max}
         return float(unit[kind][position])
     node = target[0]

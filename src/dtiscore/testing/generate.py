@@ -540,6 +540,30 @@ def _group(draw, scope: _Scope, depth: int, budget: list[int], errors: bool) -> 
     return _Group(scope.fresh("g"), top, draw(st.permutations(options)), children)
 
 
+# thresholds an index often meets exactly (0, 1, halves, quarters), and some it does not
+BAND_THRESHOLDS = ("1", "0.75", "50%", "0.5", "0.4", "32.5%", "0.25", "0.1", "0")
+
+
+@st.composite
+def _bands(draw) -> str:
+    """`bands index { ... }`: highest first, every band and the `else` reachable."""
+    texts = sorted(draw(st.lists(st.sampled_from(BAND_THRESHOLDS), max_size=4, unique=True)),
+                   key=lambda t: -(float(t[:-1]) / 100 if t.endswith("%") else float(t)))
+    lines, previous = [], None
+    for text in texts:
+        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        if value == previous:  # 50% and 0.5: the second one only as `>=` under a `>`
+            if lines[-1].startswith(">="):
+                continue
+            op = ">="
+        else:
+            op = ">" if value == 0 else draw(st.sampled_from((">=", ">")))
+        lines.append(f'{op} {text}: "Band {len(lines) + 1}"')
+        previous = value
+    lines.append(f'else: "Band {len(lines) + 1}"')
+    return "bands index {\n        " + "\n        ".join(lines) + "\n    }"
+
+
 def _groups(node) -> list[_Group]:
     if not isinstance(node, _Group):
         return []
@@ -569,6 +593,8 @@ def frameworks(draw, max_depth: int = 3, max_criteria: int = 12, *, errors: bool
         options.append(f"on_exclude {draw(st.sampled_from(('rescale', 'shrink')))}")
     if draw(st.booleans()):
         options.append(f"on_missing {draw(st.sampled_from(_policies(errors)))}")
+    if draw(st.integers(0, 2)) == 0:
+        options.append(draw(_bands()))
     root = _Group(scope.fresh("f"), top, draw(st.permutations(options)), children, framework=True)
     # declarations may stand in any group: names are global and may be used before they are declared
     places = _groups(root)

@@ -44,7 +44,7 @@ def _cell(name: str, value: object) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return "-"
-        if name == "index" or name.endswith("_index"):
+        if name == "index" or name.endswith(("_index", ".index")):
             return f"{value:.4f}"
         return f"{value:.2f}"
     return "-" if value is None else str(value)
