@@ -89,7 +89,8 @@ class Checker(DeclarationChecker, NodeChecker, RuleChecker, TreeChecker, Express
         return ir.Framework(
             root=root,
             inputs=tuple(self.inputs.values()),
-            params=tuple((name, c.value) for name, c in self.param_values.items()),
+            params=tuple((name, bool(c.value) if c.type == ir.BOOL else c.value)
+                         for name, c in self.param_values.items()),
             lets=tuple(self.lets[d.name] for d in self._declarations(ast.LetDecl) if d.name in self.lets),
             source_name=self.source.filename,
         )

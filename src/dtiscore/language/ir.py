@@ -249,7 +249,7 @@ class Input:
 class Framework:
     root: Group
     inputs: tuple[Input, ...]  # declared order
-    params: tuple[tuple[str, float], ...]
+    params: tuple[tuple[str, float | bool], ...]  # a condition param's value is a bool
     lets: tuple[Let, ...]
     source_name: str = "<string>"
 
