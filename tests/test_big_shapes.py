@@ -43,8 +43,8 @@ SHAPES = {
     "groups tens of levels deep": lambda text: max(len(line) - len(line.lstrip()) for line in text.splitlines()) >= 4 * 20,
     "a let chain": lambda text: len(re.findall(r"let l\d+ = \(l\d+ \+ 0\.5\)", text)) >= MAX_DEPTH // 8 - 1,
     "round digits at the limit": lambda text: ", 15)" in text or ", (-15))" in text,
-    "a max near the top of the scale": lambda text: max(_maxima(text)) >= MAX_POINTS / 64,
-    "a max near the bottom of the scale": lambda text: 0 < min(m for m in _maxima(text) if m) <= MIN_POINTS * 4,
+    "a max near the top of the scale": lambda text: max(_maxima(text)) >= MAX_POINTS / 1e4,
+    "a max near the bottom of the scale": lambda text: min((m for m in _maxima(text) if m), default=1.0) <= MIN_POINTS * 1e4,
     "a constant near the float range": lambda text: "0" * 290 in text,
 }
 

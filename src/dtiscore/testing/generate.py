@@ -76,7 +76,7 @@ def _num(draw, scope: Scope, depth: int) -> tuple[str, tuple[float, float]]:
         return f"abs({text})", bounds
     if form == "round":
         text, (low, high) = sub()
-        digits = shapes.round_digits(draw) if scope.rare(draw) else draw(st.sampled_from(("0", "1", "2", "3", "(-1)")))
+        digits = shapes.round_digits(draw) if scope.rare(draw, 3) else draw(st.sampled_from(("0", "1", "2", "3", "(-1)")))
         floor = lambda v: math.floor(v) if math.isfinite(v) else v  # noqa: E731
         ceil = lambda v: math.ceil(v) if math.isfinite(v) else v  # noqa: E731
         return f"round({text}, {digits})", (floor(low), ceil(high))
@@ -242,7 +242,7 @@ def _declare_lets(draw, scope: Scope) -> None:
             text, scope.ranges[name] = _num(draw, scope, 2)
             scope.declarations.append(f"let {name} = {text}")
             scope.nums.append(name)
-    if scope.rare(draw):  # declared after the others, which do not read it: its depth stays known
+    if scope.rare(draw, 4):  # declared after the others, which do not read it: its depth stays known
         _declare_let_chain(draw, scope)
 
 
@@ -318,7 +318,7 @@ def _big_rule(draw, scope: Scope, top: float) -> str:
 
 
 def _rule(draw, scope: Scope, top: float) -> str:
-    if scope.rare(draw):
+    if scope.rare(draw, 2):
         return _big_rule(draw, scope, top)
     rule = draw(st.sampled_from(RULES))
     num = lambda depth=2: _num_text(draw, scope, depth)  # noqa: E731
@@ -516,7 +516,7 @@ def frameworks(draw, max_depth: int = 3, max_criteria: int = 12, *, errors: bool
 
     The text loads without errors (it may have warnings: unused names, unguarded ratios)."""
     scope = Scope(population=population, rarity=rarity)
-    if scope.rare(draw):
+    if scope.rare(draw, 4):
         scope.scale = shapes.points_scale(draw, max(MAXIMA) * max(1, max_criteria), min(m for m in MAXIMA if m))
     _declare_inputs(draw, scope, errors)
     _declare_params(draw, scope)

@@ -79,9 +79,11 @@ class Scope:
     def fresh(self, prefix: str) -> str:
         return f"{prefix}{next(self.counter)}"
 
-    def rare(self, draw) -> bool:
-        """True about once in `rarity` draws (never for 0); shrinks to False."""
-        return self.rarity > 0 and draw(st.integers(0, self.rarity - 1)) == self.rarity - 1
+    def rare(self, draw, often: int = 1) -> bool:
+        """True about `often` times in `rarity` draws (never for rarity 0); shrinks to False.
+        Places drawn once per framework ask more often than places drawn many times."""
+        every = max(1, self.rarity // often)
+        return self.rarity > 0 and draw(st.integers(0, every - 1)) == every - 1
 
 
 def constant(draw, scope: Scope) -> tuple[str, float]:
