@@ -33,7 +33,7 @@ def _depth(node: ir.Node) -> int:
 @settings(max_examples=60)
 @given(st.data(), st.integers(0, 3), st.integers(1, 12), st.booleans(), st.booleans())
 def test_every_generated_framework_loads(data, depth, most, errors, population):
-    text = data.draw(frameworks(depth, most, errors=errors, population=population))
+    text = data.draw(frameworks(depth, most, errors=errors, population=population, rarity=0))
     framework = dtiscore.loads(text)  # raises on any error; warnings are fine
     criteria = list(framework.ir.criteria())
     assert 1 <= len(criteria) <= most

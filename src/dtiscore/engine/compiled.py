@@ -135,7 +135,9 @@ class CompiledFramework:
         }
 
     @property
-    def params(self) -> dict[str, float]:
+    def params(self) -> dict[str, float | bool]:
+        """Each param's value after overrides: a number, or True/False for a condition param;
+        what `params=` takes back."""
         return dict(self.ir.params)
 
     def ir_node(self, node_id: str) -> ir.Node:

@@ -268,7 +268,7 @@ class Input:
 class Framework:
     root: Group
     inputs: tuple[Input, ...]  # declared order
-    params: tuple[tuple[str, float], ...]
+    params: tuple[tuple[str, float | bool], ...]  # a condition param's value is a bool
     lets: tuple[Let, ...]
     source_name: str = "<string>"
     bands: Bands | None = None  # `bands index { ... }`, where the framework declares it

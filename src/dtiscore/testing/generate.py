@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections import defaultdict
@@ -11,119 +10,33 @@ import attrs
 from hypothesis import strategies as st
 
 from ..api import loads
+from . import shapes
+from .scope import ANY, COMPARISONS, RARITY, Scope, against, constant, literals, may_be_share, number_text, title
 
 RULES = ("score", "award", "proportional", "linear", "steps", "deduct", "cases")
-COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 BAND_OPS = (">=", ">", "<=", "<")
 OPTIONS = ("red", "green", "blue", "amber", "grey")
-TITLES = ("Nhận thức số", "Thể chế số", "Hạ tầng số", "Tỷ lệ hồ sơ trực tuyến",
-          "Văn bản ký số", "Quoted \\\"title\\\"", "Plain title")
 # Maxima are multiples of 1/2, so that every sum the checker compares is exact. Hypothesis
 # shrinks towards the first entry; 0 (a `max 0` node) comes later so it is not the norm.
 MAXIMA = (10, 20, 5, 2.5, 0, 0.5, 1, 2, 3, 7.5, 10, 15, 20, 25, 40, 50, 100)
 
 
-def _title(name: str) -> str:
-    """A title for a node, label or reason: fixed by its name, so it costs no draw."""
-    return TITLES[sum(map(ord, name)) % len(TITLES)]
-
-
-def _text(value: float) -> str:
-    """A non-negative number as the language writes it (no exponent)."""
-    text = repr(float(value))
-    if "e" in text:
-        text = f"{value:.20f}".rstrip("0")
-    return text[:-2] if text.endswith(".0") else text
-
-
-@st.composite
-def _literals(draw, low: float = 0.0, high: float = 1000.0) -> tuple[str, float]:
-    """A non-negative number literal as (text, value): integers, decimals or percents,
-    read exactly as the parser reads them."""
-    kind = draw(st.sampled_from(("int", "int", "decimal", "percent", "percent")))
-    if kind == "int":
-        whole = draw(st.integers(math.ceil(low), max(math.ceil(low), math.floor(min(high, 200)))))
-        return str(whole), float(whole)
-    if kind == "decimal":
-        whole = draw(st.integers(0, 20))
-        frac = draw(st.sampled_from(("5", "25", "75", "1", "125")))
-        text = f"{whole}.{frac}"
-    else:
-        whole = draw(st.integers(0, 100))
-        text = f"{whole}%" if draw(st.booleans()) else f"{whole}.5%"
-    value = float(text[:-1] + "e-2") if text.endswith("%") else float(text)
-    if not low <= value <= high:
-        return _text(low), float(low)
-    return text, value
-
-
-# ---- the names in scope while a framework is drawn --------------------------------------
-
-
-@attrs.define
-class _Scope:
-    """Everything expressions may name, with what the generator must know about it."""
-
-    population: bool = True
-    counter: itertools.count = attrs.field(factory=itertools.count)
-    nums: list[str] = attrs.field(factory=list)  # numeric inputs, params and lets
-    ranges: dict[str, tuple[float, float]] = attrs.field(factory=dict)  # their intervals
-    bools: list[str] = attrs.field(factory=list)
-    bool_inputs: list[str] = attrs.field(factory=list)
-    choices: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
-    constants: list[tuple[str, float]] = attrs.field(factory=list)  # numeric params, by value
-    declarations: list[str] = attrs.field(factory=list)
-
-    def fresh(self, prefix: str) -> str:
-        return f"{prefix}{next(self.counter)}"
-
-
 # ---- expressions (as text, fully parenthesised) -----------------------------------------
 
 
-def _constant(draw, scope: _Scope) -> tuple[str, float]:
-    """A constant with a known value: a literal or a numeric param."""
-    if scope.constants and draw(st.integers(0, 3)) == 0:
-        return draw(st.sampled_from(scope.constants))
-    return draw(_literals())
-
-
-_WORDS = frozenset("ratio min max clamp abs round count all any best worst mean percentile "
-                   "if then else and or not true false".split())
-
-
-def _may_be_share(text: str, bounds: tuple[float, float]) -> bool:
-    """Whether the checker might take an expression for a share (language/shares.py): its
-    interval lies in [0, 1], or it holds a ratio (a part of a whole)."""
-    return 0.0 <= bounds[0] and bounds[1] <= 1.0 or "ratio(" in text
-
-
-def _against(draw, side: tuple[str, tuple[float, float]], other: tuple[str, tuple[float, float]]) -> str:
-    """`other`'s text, or a constant in [0, 1] where `other` is a constant that might lie
-    outside [0, 1] and `side` might be a share: the checker refuses `share >= 50`."""
-    text, bounds = other
-    constant = all(w in _WORDS or w.startswith("p") for w in re.findall(r"[a-z_][a-z0-9_]*", text))
-    if constant and not (0.0 <= bounds[0] and bounds[1] <= 1.0) and _may_be_share(*side):
-        return draw(_literals(0.0, 1.0))[0]
-    return text
-
-
-def _num_text(draw, scope: _Scope, depth: int) -> str:
+def _num_text(draw, scope: Scope, depth: int) -> str:
     """A numeric expression using every operator and function of the language."""
     return _num(draw, scope, depth)[0]
 
 
-ANY = (-math.inf, math.inf)
-
-
-def _num(draw, scope: _Scope, depth: int) -> tuple[str, tuple[float, float]]:
+def _num(draw, scope: Scope, depth: int) -> tuple[str, tuple[float, float]]:
     """(text, interval): the interval is the one the checker's interval reasoning gives
     (dtiscore.language.intervals), so that no denominator is zero whatever the data (an error)."""
     if depth <= 0 or draw(st.integers(0, 2)) == 0:
         if scope.nums and draw(st.integers(0, 3)) > 0:
             name = draw(st.sampled_from(scope.nums))
             return name, scope.ranges[name]
-        text, value = _constant(draw, scope)
+        text, value = constant(draw, scope)
         return text, (value, value)
     forms = ["arith", "arith", "ratio", "neg", "minmax", "clamp", "abs", "round", "count", "if"]
     if scope.population:
@@ -163,7 +76,7 @@ def _num(draw, scope: _Scope, depth: int) -> tuple[str, tuple[float, float]]:
         return f"abs({text})", bounds
     if form == "round":
         text, (low, high) = sub()
-        digits = draw(st.sampled_from(("0", "1", "2", "3", "(-1)")))
+        digits = shapes.round_digits(draw) if scope.rare(draw, 3) else draw(st.sampled_from(("0", "1", "2", "3", "(-1)")))
         floor = lambda v: math.floor(v) if math.isfinite(v) else v  # noqa: E731
         ceil = lambda v: math.ceil(v) if math.isfinite(v) else v  # noqa: E731
         return f"round({text}, {digits})", (floor(low), ceil(high))
@@ -182,7 +95,7 @@ def _num(draw, scope: _Scope, depth: int) -> tuple[str, tuple[float, float]]:
     return f"{func}({text})", bounds
 
 
-def _cond(draw, scope: _Scope, depth: int) -> str:
+def _cond(draw, scope: Scope, depth: int) -> str:
     """A condition (true/false, or no value) over the scope's names."""
     if depth <= 0 or draw(st.integers(0, 2)) == 0:
         leaves = ["compare", "compare"]
@@ -202,8 +115,8 @@ def _cond(draw, scope: _Scope, depth: int) -> str:
         if leaf == "literal":
             return draw(st.sampled_from(("true", "false")))
         left = _num(draw, scope, 0) if depth <= 0 else _num(draw, scope, depth - 1)
-        text, value = _constant(draw, scope)
-        return f"({left[0]} {draw(st.sampled_from(COMPARISONS))} {_against(draw, left, (text, (value, value)))})"
+        text, value = constant(draw, scope)
+        return f"({left[0]} {draw(st.sampled_from(COMPARISONS))} {against(draw, left, (text, (value, value)))})"
     form = draw(st.sampled_from(("and", "or", "not", "allany", "if", "compare", "equal")))
     sub = lambda: _cond(draw, scope, depth - 1)  # noqa: E731
     if form in ("and", "or"):
@@ -219,7 +132,7 @@ def _cond(draw, scope: _Scope, depth: int) -> str:
         return f"({sub()} {draw(st.sampled_from(('==', '!=')))} {sub()})"
     op = draw(st.sampled_from(COMPARISONS))
     left, right = _num(draw, scope, depth - 1), _num(draw, scope, depth - 1)
-    return f"({_against(draw, right, left)} {op} {_against(draw, left, right)})"
+    return f"({against(draw, right, left)} {op} {against(draw, left, right)})"
 
 
 # ---- declarations -----------------------------------------------------------------------
@@ -229,7 +142,7 @@ def _policies(errors: bool) -> tuple[str, ...]:
     return ("zero", "exclude", "error") if errors else ("zero", "exclude")
 
 
-def _declare_inputs(draw, scope: _Scope, errors: bool) -> None:
+def _declare_inputs(draw, scope: Scope, errors: bool) -> None:
     numeric: dict[str, list[str]] = defaultdict(list)  # kind → inputs, for `<=`
     for _ in range(draw(st.integers(1, 8))):
         kind = draw(st.sampled_from(("count", "count", "number", "share", "share", "bool", "bool", "choice")))
@@ -246,7 +159,7 @@ def _declare_inputs(draw, scope: _Scope, errors: bool) -> None:
         else:
             parts.append(kind)
         if draw(st.booleans()):
-            parts.append(f'"{_title(name)}"')
+            parts.append(f'"{title(name)}"')
         options_text = []
         bounded = kind in numeric and draw(st.booleans())
         if bounded:
@@ -264,8 +177,10 @@ def _declare_inputs(draw, scope: _Scope, errors: bool) -> None:
         if kind == "bool":
             scope.bools.append(name)
             scope.bool_inputs.append(name)
+            scope.shallow_bools.append(name)
         elif kind != "choice":
             scope.nums.append(name)
+            scope.shallow.append(name)
             scope.ranges[name] = _range(kind, within)
             numeric[kind].append(name)
 
@@ -294,7 +209,7 @@ def _range(kind: str, within) -> tuple[float, float]:
     return low, high
 
 
-def _declare_params(draw, scope: _Scope) -> None:
+def _declare_params(draw, scope: Scope) -> None:
     for _ in range(draw(st.integers(0, 3))):
         name = scope.fresh("p")
         form = draw(st.sampled_from(("literal", "literal", "derived", "bool")))
@@ -302,20 +217,22 @@ def _declare_params(draw, scope: _Scope) -> None:
             value = draw(st.sampled_from(("true", "false", "(1 > 2)")))
             scope.declarations.append(f"param {name} = {value}")
             scope.bools.append(name)
+            scope.shallow_bools.append(name)
             continue
-        text, value = draw(_literals())
+        text, value = draw(literals())
         if form == "derived" and scope.constants:
             base, base_value = draw(st.sampled_from(scope.constants))
-            factor_text, factor = draw(_literals(1, 10))
+            factor_text, factor = draw(literals(1, 10))
             text, value = f"({base} * {factor_text})", base_value * factor
-        label = f' "{_title(name)}"' if draw(st.booleans()) else ""
+        label = f' "{title(name)}"' if draw(st.booleans()) else ""
         scope.declarations.append(f"param {name} = {text}{label}")
         scope.constants.append((name, value))
         scope.nums.append(name)
+        scope.shallow.append(name)
         scope.ranges[name] = (value, value)
 
 
-def _declare_lets(draw, scope: _Scope) -> None:
+def _declare_lets(draw, scope: Scope) -> None:
     for _ in range(draw(st.integers(0, 4))):
         name = scope.fresh("l")
         if draw(st.integers(0, 2)) == 0:
@@ -325,6 +242,18 @@ def _declare_lets(draw, scope: _Scope) -> None:
             text, scope.ranges[name] = _num(draw, scope, 2)
             scope.declarations.append(f"let {name} = {text}")
             scope.nums.append(name)
+    if scope.rare(draw, 4):  # declared after the others, which do not read it: its depth stays known
+        _declare_let_chain(draw, scope)
+
+
+def _declare_let_chain(draw, scope: Scope) -> None:
+    """A long chain of lets, each reading the one before, declared in either order."""
+    start, (low, high) = shapes.shallow_num(draw, scope)
+    names = [scope.fresh("l") for _ in range(shapes.let_chain_length(draw))]
+    lines = [f"let {names[0]} = {start}"] + [f"let {b} = ({a} + 0.5)" for a, b in zip(names, names[1:])]
+    scope.declarations += lines if draw(st.booleans()) else lines[::-1]
+    scope.nums.append(names[-1])
+    scope.ranges[names[-1]] = (low + 0.5 * (len(names) - 1), high + 0.5 * (len(names) - 1))
 
 
 # ---- criteria ---------------------------------------------------------------------------
@@ -354,7 +283,7 @@ def _reachable(earlier: list[tuple[str, float]], op: str, threshold: float) -> b
     return start[0] < end[0] or (start[0] == end[0] and start[1] and end[1] and math.isfinite(start[0]))
 
 
-def _constant_value(scope: _Scope, text: str) -> float | None:
+def _constant_value(scope: Scope, text: str) -> float | None:
     """The value of expression text the checker sees as a constant, else None: a literal,
     possibly negated and parenthesised (the parser folds `-3` into the literal), or a
     numeric param."""
@@ -368,10 +297,29 @@ def _constant_value(scope: _Scope, text: str) -> float | None:
 
 def _points(draw, top: float) -> str:
     """Band points: a constant in [0, top]."""
-    return _text(draw(st.sampled_from((0.0, top, top / 2, top / 4, top * 3 / 4))))
+    return number_text(draw(st.sampled_from((0.0, top, top / 2, top / 4, top * 3 / 4))))
 
 
-def _rule(draw, scope: _Scope, top: float) -> str:
+def _big_rule(draw, scope: Scope, top: float) -> str:
+    """A rule past what the others reach: a long expression, or over 127 bands or whens."""
+    form = draw(st.sampled_from(("score", "award", "steps", "cases")))
+    if form == "score":
+        return f"score {shapes.long_num(draw, scope)[0]}"
+    if form == "award":
+        return f"award when {shapes.long_cond(draw, scope)}"
+    if form == "steps":
+        expr = shapes.long_num(draw, scope) if draw(st.booleans()) else shapes.shallow_num(draw, scope)
+        bands = shapes.long_bands(draw, shapes.branch_count(draw), may_be_share(*expr))
+        body = "".join(f"\n    {op} {text}: {_points(draw, top)}" for op, text, _ in bands)
+        return f"steps {expr[0]} {{{body}\n    else: {_points(draw, top)}\n}}"
+    whens = "".join(f"\n    when {shapes.shallow_cond(draw, scope)}: {shapes.shallow_num(draw, scope)[0]}"
+                    for _ in range(shapes.branch_count(draw)))  # cheap conditions and points
+    return f"cases {{{whens}\n    else: {shapes.shallow_num(draw, scope)[0]}\n}}"
+
+
+def _rule(draw, scope: Scope, top: float) -> str:
+    if scope.rare(draw, 2):
+        return _big_rule(draw, scope, top)
     rule = draw(st.sampled_from(RULES))
     num = lambda depth=2: _num_text(draw, scope, depth)  # noqa: E731
     if rule == "score":
@@ -384,41 +332,41 @@ def _rule(draw, scope: _Scope, top: float) -> str:
         if choice == "none":
             return f"proportional {expr[0]}"
         if choice == "constant":
-            text, value = _constant(draw, scope)
+            text, value = constant(draw, scope)
             if value <= 0:
                 text, value = "1", 1.0
-            text = _against(draw, expr, (text, (value, value)))
+            text = against(draw, expr, (text, (value, value)))
             return f"proportional {expr[0]} target {'1' if _constant_value(scope, text) == 0 else text}"
         target, bounds = _num(draw, scope, 1)
         value = _constant_value(scope, target)
         if (value is not None and value <= 0) or bounds == (0.0, 0.0):
             target = f"(abs({target}) + 1)"  # a target that is never above zero is an error
             bounds = (1.0, math.inf)
-        target = _against(draw, expr, (target, bounds))
+        target = against(draw, expr, (target, bounds))
         if _constant_value(scope, target) == 0:
             target = "1"
         return f"proportional {expr[0]} target {target}"
     if rule == "linear":
         expr = _num(draw, scope, 2)
         (start, a), (end, b) = _num(draw, scope, 1), _num(draw, scope, 1)
-        start, end = _against(draw, expr, (start, a)), _against(draw, expr, (end, b))
+        start, end = against(draw, expr, (start, a)), against(draw, expr, (end, b))
         constants = _constant_value(scope, start), _constant_value(scope, end)
         if None not in constants and constants[0] == constants[1] or draw(st.booleans()):
-            share = _may_be_share(*expr)
-            (start, a), (end, b) = (draw(_literals(0.0, 1.0)) if share else _constant(draw, scope) for _ in "ab")
+            share = may_be_share(*expr)
+            (start, a), (end, b) = (draw(literals(0.0, 1.0)) if share else constant(draw, scope) for _ in "ab")
             if a == b:
-                end = "0" if share and b > 0 else _text(b + 1) if not share else "1"
+                end = "0" if share and b > 0 else number_text(b + 1 if b + 1 != b else b / 2) if not share else "1"
         if draw(st.booleans()):
             start, end = end, start
         return f"linear {expr[0]} from {start} to {end}"
     if rule == "steps":
         expr = _num(draw, scope, 2)
-        share = _may_be_share(*expr)
+        share = may_be_share(*expr)
         bands: list[tuple[str, float]] = []
         lines = []
         for _ in range(draw(st.integers(0, 5))):
             op = draw(st.sampled_from(BAND_OPS))
-            text, value = draw(_literals(0.0, 1.0)) if share else _constant(draw, scope)
+            text, value = draw(literals(0.0, 1.0)) if share else constant(draw, scope)
             if draw(st.integers(0, 4)) == 0 and value > 0 and text[0].isdigit() and not share:
                 text, value = f"-{text}", -value  # a band takes `-5` but not `-param`
             if _reachable(bands, op, value):
@@ -428,9 +376,7 @@ def _rule(draw, scope: _Scope, top: float) -> str:
         return f"steps {expr[0]} {{{body}\n    else: {_points(draw, top)}\n}}"
     if rule == "deduct":
         return f"deduct {num(1)} per {num()}"
-    whens = "".join(
-        f"\n    when {_cond(draw, scope, 2)}: {num(1)}" for _ in range(draw(st.integers(0, 3)))
-    )
+    whens = "".join(f"\n    when {_cond(draw, scope, 2)}: {num(1)}" for _ in range(draw(st.integers(0, 3))))
     return f"cases {{{whens}\n    else: {num(1)}\n}}"
 
 
@@ -443,7 +389,7 @@ class _Criterion:
     replaces: str | None = None
 
     def render(self, draw, indent: str) -> list[str]:
-        head = f'{indent}criterion {self.id} "{_title(self.id)}"'
+        head = f'{indent}criterion {self.id} "{title(self.id)}"'
         lines = [" ".join([head, *self.options]) + " {"]
         for clause in self.clauses:
             lines += [indent + "    " + line for line in clause.split("\n")]
@@ -461,10 +407,10 @@ class _Group:
 
     def render(self, draw, indent: str) -> list[str]:
         if self.framework:
-            lines = [f'framework {self.id} "{_title(self.id)}" {{']
+            lines = [f'framework {self.id} "{title(self.id)}" {{']
             lines += [f"    {option}" for option in self.options]
         else:
-            head = f'{indent}group {self.id} "{_title(self.id)}"'
+            head = f'{indent}group {self.id} "{title(self.id)}"'
             lines = [" ".join([head, *self.options]) + " {"]
         inner = indent + "    "
         lines += [inner + d for d in self.declarations]
@@ -483,21 +429,21 @@ def _tags(draw) -> str:
     return "tags " + ", ".join(parts)
 
 
-def _criterion(draw, scope: _Scope, top: float, errors: bool) -> _Criterion:
+def _criterion(draw, scope: Scope, top: float, errors: bool) -> _Criterion:
     clauses = [_rule(draw, scope, top)]
     for _ in range(draw(st.sampled_from((0, 0, 1, 1, 2)))):
         cond = _cond(draw, scope, 1)
-        reason = f' "{_title(cond)}"' if draw(st.booleans()) else ""
+        reason = f' "{title(cond)}"' if draw(st.booleans()) else ""
         clauses.append(f"exclude when {cond}{reason}")
     if scope.bool_inputs and draw(st.integers(0, 3)) == 0:
         clauses.append(f"evidence {draw(st.sampled_from(scope.bool_inputs))}")
     if draw(st.integers(0, 3)) == 0:
         clauses.append(f"on_missing {draw(st.sampled_from(_policies(errors)))}")
-    options = [f"max {_text(top)}"] + ([_tags(draw)] if draw(st.integers(0, 5)) == 0 else [])
+    options = [f"max {number_text(top)}"] + ([_tags(draw)] if draw(st.integers(0, 5)) == 0 else [])
     return _Criterion(scope.fresh("q"), top, draw(st.permutations(clauses)), draw(st.permutations(options)))
 
 
-def _children(draw, scope: _Scope, depth: int, budget: list[int], errors: bool) -> list:
+def _children(draw, scope: Scope, depth: int, budget: list[int], errors: bool) -> list:
     """A group's children (at least one), with substitutes; uses up `budget[0]` criteria."""
     children: list = []
     for position in range(draw(st.integers(1, 4))):
@@ -507,7 +453,8 @@ def _children(draw, scope: _Scope, depth: int, budget: list[int], errors: bool) 
             children.append(_group(draw, scope, depth - 1, budget, errors))
         else:
             budget[0] -= 1
-            children.append(_criterion(draw, scope, float(draw(st.sampled_from(MAXIMA))), errors))
+            crit = _criterion(draw, scope, float(draw(st.sampled_from(MAXIMA))) * scope.scale, errors)
+            children.append(_tower(draw, scope, crit) if scope.rare(draw) else crit)
     originals = [c for c in children if isinstance(c, _Criterion)]
     if originals and budget[0] > 0 and draw(st.integers(0, 2)) == 0:
         original = draw(st.sampled_from(originals))
@@ -521,18 +468,18 @@ def _children(draw, scope: _Scope, depth: int, budget: list[int], errors: bool) 
     return children
 
 
-def _place_max(draw, children: list) -> tuple[float, bool]:
+def _place_max(draw, children: list, scale: float) -> tuple[float, bool]:
     """(max, cap): the places' sum, or under `cap` anything up to it (the rest is bonus)."""
     total = sum(c.max for c in children if not (isinstance(c, _Criterion) and c.replaces))
     if draw(st.integers(0, 4)) == 0:
-        return draw(st.integers(0, math.floor(total * 2))) / 2, True
+        return draw(st.integers(0, math.floor(total / scale * 2))) / 2 * scale, True
     return total, False
 
 
-def _group(draw, scope: _Scope, depth: int, budget: list[int], errors: bool) -> _Group:
+def _group(draw, scope: Scope, depth: int, budget: list[int], errors: bool) -> _Group:
     children = _children(draw, scope, depth, budget, errors)
-    top, cap = _place_max(draw, children)
-    options = [f"max {_text(top)}"] + (["cap"] if cap else [])
+    top, cap = _place_max(draw, children, scope.scale)
+    options = [f"max {number_text(top)}"] + (["cap"] if cap else [])
     if draw(st.integers(0, 2)) == 0:
         options.append(f"on_exclude {draw(st.sampled_from(('rescale', 'shrink')))}")
     if draw(st.integers(0, 3)) == 0:
@@ -564,6 +511,14 @@ def _bands(draw) -> str:
     return "bands index {\n        " + "\n        ".join(lines) + "\n    }"
 
 
+def _tower(draw, scope: Scope, crit: _Criterion) -> _Group:
+    """The criterion inside tens of groups, one in another, each with its max."""
+    node = crit
+    for _ in range(shapes.tower_height(draw)):
+        node = _Group(scope.fresh("g"), crit.max, [f"max {number_text(crit.max)}"], [node])
+    return node
+
+
 def _groups(node) -> list[_Group]:
     if not isinstance(node, _Group):
         return []
@@ -572,23 +527,28 @@ def _groups(node) -> list[_Group]:
 
 @st.composite
 def frameworks(draw, max_depth: int = 3, max_criteria: int = 12, *, errors: bool = False,
-               population: bool = True) -> str:
+               population: bool = True, rarity: int = RARITY) -> str:
     """Source text of a random valid framework.
 
     max_depth: how deeply groups nest under the framework; max_criteria: how many criteria
     (substitutes included) at most. errors=True also draws `on_missing error` (at framework,
     criterion and input level), so scoring may raise `MissingDataError`. population=False
     leaves out best/worst/mean/percentile, for properties that need units independent.
+    rarity: a big shape (testing/shapes.py: over 127 bands or whens, long chains, towers of
+    groups, long let chains, maxima at the ends of the scale, extreme constants) is drawn
+    about once in `rarity` chances; 1 draws one wherever it fits, 0 never.
 
     The text loads without errors (it may have warnings: unused names, unguarded ratios)."""
-    scope = _Scope(population=population)
+    scope = Scope(population=population, rarity=rarity)
+    if scope.rare(draw, 4):
+        scope.scale = shapes.points_scale(draw, max(MAXIMA) * max(1, max_criteria), min(m for m in MAXIMA if m))
     _declare_inputs(draw, scope, errors)
     _declare_params(draw, scope)
     _declare_lets(draw, scope)
     budget = [max(1, max_criteria)]
     children = _children(draw, scope, max(0, max_depth), budget, errors)
-    top, cap = _place_max(draw, children)
-    options = [f"max {_text(top)}"] + (["cap"] if cap else [])
+    top, cap = _place_max(draw, children, scope.scale)
+    options = [f"max {number_text(top)}"] + (["cap"] if cap else [])
     if draw(st.booleans()):
         options.append(f"on_exclude {draw(st.sampled_from(('rescale', 'shrink')))}")
     if draw(st.booleans()):

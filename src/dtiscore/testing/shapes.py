@@ -1,0 +1,149 @@
+"""Big shapes for `frameworks()`, drawn rarely: `steps` and `cases` past 127 branches, long
+`+`/`and`/`or` chains and argument lists, deep `if`s, long unary minus runs, towers of groups,
+long let chains, maxima at both ends of the checker's scale, round digits at its limit and
+constants near the float range.
+
+Each is a shape that once broke a later phase while the checker accepted it (int8 branch
+codes, recursion in the compiler, nested parentheses in generated Python, lost points
+overflowing, rescaling to NaN). Sizes are read from the checker's limits, so the generators
+follow the limits wherever they move."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import strategies as st
+
+from ..language.check_expr import MAX_DIGITS
+from ..language.check_nodes import MAX_POINTS, MIN_POINTS
+from ..language.nesting import MAX_DEPTH
+from .scope import COMPARISONS, Scope, against, literals
+
+NARROW = 127  # the most branches an int8 code holds: long rules straddle it
+MARGIN = 12  # levels a long chain leaves free for the rule around it and its own leaves
+
+
+def round_digits(draw) -> str:
+    """Round digits at the checker's limit, either sign."""
+    return draw(st.sampled_from((str(MAX_DIGITS), f"(-{MAX_DIGITS})")))
+
+
+def branch_count(draw) -> int:
+    """How many bands or `when`s a long rule has: around and well past int8's 127."""
+    return draw(st.integers(NARROW - 7, 2 * NARROW + 46))
+
+
+def long_bands(draw, count: int, share: bool) -> list[tuple[str, str, float]]:
+    """`count` bands as (op, threshold text, threshold value), each reachable: thresholds
+    falling under `>=`/`>`, rising under `<=`/`<` (in (0, 1) for a share)."""
+    falling = draw(st.booleans())
+    op = draw(st.sampled_from((">=", ">") if falling else ("<=", "<")))
+    keys = range(count, 0, -1) if falling else range(1, count + 1)
+    if share:
+        step = 9999 // (count + 1)
+        texts = [f"0.{k * step:04d}" for k in keys]
+    else:
+        offset = draw(st.integers(0, count))
+        texts = [str(k - offset) for k in keys]
+    return [(op, text, float(text)) for text in texts]
+
+
+def chain_length(draw) -> int:
+    """Terms of a long left-nested chain (`a + b + ...`): up to the nesting limit."""
+    return draw(st.integers(MAX_DEPTH // 2, MAX_DEPTH - MARGIN))
+
+
+def argument_count(draw) -> int:
+    """Arguments of a long call (`min`, `count`, ...): flat, so past the nesting limit."""
+    return draw(st.integers(MAX_DEPTH // 2, 2 * MAX_DEPTH))
+
+
+def minus_run(draw) -> int:
+    """Unary minuses in a row (`- - - x`): each one a level."""
+    return draw(st.integers(MAX_DEPTH // 2, MAX_DEPTH - MARGIN))
+
+
+def let_chain_length(draw) -> int:
+    """Lets in a chain, each one reading the one before (two levels a link), leaving room for
+    the expressions that use its end."""
+    return draw(st.integers(MAX_DEPTH // 8, (MAX_DEPTH - 4 * MARGIN) // 2))
+
+
+def tower_height(draw) -> int:
+    """Groups nested one in another around one criterion: tens of levels."""
+    return draw(st.integers(10, min(60, MAX_DEPTH - 10)))
+
+
+def points_scale(draw, most_points: float, least_points: float) -> float:
+    """A power of two to multiply every max by: the largest that keeps the biggest possible
+    total within MAX_POINTS, or the smallest that keeps the least nonzero max at or above
+    MIN_POINTS. A power of two keeps every sum of maxima exact."""
+    if draw(st.booleans()):
+        return 2.0 ** min(1023, math.floor(math.log2(MAX_POINTS / most_points)))
+    return 2.0 ** max(-1074, math.ceil(math.log2(MIN_POINTS / least_points)))
+
+
+# ---- long expressions, from leaves one level deep (so their depth is what is drawn) -------
+
+
+def long_num(draw, scope: Scope) -> tuple[str, tuple[float, float]]:
+    """(text, interval) of a long numeric shape over shallow leaves."""
+    leaf = lambda: shallow_num(draw, scope)  # noqa: E731
+    form = draw(st.sampled_from(("sum", "difference", "minmax", "ifs", "minuses")))
+    if form in ("sum", "difference"):
+        terms = [leaf() for _ in range(chain_length(draw))]
+        (first, (low, high)), rest = terms[0], terms[1:]
+        if form == "sum":
+            return "(" + " + ".join(t for t, _ in terms) + ")", (low + sum(r[0] for _, r in rest), high + sum(r[1] for _, r in rest))
+        return "(" + " - ".join(t for t, _ in terms) + ")", (low - sum(r[1] for _, r in rest), high - sum(r[0] for _, r in rest))
+    if form == "minmax":
+        args = [leaf() for _ in range(argument_count(draw))]
+        func = draw(st.sampled_from((min, max)))
+        return f"{func.__name__}({', '.join(a for a, _ in args)})", (func(r[0] for _, r in args), func(r[1] for _, r in args))
+    if form == "ifs":  # `if c then a else if ...`: each `else` a level deeper
+        values = [leaf() for _ in range(chain_length(draw) // 2)]
+        text = values[-1][0]
+        for value, _ in values[-2::-1]:
+            text = f"if {value} > 0 then {value} else {text}"
+        return f"({text})", (min(r[0] for _, r in values), max(r[1] for _, r in values))
+    times = minus_run(draw)
+    text, (low, high) = leaf()
+    return "(" + "- " * times + f"{text})", (-high, -low) if times % 2 else (low, high)
+
+
+def long_cond(draw, scope: Scope) -> str:
+    """A long condition over shallow leaves."""
+    leaf = lambda: shallow_cond(draw, scope)  # noqa: E731
+    form = draw(st.sampled_from(("and", "or", "mixed", "allany", "count")))
+    if form in ("and", "or", "mixed"):
+        words = [form] if form != "mixed" else ["and", "or"]
+        terms = [leaf() for _ in range(chain_length(draw) // 2)]  # a comparison is two levels
+        text = terms[0]
+        for i, term in enumerate(terms[1:]):
+            text += f" {words[i % len(words)]} {term}"
+        return f"({text})"
+    args = ", ".join(leaf() for _ in range(argument_count(draw)))
+    if form == "count":
+        return f"(count({args}) >= {draw(st.integers(0, 3))})"
+    return f"{draw(st.sampled_from(('all', 'any')))}({args})"
+
+
+# ---- leaves one level deep, and long expressions of them -------------------------------
+
+
+def shallow_num(draw, scope: Scope) -> tuple[str, tuple[float, float]]:
+    """A numeric input or param, or a literal: one level, whatever the lets."""
+    if scope.shallow and draw(st.booleans()):
+        name = draw(st.sampled_from(scope.shallow))
+        return name, scope.ranges[name]
+    text, value = draw(literals())
+    return text, (value, value)
+
+
+def shallow_cond(draw, scope: Scope) -> str:
+    """A bool input or param, or a comparison of a shallow number: at most two levels."""
+    if scope.shallow_bools and draw(st.booleans()):
+        return draw(st.sampled_from(scope.shallow_bools))
+    left = shallow_num(draw, scope)
+    text, value = draw(literals())
+    return f"({left[0]} {draw(st.sampled_from(COMPARISONS))} {against(draw, left, (text, (value, value)))})"
