@@ -318,3 +318,7 @@ def test_tokens_keep_comments_and_their_positions():
              if t.type in ("COMMENT", "STRING", "LBRACE")]
     assert found == [("STRING", '"x # y"', 1, 13), ("LBRACE", "{", 1, 21), ("COMMENT", "# c", 1, 23)]
 
+
+def test_the_shipped_frameworks_are_formatted(capsys):
+    """CI's `dtiscore fmt --check frameworks/`."""
+    assert main(["fmt", "--check", str(ROOT / "frameworks")]) == 0, capsys.readouterr().out
