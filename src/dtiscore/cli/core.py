@@ -50,6 +50,9 @@ def register(commands) -> None:
     data_options(explain)
     explain.set_defaults(run=_explain)
 
+    lsp = commands.add_parser("lsp", help="run the language server for editors (LSP over standard input and output)")
+    lsp.set_defaults(run=_lsp)
+
 
 def params_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
@@ -196,4 +199,13 @@ def _explain(args) -> int:
     explanation = scored(args).explain(args.unit, lang=args.lang)
     top = args.top or None
     print(to_json(explanation, top) if args.format == "json" else render_text(explanation, top))
+    return 0
+
+
+def _lsp(args) -> int:
+    try:
+        from ..lsp.server import serve
+    except ImportError as error:  # pygls, the `lsp` extra, is not installed
+        raise DtiError(f"dtiscore lsp needs pygls ({error}): pip install 'dtiscore[lsp]'") from None
+    serve()
     return 0
