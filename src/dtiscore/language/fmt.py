@@ -7,8 +7,9 @@ The layout is made from the AST, so it is the same however the file was spaced:
 - `steps` bands and `cases` whens one per line, each block closed on its own line;
 - a blank line before and after every group; other blank lines are kept where the source
   has one (several become one), never right after `{` or before `}`;
-- numbers and percents as written, titles re-escaped, expressions with the fewest
-  parentheses the precedence needs (an `if` is bracketed unless it is the last operand);
+- numbers and percents as written, titles re-escaped, expressions with every parenthesis
+  the author wrote and only those the precedence needs besides (an `if` that is not the
+  last operand);
 - runs of consecutive `input` lines align their name and type columns, runs of `param`
   lines their labels; trailing comments the author lined up (in one source column, on lines
   of one depth, however far apart) stay in that column where the code leaves room, the
