@@ -198,3 +198,19 @@ def test_every_use_of_a_name_leads_to_its_declaration(path):
         for span in spans:
             assert document.definition(span.line, span.column) == document.declared[name].name_span
             assert document.source_of(span) == name
+
+
+def test_the_editor_grammar_highlights_every_keyword():
+    """editors/vscode's TextMate grammar knows every reserved word of the language."""
+    import json
+    import re
+
+    from dtiscore.language.check import RESERVED
+
+    grammar = json.loads((ROOT / "editors" / "vscode" / "syntaxes" / "dti.tmLanguage.json").read_text(encoding="utf-8"))
+    words = set()
+    for pattern in [grammar["repository"]["declaration"], *grammar["repository"]["keyword"]["patterns"]]:
+        words.update(re.search(r"\((.*?)\)", pattern["match"]).group(1).split("|"))
+    assert words == RESERVED
+    package = json.loads((ROOT / "editors" / "vscode" / "package.json").read_text(encoding="utf-8"))
+    assert package["contributes"]["configuration"]["properties"]["dtiscore.command"]["default"] == ["dtiscore", "lsp"]
