@@ -105,3 +105,14 @@ def test_compare_hint_only_without_old_framework(files, tmp_path, capsys):
     old.write_text("unit,b\nlow,1\n", encoding="utf-8")
     assert main(["compare", framework, str(old), data, "--old-framework", framework]) == 1
     assert "--old-framework" not in capsys.readouterr().err
+
+
+def test_a_table_asked_for_in_a_pipe_keeps_the_datas_order(files, capsys):
+    assert main(["score", *files, "--format", "table"]) == 0
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()[2:]] == ["low", "top", "none"]
+
+
+def test_a_table_asked_for_on_a_terminal_is_best_rank_first(files, monkeypatch):
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    assert main(["score", *files, "--format", "table"]) == 0
+    assert [line.split()[0] for line in sys.stdout.getvalue().splitlines()[2:]] == ["top", "low", "none"]

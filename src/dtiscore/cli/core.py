@@ -146,8 +146,9 @@ def _score(args) -> int:
         if args.rank_by:
             columns = _ranked_by(columns, result, table, args.rank_by)
         progress.stage("writing")
-        format = args.format or (None if args.output else "table" if is_terminal(sys.stdout) else "csv")
-        if format == "table" and not args.output:
+        terminal = not args.output and is_terminal(sys.stdout)
+        format = args.format or (None if args.output else "table" if terminal else "csv")
+        if format == "table" and terminal:
             columns = by_rank(columns)
         write_table(args.output or sys.stdout, columns, format)
     finally:
