@@ -29,7 +29,8 @@ LAYERS = {
     "analyses": {"errors", "language", "engine", "explain"},
     "io": {"errors", "language", "engine", "explain"},
     "top": {"errors", "language", "engine", "explain", "analyses", "io"},  # framework, result, api
-    "cli": {"errors", "language", "engine", "explain", "analyses", "io", "top", "testing"},
+    "cli": {"errors", "language", "engine", "explain", "analyses", "io", "top", "testing", "lsp"},
+    "lsp": {"errors", "language", "engine", "explain", "analyses", "io", "top"},  # the language server
     "testing": {"errors", "language", "engine", "explain", "analyses", "io", "top"},
 }
 

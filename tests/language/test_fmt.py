@@ -45,6 +45,16 @@ def test_generated_frameworks_round_trip(text):
     round_trips(text)
 
 
+@given(frameworks())
+def test_fmt_writes_the_tokens_as_written(text):
+    """Generated frameworks bracket every operation: fmt keeps every parenthesis (and every
+    other token; a tag's single value loses its brackets)."""
+    def written(source: str) -> list[str]:
+        return [t.text for t in tokens(source) if t.text not in ("[", "]")]
+
+    assert written(format_text(text)) == written(text)
+
+
 @given(frameworks(max_criteria=6))
 def test_layout_depends_only_on_the_tree(text):
     """With no comments and no blank lines, how the text was spaced does not matter: the
@@ -133,36 +143,69 @@ def let(expr: str) -> str:
 
 @pytest.mark.parametrize("written, formatted", [
     ("(a + b) * c", "(a + b) * c"),
-    ("a + (b * c)", "a + b * c"),
-    ("(a - b) - c", "a - b - c"),
+    ("a + (b * c)", "a + (b * c)"),
+    ("(a - b) - c", "(a - b) - c"),
     ("a - (b - c)", "a - (b - c)"),
     ("a / (b * c)", "a / (b * c)"),
-    ("-(a)", "-a"),
+    ("-(a)", "-(a)"),
     ("-(a * b)", "-(a * b)"),
-    ("(-a) * b", "-a * b"),
+    ("(-a) * b", "(-a) * b"),
     ("- - 3", "- -3"),
     ("a - -3", "a - -3"),
     ("not (a and b)", "not (a and b)"),
-    ("(not a) and b", "not a and b"),
-    ("not (a == b)", "not a == b"),
+    ("(not a) and b", "(not a) and b"),
+    ("not (a == b)", "not (a == b)"),
     ("(a == b) == c", "(a == b) == c"),
     ("(a or b) and c", "(a or b) and c"),
-    ("a or (b and c)", "a or b and c"),
+    ("a or (b and c)", "a or (b and c)"),
     ("a and (b and c)", "a and (b and c)"),
     ("(if c then 1 else 2) * 3", "(if c then 1 else 2) * 3"),
-    ("1 + (if c then 2 else 3)", "1 + if c then 2 else 3"),
-    ("(1 + (if c then 2 else 3)) * 4", "(1 + if c then 2 else 3) * 4"),
+    ("1 + (if c then 2 else 3)", "1 + (if c then 2 else 3)"),
+    ("(1 + (if c then 2 else 3)) * 4", "(1 + (if c then 2 else 3)) * 4"),
     ("-(if c then 2 else 3) + 1", "-(if c then 2 else 3) + 1"),
     ("if (if c then d else e) then (if d then 1 else 2) else (if e then 3 else 4)",
-     "if (if c then d else e) then (if d then 1 else 2) else if e then 3 else 4"),
-    ("max(( a ), (b + c) , if c then 1 else 2)", "max(a, b + c, if c then 1 else 2)"),
+     "if (if c then d else e) then (if d then 1 else 2) else (if e then 3 else 4)"),
+    ("max(( a ), (b + c) , if c then 1 else 2)", "max((a), (b + c), if c then 1 else 2)"),
     ("min()", "min()"),
+    # parentheses the precedence needs are added, none the author wrote is dropped
+    ("1 + if c then 2 else 3", "1 + if c then 2 else 3"),
+    ("(if a then 5 else 0) + (if b then 5 else 0)", "(if a then 5 else 0) + (if b then 5 else 0)"),
+    ("if c then 1 else 2 + 3", "if c then 1 else 2 + 3"),
+    ("((a))  *  ( (b) )", "((a)) * ((b))"),
+    ("-(3)", "-(3)"),
+    ("-((50%)) - (-(2))", "-((50%)) - (-(2))"),
+    ("- - 3 * -(a)", "- -3 * -(a)"),
     ("2.50 + 7% - 0.0 + 007", "2.50 + 7% - 0.0 + 007"),
     ("true  or  false", "true or false"),
 ])
-def test_expressions_with_the_fewest_parentheses(written, formatted):
+def test_expressions_keep_their_parentheses_and_get_only_the_needed_ones(written, formatted):
     assert let(written) == formatted
     assert parse(f'framework t "T" {{ let x = {written} }}') == parse(f'framework t "T" {{ let x = {formatted} }}')
+
+
+def test_comments_lined_up_by_the_author_stay_in_their_column():
+    text = ('framework t "T" {\n'
+            '    criterion k "K" max 10 {\n'
+            '        award when a       # lined up\n'
+            '        exclude when b and c and d   # too long for the column: two spaces\n'
+            '        on_missing zero    # lined up, next to a longer line\n'
+            '    }\n'
+            '    criterion m "M" max 10 {\n'
+            '        award when b\n'
+            '        exclude when c     # lined up, far from the others\n'
+            '    }\n'
+            '    input a bool # loose\n'
+            '    input b bool   # loose: aligned with its neighbour\n'
+            '}\n')
+    out = round_trips(text).split("\n")
+    assert [line.index("#") for line in out if "lined up" in line] == [27, 27, 27]
+    assert "        exclude when b and c and d  # too long for the column: two spaces" in out
+    assert out[-4:-1] == ["    input a bool  # loose", "    input b bool  # loose: aligned with its neighbour", "}"]
+
+
+def test_lined_up_comments_move_right_together_when_the_code_grows():
+    text = 'framework t "T" {\n    let x = a+b # c\n    let y = a   # c\n}\n'
+    assert round_trips(text).split("\n")[1:3] == ["    let x = a + b  # c", "    let y = a      # c"]
 
 
 def test_titles_are_re_escaped():
@@ -274,3 +317,8 @@ def test_tokens_keep_comments_and_their_positions():
     found = [(t.type, t.text, t.span.line, t.span.column) for t in tokens('framework a "x # y" { # c\n}\n')
              if t.type in ("COMMENT", "STRING", "LBRACE")]
     assert found == [("STRING", '"x # y"', 1, 13), ("LBRACE", "{", 1, 21), ("COMMENT", "# c", 1, 23)]
+
+
+def test_the_shipped_frameworks_are_formatted(capsys):
+    """CI's `dtiscore fmt --check frameworks/`."""
+    assert main(["fmt", "--check", str(ROOT / "frameworks")]) == 0, capsys.readouterr().out

@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Sequence
 
+from .. import __version__
 from ..errors import DtiError
 from . import analysis, core, sheets, testing
 
@@ -25,6 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dtiscore", description="Score DTI frameworks written as .dti files.")
+    parser.add_argument("--version", action="version", version=f"dtiscore {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(commands)

@@ -8,7 +8,7 @@ import sys
 
 from ..api import load
 from ..analyses.compare import compare
-from ..errors import DtiError
+from ..errors import DataError, DtiError
 from ..analyses.html_report import render_html
 from ..analyses.sustain import sustainability
 from ..io.tables import read_table, score_table, write_table
@@ -79,6 +79,18 @@ def _score_file(framework, path, args):
     return score_table(framework, table, decimal_comma=getattr(args, "decimal_comma", False))
 
 
+def _score_old(framework, args):
+    """OLD scored; when it lacks the framework's columns and no --old-framework is given,
+    the error says how to name OLD's own framework."""
+    try:
+        return _score_file(framework, args.old, args)
+    except DataError as error:
+        if args.old_framework or not any("missing column" in p.message for p in error.details):
+            raise
+        raise DtiError(f"{error}\n{args.old} lacks columns of {args.framework}: if OLD was scored with another "
+                       f"version of the framework, name it with --old-framework OLD.dti") from None
+
+
 def _write(columns: dict, args) -> None:
     write_table(args.output or sys.stdout, columns, None if args.format in (None, "text") else args.format)
 
@@ -90,8 +102,7 @@ def _compare(args) -> int:
     labels = tuple(part.strip() for part in args.labels.split(","))
     if len(labels) != 2 or not all(labels):
         raise DtiError(f"--labels {args.labels!r}: write two names, e.g. self,reviewed")
-    comparison = compare(_score_file(old_framework, args.old, args),
-                         _score_file(new_framework, args.new, args), labels)
+    comparison = compare(_score_old(old_framework, args), _score_file(new_framework, args.new, args), labels)
     lang = args.lang or new_framework_lang(new_framework)
     if args.unit is not None:
         unit = comparison.unit(args.unit)

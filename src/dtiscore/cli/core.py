@@ -24,7 +24,8 @@ def register(commands) -> None:
     score.add_argument("-o", "--output", metavar="OUT",
                        help="write here instead of standard output (.csv, .json, .txt, .xlsx or .parquet)")
     score.add_argument("--format", choices=("csv", "json", "table"),
-                       help="csv (default), json (a list of records) or table (aligned text)")
+                       help="csv, json (a list of records) or table (aligned text, rounded, best rank first); "
+                            "default: table on a terminal, csv when piped or written with -o")
     score.add_argument("--rank-by", metavar="COLUMN",
                        help="rank within peer groups: units with the same value in COLUMN (an input or "
                             "another column of the data file, e.g. has_procedures) are ranked among themselves")
@@ -48,6 +49,9 @@ def register(commands) -> None:
     params_option(explain)
     data_options(explain)
     explain.set_defaults(run=_explain)
+
+    lsp = commands.add_parser("lsp", help="run the language server for editors (LSP over standard input and output)")
+    lsp.set_defaults(run=_lsp)
 
 
 def params_option(command: argparse.ArgumentParser) -> None:
@@ -82,6 +86,11 @@ def _chunk_size(text: str) -> int:
     return size
 
 
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """'1 param', '2 params': a count with its noun."""
+    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
+
+
 def parse_params(pairs: list[str]) -> dict[str, object]:
     params: dict[str, object] = {}
     for pair in pairs:
@@ -104,9 +113,9 @@ def _check(args) -> int:
     if framework.warnings:
         print(framework.render_warnings(), file=sys.stderr)
     root = framework.root
-    print(f"ok: {framework.id} — {len(framework.nodes)} nodes, {len(framework.groups)} groups, "
-          f"{len(framework.criteria)} criteria, {root.max:g} points"
-          + (f", {len(framework.warnings)} warnings" if framework.warnings else ""))
+    print(f"ok: {framework.id} — {counted(len(framework.nodes), 'node')}, "
+          f"{counted(len(framework.groups), 'group')}, {counted(len(framework.criteria), 'criterion', 'criteria')}, "
+          f"{root.max:g} points" + (f", {counted(len(framework.warnings), 'warning')}" if framework.warnings else ""))
     return 0
 
 
@@ -137,10 +146,34 @@ def _score(args) -> int:
         if args.rank_by:
             columns = _ranked_by(columns, result, table, args.rank_by)
         progress.stage("writing")
-        write_table(args.output or sys.stdout, columns, args.format if args.format or args.output else "csv")
+        terminal = not args.output and is_terminal(sys.stdout)
+        format = args.format or (None if args.output else "table" if terminal else "csv")
+        if format == "table" and terminal:
+            columns = by_rank(columns)
+        write_table(args.output or sys.stdout, columns, format)
     finally:
         progress.done()
     return 0
+
+
+def is_terminal(stream) -> bool:
+    """Whether `stream` is read by a person (a terminal), not a pipe or a file."""
+    return getattr(stream, "isatty", lambda: False)()
+
+
+def by_rank(columns: dict) -> dict:
+    """The table's rows, best rank first (ties in the data's order, units without a rank
+    last): a table on a terminal is read from the top."""
+    if "rank" not in columns:
+        return columns
+    ranks = [_number(rank) for rank in columns["rank"]]
+    order = sorted(range(len(ranks)), key=lambda i: (ranks[i] is None, ranks[i] or 0, i))
+    return {name: [values[i] for i in order] for name, values in columns.items()}
+
+
+def _number(value) -> float | None:
+    value = value.item() if hasattr(value, "item") else value
+    return None if value is None or value != value else value
 
 
 def _score_chunked(args, progress: Progress) -> int:
@@ -167,4 +200,13 @@ def _explain(args) -> int:
     explanation = scored(args).explain(args.unit, lang=args.lang)
     top = args.top or None
     print(to_json(explanation, top) if args.format == "json" else render_text(explanation, top))
+    return 0
+
+
+def _lsp(args) -> int:
+    try:
+        from ..lsp.server import serve
+    except ImportError as error:  # pygls, the `lsp` extra, is not installed
+        raise DtiError(f"dtiscore lsp needs pygls ({error}): pip install 'dtiscore[lsp]'") from None
+    serve()
     return 0

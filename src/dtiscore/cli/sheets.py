@@ -6,7 +6,7 @@ from ..api import load
 from ..errors import DtiError
 from ..io.formats.terminal import _width as text_width
 from ..io.template import write_template
-from .core import params_option, parse_params
+from .core import counted, params_option, parse_params
 
 
 def register(commands) -> None:
@@ -42,8 +42,8 @@ def _template(args) -> int:
     if len(delimiter) != 1:
         raise DtiError(f"--delimiter {args.delimiter!r}: a delimiter is one character (or 'tab')")
     write_template(framework, args.output, units, delimiter)
-    print(f"wrote {args.output}: {len(framework.inputs)} inputs"
-          + (f", {len(units)} units" if units else "") + f" ({framework.id})")
+    print(f"wrote {args.output}: {counted(len(framework.inputs), 'input')}"
+          + (f", {counted(len(units), 'unit')}" if units else "") + f" ({framework.id})")
     return 0
 
 
@@ -84,8 +84,8 @@ def inspect_text(framework, criteria: bool = False) -> str:
         visit(child, 0)
     root = framework.root
     head = (f"{framework.id}  {framework.title}\n"
-            f"{root.max:g} points · {len(framework.groups)} groups · {_count(framework, root.id)} · "
-            f"{len(framework.inputs)} inputs · {len(framework.params)} params"
+            f"{root.max:g} points · {counted(len(framework.groups), 'group')} · {_count(framework, root.id)} · "
+            f"{counted(len(framework.inputs), 'input')} · {counted(len(framework.params), 'param')}"
             + (f" · on_exclude {framework.ir.root.on_exclude}" if framework.ir.root.on_exclude != "rescale" else "")
             + "\n\n")
     widths = [max((text_width(row[i]) for row in rows), default=0) for i in range(4)]

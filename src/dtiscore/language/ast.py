@@ -3,7 +3,8 @@
 The tree says what was written, not what it means: names are unresolved and options are
 kept as written (a group may list `max` twice; the checker reports it). Every declared name
 keeps its own span (`name_span`, `option_spans`) beside the span of its whole declaration, so
-diagnostics about a name point at it without searching the text. `parse` builds it, `check`
+diagnostics about a name point at it without searching the text. An expression remembers the
+parentheses written around it (`parens`, not compared), so `fmt` keeps them. `parse` builds it, `check`
 reads it and builds the IR.
 """
 
@@ -23,18 +24,21 @@ class Number:
     value: float
     text: str  # as written, e.g. "50%": explanations show numbers the way the author did
     span: Span = attrs.field(eq=False)
+    parens: int = attrs.field(default=0, eq=False)  # pairs of parentheses written around it
 
 
 @attrs.frozen
 class Bool:
     value: bool
     span: Span = attrs.field(eq=False)
+    parens: int = attrs.field(default=0, eq=False)  # pairs of parentheses written around it
 
 
 @attrs.frozen
 class Name:
     id: str
     span: Span = attrs.field(eq=False)
+    parens: int = attrs.field(default=0, eq=False)  # pairs of parentheses written around it
 
 
 @attrs.frozen
@@ -42,6 +46,7 @@ class Unary:
     op: str  # "-" or "not"
     operand: "Expr"
     span: Span = attrs.field(eq=False)
+    parens: int = attrs.field(default=0, eq=False)  # pairs of parentheses written around it
 
 
 @attrs.frozen
@@ -50,6 +55,7 @@ class Binary:
     left: "Expr"
     right: "Expr"
     span: Span = attrs.field(eq=False)
+    parens: int = attrs.field(default=0, eq=False)  # pairs of parentheses written around it
 
 
 @attrs.frozen
@@ -58,6 +64,7 @@ class If:
     then: "Expr"
     otherwise: "Expr"
     span: Span = attrs.field(eq=False)
+    parens: int = attrs.field(default=0, eq=False)  # pairs of parentheses written around it
 
 
 @attrs.frozen
@@ -65,6 +72,7 @@ class Call:
     func: str
     args: tuple["Expr", ...]
     span: Span = attrs.field(eq=False)
+    parens: int = attrs.field(default=0, eq=False)  # pairs of parentheses written around it
 
 
 Expr = Union[Number, Bool, Name, Unary, Binary, If, Call]

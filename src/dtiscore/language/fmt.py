@@ -7,10 +7,13 @@ The layout is made from the AST, so it is the same however the file was spaced:
 - `steps` bands and `cases` whens one per line, each block closed on its own line;
 - a blank line before and after every group; other blank lines are kept where the source
   has one (several become one), never right after `{` or before `}`;
-- numbers and percents as written, titles re-escaped, expressions with the fewest
-  parentheses the precedence needs (an `if` is bracketed unless it is the last operand);
+- numbers and percents as written, titles re-escaped, expressions with every parenthesis
+  the author wrote and only those the precedence needs besides (an `if` that is not the
+  last operand);
 - runs of consecutive `input` lines align their name and type columns, runs of `param`
-  lines their labels, runs of lines with trailing comments their `#`.
+  lines their labels; trailing comments the author lined up (in one source column, on lines
+  of one depth, however far apart) stay in that column where the code leaves room, the
+  others align their `#` over runs of consecutive lines.
 
 Comments come from the lexer with their positions (`parse.tokens`). A comment alone on its
 line goes before the next line printed from below it, at that line's indentation (one
@@ -334,6 +337,7 @@ class _Out:
     blank_before: bool = False
     blank_after: bool = False
     comment: str | None = None  # trailing
+    comment_column: int = 0  # where the trailing comment stands in the source
     blank: bool = False  # a blank line above it
     text: str = ""
 
@@ -347,7 +351,8 @@ def _render(lines: list[_Line], footer: list[_Comment], source: list[str]) -> st
                             keep_blank=line.comments_keep_blank, blank_before=line.blank_before and i == 0))
         out.append(_Out(line.depth, line.cells, line.start[0], line.end[0], line.kind, line.align,
                         line.keep_blank, line.blank_before and not line.leading, line.blank_after,
-                        line.trailing[0].text if line.trailing else None))
+                        line.trailing[0].text if line.trailing else None,
+                        line.trailing[0].pos[1] if line.trailing else 0))
     out += [_Out(0, (c.text,), c.pos[0], c.pos[0], "comment") for c in footer]
 
     for previous, this in zip(out, out[1:]):
@@ -408,7 +413,18 @@ def _align_cells(out: list[_Out]) -> None:
 
 
 def _align_comments(out: list[_Out]) -> None:
-    for run in _runs(out, lambda e: True if e.comment is not None else None):
-        column = max(len(e.text.rstrip()) for e in run) + 2
+    """The `#` of trailing comments that stood in one source column, on lines of one depth,
+    in that column again where the code leaves room (the author lined them up, however far
+    apart); each run of other consecutive commented lines aligned two spaces after its
+    longest line."""
+    by_column: dict[tuple[int, int], list[_Out]] = {}
+    for entry in out:
+        if entry.comment is not None:
+            by_column.setdefault((entry.depth, entry.comment_column), []).append(entry)
+    lined_up = [(column - 1, entries) for (_, column), entries in by_column.items() if len(entries) > 1]
+    taken = {id(entry) for _, entries in lined_up for entry in entries}
+    loose = _runs(out, lambda e: True if e.comment is not None and id(e) not in taken else None)
+    for at_least, run in lined_up + [(0, run) for run in loose]:
+        column = max([at_least] + [len(INDENT * e.depth + e.text.rstrip()) + 2 for e in run])
         for entry in run:
-            entry.text = entry.text.rstrip().ljust(column) + entry.comment
+            entry.text = entry.text.rstrip().ljust(column - len(INDENT * entry.depth)) + entry.comment

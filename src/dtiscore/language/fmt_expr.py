@@ -1,5 +1,6 @@
 """Expressions and strings back to `.dti` source, for `dtiscore fmt`: numbers as written,
-the fewest parentheses the grammar's precedence needs, titles re-escaped.
+the parentheses the author wrote (`parens` on each node) and those the grammar's precedence
+needs, no others; titles re-escaped.
 
 Precedence, lowest first (grammars/dti.lark): `or`, `and`, `not`, comparisons
 (non-associative), `+ -`, `* /`, unary `-`, then atoms. `if c then a else b` is an atom
@@ -25,7 +26,9 @@ def quote(text: str) -> str:
 
 
 def level(expr: ast.Expr) -> int:
-    """How tightly `expr` binds as written without parentheses."""
+    """How tightly `expr` binds as written (an expression in parentheses is an atom)."""
+    if expr.parens:
+        return ATOM
     if isinstance(expr, ast.Binary):
         return _LEVEL[expr.op]
     if isinstance(expr, ast.Unary):
@@ -38,6 +41,13 @@ def level(expr: ast.Expr) -> int:
 def expr_source(expr: ast.Expr, followed: bool = False) -> str:
     """`expr` as source text. `followed`: more of the same expression comes after it (an
     operator), so an `if` at its right end must be closed with parentheses."""
+    if expr.parens:  # what the author bracketed stays bracketed; inside, nothing follows it
+        return "(" * expr.parens + _bare(expr, False) + ")" * expr.parens
+    return _bare(expr, followed)
+
+
+def _bare(expr: ast.Expr, followed: bool) -> str:
+    """`expr` without the parentheses written around it."""
     if isinstance(expr, ast.Number):
         return expr.text.replace("--", "- -").replace("--", "- -")  # `- -3`, not `--3`
     if isinstance(expr, ast.Bool):

@@ -406,15 +406,16 @@ class _Builder:
     def band_op(self, span, token):
         return token.value
 
-    def atom(self, span, expr):  # "(" expr ")": the parentheses are not part of the node
-        return expr
+    def atom(self, span, expr):  # "(" expr ")": the node, remembering the parentheses for fmt
+        return attrs.evolve(expr, parens=expr.parens + 1)
 
     def arith(self, span, left, op, right):
         return ast.Binary(op.value, left, right, span)
 
     def neg(self, span, operand):
-        if isinstance(operand, ast.Number):  # fold "-3" into one literal, as written
-            return ast.Number(-operand.value, "-" + operand.text, span)
+        if isinstance(operand, ast.Number):  # fold "-3" (and "-(3)") into one literal, as written
+            text = "(" * operand.parens + operand.text + ")" * operand.parens
+            return ast.Number(-operand.value, "-" + text, span)
         return ast.Unary("-", operand, span)
 
     def true(self, span):
