@@ -12,7 +12,8 @@ import attrs
 
 from ..errors import Diagnostic, FrameworkError, Source, Span
 from ..language import ast, ir
-from ..language.check import RESERVED, check
+from ..language.check import check
+from ..language.check_decls import RESERVED
 from ..language.fmt_expr import expr_source, quote
 from ..language.parse import parse
 

@@ -16,7 +16,7 @@ from pygls.lsp.client import LanguageClient
 import dtiscore
 from dtiscore.language.fmt import format_text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEPARTMENT = ROOT / "frameworks" / "vn-dti-department.dti"
 SHIPPED = sorted((ROOT / "frameworks").glob("*.dti"))
 
@@ -205,7 +205,7 @@ def test_the_editor_grammar_highlights_every_keyword():
     import json
     import re
 
-    from dtiscore.language.check import RESERVED
+    from dtiscore.language.check_decls import RESERVED
 
     grammar = json.loads((ROOT / "editors" / "vscode" / "syntaxes" / "dti.tmLanguage.json").read_text(encoding="utf-8"))
     words = set()
