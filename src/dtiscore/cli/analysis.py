@@ -1,5 +1,6 @@
 """Commands: compare (two data files of the same units), sustain (several periods),
-report (one self-contained HTML page), deductions (the ledger of every lost point)."""
+report (one self-contained HTML page), deductions (the ledger of every lost point), diff
+(two versions of a framework)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import json
 import sys
 
 from ..api import load
-from ..analyses.compare import compare
-from ..errors import DtiError
+from ..analyses.compare import Comparison, compare
+from ..analyses.diff import framework_diff, score_where_allowed
+from ..errors import DataError, DtiError
 from ..analyses.html_report import render_html
 from ..analyses.sustain import sustainability
-from ..io.tables import read_table, score_table, write_table
+from ..io.tables import locate, read_table, score_table, scoring_columns, write_table
 from ..explain.wording import LANGS
 from .core import data_options, params_option, parse_params
 
@@ -65,6 +67,17 @@ def register(commands) -> None:
     params_option(ledger)
     data_options(ledger)
     ledger.set_defaults(run=_deductions)
+
+    changes = commands.add_parser("diff", help="what changed between two versions of a framework: nodes added, "
+                                               "removed, renamed, moved; maxima, formulas, policies, params")
+    changes.add_argument("old", metavar="OLD.dti")
+    changes.add_argument("new", metavar="NEW.dti")
+    changes.add_argument("--data", metavar="FILE", help="also score this data file under both: each unit's change")
+    changes.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    changes.add_argument("--lang", choices=LANGS, help="language of numbers in the text")
+    params_option(changes)
+    data_options(changes)
+    changes.set_defaults(run=_diff)
 
 
 def _output_options(command) -> None:
@@ -172,4 +185,28 @@ def _deductions(args) -> int:
         ledger.to_csv(args.output)
     else:
         ledger.to_csv(sys.stdout)
+    return 0
+
+
+def _diff(args) -> int:
+    params = parse_params(args.param)
+    old, new = load(args.old, params=params), load(args.new, params=params)
+    comparison, absent = None, ((), ())
+    if args.data:
+        table = read_table(args.data, delimiter=args.delimiter, sheet=args.sheet)
+        scored = []
+        for framework, path in ((old, args.old), (new, args.new)):
+            try:
+                scored.append(score_where_allowed(framework, scoring_columns(framework, table, args.decimal_comma),
+                                                  table.units))
+            except DtiError as error:
+                located = locate(error, table) if isinstance(error, DataError) else error
+                raise DtiError(f"{args.data} cannot be scored under {path}:\n{located}") from None
+        comparison = Comparison(scored[0][0], scored[1][0], labels=("old", "new"))
+        absent = (scored[0][1], scored[1][1])
+    found = framework_diff(old, new, comparison, absent)
+    if args.format == "json":
+        print(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(found.text(args.lang or new_framework_lang(new)))
     return 0
