@@ -9,6 +9,7 @@
 from .api import clear_cache, load, loads
 from .analyses.compare import Comparison, compare
 from .analyses.diff import FrameworkDiff, diff
+from .analyses.sensitivity import Sensitivity, sensitivity
 from .errors import (
     CheckError,
     DataError,
@@ -29,5 +30,6 @@ __all__ = [
     "DtiError", "FrameworkError", "DtiSyntaxError", "CheckError", "DataError",
     "MissingDataError", "UnknownIdError", "Diagnostic",
     "compare", "Comparison", "sustainability", "Sustainability", "diff", "FrameworkDiff",
+    "sensitivity", "Sensitivity",
 ]
 __version__ = "0.1.0"

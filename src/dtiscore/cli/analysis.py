@@ -1,6 +1,6 @@
 """Commands: compare (two data files of the same units), sustain (several periods),
 report (one self-contained HTML page), deductions (the ledger of every lost point), diff
-(two versions of a framework)."""
+(two versions of a framework), sensitivity (rank intervals over ranges of params)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ..analyses.compare import Comparison, compare
 from ..analyses.diff import framework_diff, score_where_allowed
 from ..errors import DataError, DtiError
 from ..analyses.html_report import render_html
+from ..analyses.sensitivity import sensitivity
 from ..analyses.sustain import sustainability
 from ..io.tables import locate, read_table, score_table, scoring_columns, write_table
 from ..explain.wording import LANGS
@@ -78,6 +79,20 @@ def register(commands) -> None:
     params_option(changes)
     data_options(changes)
     changes.set_defaults(run=_diff)
+
+    vary = commands.add_parser("sensitivity", help="each unit's rank interval when params are drawn from ranges: "
+                                                   "unit, rank, rank_median, rank_low, rank_high")
+    vary.add_argument("framework", metavar="FILE.dti")
+    vary.add_argument("data", metavar="DATA")
+    vary.add_argument("--vary", action="append", required=True, metavar="NAME=LO..HI",
+                      help="a param and its range (repeatable); LO and HI are numbers or percents, e.g. 40%%..60%%")
+    vary.add_argument("--samples", type=int, default=1000, metavar="N", help="draws of the params (default 1000)")
+    vary.add_argument("--seed", type=int, default=0, metavar="S", help="the same seed draws the same samples (default 0)")
+    vary.add_argument("-o", "--output", metavar="OUT", help="write the table here (.csv, .json, .txt, ...)")
+    vary.add_argument("--format", choices=("csv", "json", "table"), help="csv (default), json or table")
+    params_option(vary)
+    data_options(vary)
+    vary.set_defaults(run=_sensitivity)
 
 
 def _output_options(command) -> None:
@@ -210,3 +225,23 @@ def _diff(args) -> int:
     else:
         print(found.text(args.lang or new_framework_lang(new)))
     return 0
+
+
+def _sensitivity(args) -> int:
+    framework = load(args.framework, params=parse_params(args.param))
+    ranges = dict(_range(text) for text in args.vary)
+    found = sensitivity(_score_file(framework, args.data, args), ranges, samples=args.samples, seed=args.seed)
+    write_table(args.output or sys.stdout, found.table(), args.format if args.format or args.output else "csv")
+    return 0
+
+
+def _range(text: str) -> tuple[str, tuple[float, float]]:
+    """NAME=LO..HI, each end a number or a percent."""
+    name, sep, bounds = text.partition("=")
+    low, dots, high = bounds.partition("..")
+    if not (sep and dots and name.strip()):
+        raise DtiError(f"--vary {text!r}: write NAME=LO..HI, e.g. online_target=40%..60%")
+    ends = parse_params([f"low={low}", f"high={high}"])
+    if isinstance(ends["low"], bool) or isinstance(ends["high"], bool):
+        raise DtiError(f"--vary {text!r}: a range goes between two numbers")
+    return name.strip(), (ends["low"], ends["high"])

@@ -1,0 +1,242 @@
+"""How far each unit's rank moves when params are varied over ranges (Monte Carlo), with
+every sample scored in one vectorised pass.
+
+The checker folds params into constants, so the framework is checked once more with each
+varied param set to a sentinel value no author writes; the constants holding a sentinel
+become input columns. That framework scores samples × units rows at once: every input
+column repeated once per sample, each varied param's column holding that sample's value.
+It must be the very framework scored, apart from those columns: put the nominal values
+back and it has to equal the original, or the param reaches somewhere a column cannot go
+(a band of `steps`, another param's value) and the analysis refuses with a `DtiError`.
+Population functions (best, worst, ...) keep their values over the units as scored.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+import attrs
+import numpy as np
+
+from ..engine.columns import Columns
+from ..engine.compiled import CompiledFramework
+from ..errors import DtiError, FrameworkError, UnknownIdError
+from ..language import ir
+from ..language.check import check
+from ..language.parse import parse
+
+if TYPE_CHECKING:
+    from ..engine.scored import Scored
+
+PERCENTILES = (5.0, 50.0, 95.0)  # low, median, high
+ROWS = 1 << 17  # samples × units scored in one pass (more samples go in passes of about this many rows)
+_SENTINEL = 0.7236067977499789  # a share (overrides of share params are checked in [0, 1])
+
+
+@attrs.frozen(eq=False)
+class Sensitivity:
+    """Ranks under `samples` draws of the varied params: `ranks` is samples × units."""
+
+    units: list
+    rank: np.ndarray  # the nominal rank (params as loaded)
+    ranks: np.ndarray  # (samples, units) competition ranks, one row per sample
+    draws: dict[str, np.ndarray]  # each varied param's value in each sample
+    ranges: dict[str, tuple[float, float]]
+
+    @property
+    def rank_median(self) -> np.ndarray:
+        return np.percentile(self.ranks, PERCENTILES[1], axis=0)
+
+    @property
+    def rank_low(self) -> np.ndarray:
+        """The 5th percentile of each unit's ranks (its better end: a lower number)."""
+        return np.percentile(self.ranks, PERCENTILES[0], axis=0)
+
+    @property
+    def rank_high(self) -> np.ndarray:
+        """The 95th percentile of each unit's ranks (its worse end)."""
+        return np.percentile(self.ranks, PERCENTILES[2], axis=0)
+
+    def table(self) -> dict[str, Any]:
+        """unit, rank, rank_median, rank_low, rank_high: one row per unit."""
+        return {"unit": self.units, "rank": self.rank, "rank_median": self.rank_median,
+                "rank_low": self.rank_low, "rank_high": self.rank_high}
+
+    def __repr__(self) -> str:
+        return f"<Sensitivity of {len(self.units)} units over {len(self.ranks)} samples of {', '.join(self.ranges)}>"
+
+
+def sensitivity(result: "Scored", vary: Mapping[str, tuple[float, float]], samples: int = 1000,
+                seed: int | None = 0, threads: int | None = None) -> Sensitivity:
+    """Rank intervals of `result`'s units when each param named in `vary` is drawn uniformly
+    from its (low, high) range, `samples` times (`seed` draws the same samples again)."""
+    framework = result.framework
+    ranges = _ranges(framework, vary)
+    if int(samples) != samples or samples < 1:
+        raise DtiError(f"samples must be a whole number ≥ 1, not {samples!r}")
+    samples = int(samples)
+    names = tuple(ranges)
+    tree, overrides = framework.memo("sensitivity: tree", lambda: _loaded(framework))
+    for end in (0, 1):  # the ends of the ranges are checked as any override is (a share within [0, 1])
+        values = {name: r[end] for name, r in ranges.items()}
+        try:
+            check(tree, framework.source, {**overrides, **values})
+        except FrameworkError as error:
+            said = ", ".join(f"{name} = {value:g}" for name, value in values.items())
+            raise DtiError(f"the framework does not check with {said}:\n{error}") from None
+    varied = framework.memo(("sensitivity", names), lambda: _parametric(framework, tree, overrides, names))
+    rng = np.random.default_rng(seed)
+    draws = {name: lo + (hi - lo) * rng.random(samples) for name, (lo, hi) in ranges.items()}
+    totals = _score_samples(varied, result, draws, threads)
+    return Sensitivity(list(result.units), result.rank(), row_ranks(totals), draws, ranges)
+
+
+def _ranges(framework, vary: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    if not vary:
+        raise DtiError("name at least one param to vary")
+    params = framework.params
+    out = {}
+    for name, bounds in vary.items():
+        if name not in params:
+            raise UnknownIdError.of("param", name, params)
+        try:
+            lo, hi = (float(b) for b in bounds)
+        except (TypeError, ValueError):
+            raise DtiError(f"the range of param '{name}' must be two numbers (low, high), not {bounds!r}") from None
+        if not (np.isfinite(lo) and np.isfinite(hi)) or lo > hi:
+            raise DtiError(f"the range of param '{name}' must go from a low to a high finite number, not {lo:g}..{hi:g}")
+        out[name] = (lo, hi)
+    return out
+
+
+# ---- the framework with varied params as columns
+
+
+def column_name(param: str) -> str:
+    """The input column that holds a varied param (no declared name has a colon)."""
+    return f"param:{param}"
+
+
+def _loaded(framework) -> tuple[Any, dict[str, float]]:
+    """The framework's syntax tree, and the param overrides it was loaded with."""
+    if framework.source is None:
+        raise DtiError("sensitivity needs the framework's source text (load it with dtiscore.load or loads)")
+    tree = parse(framework.source.text, framework.source.filename)
+    defaults = dict(check(tree, framework.source, {})[0].params)
+    return tree, {n: v for n, v in framework.params.items() if defaults.get(n) != v}
+
+
+def _parametric(framework, tree, overrides: dict[str, float], names: tuple[str, ...]) -> CompiledFramework:
+    """`framework` checked again with the params `names` as input columns."""
+    sentinels = {name: _SENTINEL - k * 2.0 ** -40 for k, name in enumerate(names)}
+    refused = DtiError(f"param {', '.join(repr(n) for n in names)} cannot be varied sample by sample: it sets a "
+                       "band of `steps`, a max, or another param's value (vary only params used in formulas)")
+    try:
+        checked = check(tree, framework.source, {**overrides, **sentinels})[0]
+    except FrameworkError:  # the ranges' ends check, the sentinels do not: the checker reads the value
+        raise refused from None
+    columns = {value: ir.Column(column_name(name), ir.NUM) for name, value in sentinels.items()}
+    root, lets = _replace(checked.root, _to_column(columns)), tuple(_replace(let, _to_column(columns))
+                                                                  for let in checked.lets)
+    nominal = {column_name(name): ir.Const(framework.params[name]) for name in names}
+    if (_replace(root, _to_const(nominal)), tuple(_replace(let, _to_const(nominal)) for let in lets)) != \
+            (framework.ir.root, framework.ir.lets):
+        raise refused
+    inputs = checked.inputs + tuple(ir.Input(column_name(name), "number") for name in names)
+    return CompiledFramework(attrs.evolve(framework.ir, root=root, lets=lets, inputs=inputs))
+
+
+def _to_column(columns: dict[float, ir.Column]) -> Callable[[Any], Any]:
+    def swap(node):
+        if isinstance(node, ir.Const) and node.type == ir.NUM and node.value in columns:
+            return columns[node.value]
+        return node
+    return swap
+
+
+def _to_const(consts: dict[str, ir.Const]) -> Callable[[Any], Any]:
+    def swap(node):
+        if isinstance(node, ir.Column) and node.name in consts:
+            return consts[node.name]
+        return node
+    return swap
+
+
+def _replace(node: Any, swap: Callable[[Any], Any], memo: dict | None = None) -> Any:
+    """`node` with every part that `swap` changes changed, rebuilt bottom up (shared parts,
+    such as a let used twice, are rebuilt once)."""
+    memo = {} if memo is None else memo
+    key = id(node)
+    if key in memo:
+        return memo[key][1]
+    if isinstance(node, tuple):
+        out = tuple(_replace(item, swap, memo) for item in node)
+        out = node if all(a is b for a, b in zip(out, node)) else out
+    elif attrs.has(type(node)):
+        changes = {}
+        for field in attrs.fields(type(node)):
+            value = getattr(node, field.name)
+            new = _replace(value, swap, memo)
+            if new is not value:
+                changes[field.name] = new
+        out = swap(attrs.evolve(node, **changes) if changes else node)
+    else:
+        out = node
+    memo[key] = (node, out)  # the node kept alive, so its id is not reused
+    return out
+
+
+# ---- scoring every sample at once
+
+
+def _score_samples(varied: CompiledFramework, result: "Scored", draws: dict[str, np.ndarray],
+                   threads: int | None) -> np.ndarray:
+    """(samples, units) totals, as many samples at a time as make about ROWS rows."""
+    populations = _populations(varied, result)
+    n, samples = len(result), len(next(iter(draws.values())))
+    step = max(1, ROWS // max(n, 1))
+    return np.concatenate([
+        _score_chunk(varied, result.columns, {name: draw[start:start + step] for name, draw in draws.items()},
+                     populations, threads)
+        for start in range(0, samples, step)])
+
+
+def _score_chunk(varied: CompiledFramework, columns: Columns, draws: dict[str, np.ndarray],
+                 populations: list[float], threads: int | None) -> np.ndarray:
+    """(samples, units) totals in one pass: every input repeated per sample, each param a column."""
+    n, samples = len(columns), len(next(iter(draws.values())))
+    used = set(varied.program.columns)
+    values = {name: np.tile(column, samples) for name, column in columns.values.items() if name in used}
+    values.update({column_name(name): np.repeat(draw, n) for name, draw in draws.items()})
+    invalid = {name: np.tile(mask, samples) for name, mask in columns.invalid.items()}
+    complete = frozenset(columns.complete) | {column_name(name) for name in draws}
+    tiled = Columns(values, list(range(n * samples)), invalid, complete)
+    scores = varied.score_columns(tiled, threads, populations)
+    return scores.points[0].reshape(samples, n)
+
+
+def _populations(varied: CompiledFramework, result: "Scored") -> list[float]:
+    """The population functions' values over the units as scored (none may read a param)."""
+    known = result.scores.populations
+    populations = []
+    for population in varied.program.population_order:
+        if population not in known:
+            raise DtiError(f"a varied param is read by {population.func}(...), a function of every unit: "
+                           "its value would differ from sample to sample")
+        populations.append(known[population])
+    return populations
+
+
+def row_ranks(totals: np.ndarray) -> np.ndarray:
+    """Competition ranks within each row (1 is best, ties share the better rank; totals
+    equal to 9 decimals tie), as `engine.ranks.competition_rank` gives for one row."""
+    rounded = np.round(totals, 9)
+    order = np.argsort(-rounded, axis=1, kind="stable")
+    ordered = np.take_along_axis(rounded, order, axis=1)
+    position = np.arange(1, totals.shape[1] + 1)
+    starts = np.ones_like(ordered, dtype=bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    rank_sorted = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
+    ranks = np.empty_like(rank_sorted)
+    np.put_along_axis(ranks, order, rank_sorted, axis=1)
+    return ranks
