@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import dtiscore
-from dtiscore.analyses.sensitivity import row_ranks, sensitivity
+from dtiscore.analyses.copies import row_ranks
+from dtiscore.analyses.sensitivity import sensitivity
 from dtiscore.cli import main
 from dtiscore.engine.ranks import competition_rank
 
@@ -125,7 +126,7 @@ def test_cli(tmp_path, capsys):
 
 
 def test_samples_in_several_passes_give_the_same_ranks(monkeypatch):
-    from dtiscore.analyses import sensitivity as module
+    from dtiscore.analyses import copies as module
 
     result = dtiscore.loads(TWO).score({"online": [0.3, 0.6, 0.45], "v": [4, 0, 2.5]})
     whole = sensitivity(result, {"goal": (0.3, 0.7)}, samples=40, seed=5)

@@ -9,6 +9,7 @@
 from .api import clear_cache, load, loads
 from .analyses.compare import Comparison, compare
 from .analyses.diff import FrameworkDiff, diff
+from .analyses.robustness import Robustness, robustness
 from .analyses.sensitivity import Sensitivity, sensitivity
 from .errors import (
     CheckError,
@@ -30,6 +31,6 @@ __all__ = [
     "DtiError", "FrameworkError", "DtiSyntaxError", "CheckError", "DataError",
     "MissingDataError", "UnknownIdError", "Diagnostic",
     "compare", "Comparison", "sustainability", "Sustainability", "diff", "FrameworkDiff",
-    "sensitivity", "Sensitivity",
+    "sensitivity", "Sensitivity", "robustness", "Robustness",
 ]
 __version__ = "0.1.0"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 import attrs
 import numpy as np
 
-from ..engine.columns import Columns
+from .copies import row_ranks, score_copies
 from ..engine.compiled import CompiledFramework
 from ..errors import DtiError, FrameworkError, UnknownIdError
 from ..language import ir
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from ..engine.scored import Scored
 
 PERCENTILES = (5.0, 50.0, 95.0)  # low, median, high
-ROWS = 1 << 17  # samples × units scored in one pass (more samples go in passes of about this many rows)
 _SENTINEL = 0.7236067977499789  # a share (overrides of share params are checked in [0, 1])
 
 
@@ -191,52 +190,10 @@ def _replace(node: Any, swap: Callable[[Any], Any], memo: dict | None = None) ->
 
 def _score_samples(varied: CompiledFramework, result: "Scored", draws: dict[str, np.ndarray],
                    threads: int | None) -> np.ndarray:
-    """(samples, units) totals, as many samples at a time as make about ROWS rows."""
-    populations = _populations(varied, result)
+    """(samples, units) totals: each varied param's column holds its sample's value."""
     n, samples = len(result), len(next(iter(draws.values())))
-    step = max(1, ROWS // max(n, 1))
-    return np.concatenate([
-        _score_chunk(varied, result.columns, {name: draw[start:start + step] for name, draw in draws.items()},
-                     populations, threads)
-        for start in range(0, samples, step)])
 
+    def own(part: slice) -> dict[str, np.ndarray]:
+        return {column_name(name): np.repeat(draw[part], n) for name, draw in draws.items()}
 
-def _score_chunk(varied: CompiledFramework, columns: Columns, draws: dict[str, np.ndarray],
-                 populations: list[float], threads: int | None) -> np.ndarray:
-    """(samples, units) totals in one pass: every input repeated per sample, each param a column."""
-    n, samples = len(columns), len(next(iter(draws.values())))
-    used = set(varied.program.columns)
-    values = {name: np.tile(column, samples) for name, column in columns.values.items() if name in used}
-    values.update({column_name(name): np.repeat(draw, n) for name, draw in draws.items()})
-    invalid = {name: np.tile(mask, samples) for name, mask in columns.invalid.items()}
-    complete = frozenset(columns.complete) | {column_name(name) for name in draws}
-    tiled = Columns(values, list(range(n * samples)), invalid, complete)
-    scores = varied.score_columns(tiled, threads, populations)
-    return scores.points[0].reshape(samples, n)
-
-
-def _populations(varied: CompiledFramework, result: "Scored") -> list[float]:
-    """The population functions' values over the units as scored (none may read a param)."""
-    known = result.scores.populations
-    populations = []
-    for population in varied.program.population_order:
-        if population not in known:
-            raise DtiError(f"a varied param is read by {population.func}(...), a function of every unit: "
-                           "its value would differ from sample to sample")
-        populations.append(known[population])
-    return populations
-
-
-def row_ranks(totals: np.ndarray) -> np.ndarray:
-    """Competition ranks within each row (1 is best, ties share the better rank; totals
-    equal to 9 decimals tie), as `engine.ranks.competition_rank` gives for one row."""
-    rounded = np.round(totals, 9)
-    order = np.argsort(-rounded, axis=1, kind="stable")
-    ordered = np.take_along_axis(rounded, order, axis=1)
-    position = np.arange(1, totals.shape[1] + 1)
-    starts = np.ones_like(ordered, dtype=bool)
-    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    rank_sorted = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
-    ranks = np.empty_like(rank_sorted)
-    np.put_along_axis(ranks, order, rank_sorted, axis=1)
-    return ranks
+    return score_copies(varied, result, samples, own, threads, varying="a varied param")

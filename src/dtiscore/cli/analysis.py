@@ -1,6 +1,7 @@
 """Commands: compare (two data files of the same units), sustain (several periods),
 report (one self-contained HTML page), deductions (the ledger of every lost point), diff
-(two versions of a framework), sensitivity (rank intervals over ranges of params)."""
+(two versions of a framework), sensitivity (rank intervals over ranges of params), robustness (ranks after rejected
+evidence)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ..analyses.compare import Comparison, compare
 from ..analyses.diff import framework_diff, score_where_allowed
 from ..errors import DataError, DtiError
 from ..analyses.html_report import render_html
+from ..analyses.robustness import robustness
 from ..analyses.sensitivity import sensitivity
 from ..analyses.sustain import sustainability
 from ..io.tables import locate, read_table, score_table, scoring_columns, write_table
@@ -93,6 +95,17 @@ def register(commands) -> None:
     params_option(vary)
     data_options(vary)
     vary.set_defaults(run=_sensitivity)
+
+    reject = commands.add_parser("robustness", help="each unit's worst rank if up to K of its evidence items were "
+                                                    "rejected, and which: unit, rank, worst_rank, items")
+    reject.add_argument("framework", metavar="FILE.dti")
+    reject.add_argument("data", metavar="DATA")
+    reject.add_argument("--reject", type=int, required=True, metavar="K", help="evidence items rejected, at most")
+    reject.add_argument("-o", "--output", metavar="OUT", help="write the table here (.csv, .json, .txt, ...)")
+    reject.add_argument("--format", choices=("csv", "json", "table"), help="csv (default), json or table")
+    params_option(reject)
+    data_options(reject)
+    reject.set_defaults(run=_robustness)
 
 
 def _output_options(command) -> None:
@@ -231,6 +244,13 @@ def _sensitivity(args) -> int:
     framework = load(args.framework, params=parse_params(args.param))
     ranges = dict(_range(text) for text in args.vary)
     found = sensitivity(_score_file(framework, args.data, args), ranges, samples=args.samples, seed=args.seed)
+    write_table(args.output or sys.stdout, found.table(), args.format if args.format or args.output else "csv")
+    return 0
+
+
+def _robustness(args) -> int:
+    framework = load(args.framework, params=parse_params(args.param))
+    found = robustness(_score_file(framework, args.data, args), args.reject)
     write_table(args.output or sys.stdout, found.table(), args.format if args.format or args.output else "csv")
     return 0
 
