@@ -92,7 +92,7 @@ def test_row_ranks_rank_each_row_as_results_do(rows):
     ({"gaol": (0.1, 0.2)}, "no param 'gaol' (did you mean 'goal'?)"),
     ({"goal": (0.6, 0.2)}, "the range of param 'goal' must go from a low to a high finite number, not 0.6..0.2"),
     ({"goal": (0.5, 1.5)}, "param 'goal' is a share"),
-    ({}, "name at least one param to vary"),
+    ({}, "name at least one param to vary, or vary the weights"),
 ])
 def test_bad_ranges(vary, message):
     result = dtiscore.loads(TWO).score({"online": [0.3], "v": [1]})
@@ -134,3 +134,55 @@ def test_samples_in_several_passes_give_the_same_ranks(monkeypatch):
     parts = sensitivity(result, {"goal": (0.3, 0.7)}, samples=40, seed=5)
     assert parts.ranks.tolist() == whole.ranks.tolist()
     assert len(set(map(tuple, whole.ranks.tolist()))) > 1  # the ranks do move
+
+
+GROUPS = '''framework g "G" {
+    max 40
+    input x number
+    input y number
+    param goal = 10
+    group one "One" max 20 { criterion c1 "C1" max 20 { proportional x target goal } }
+    group two "Two" max 20 { criterion c2 "C2" max 20 { score y } }
+}
+'''
+
+
+def test_weights_by_hand():
+    # a: one 20 (x 10), two 10; b: one 10 (x 5), two 20 → 30 each. a beats b when 20 f1 + 10 f2 > 10 f1 + 20 f2,
+    # that is when f1 > f2.
+    result = dtiscore.loads(GROUPS).score({"x": [10, 5], "y": [10, 20]}, units=["a", "b"])
+    found = sensitivity(result, weights=0.2, samples=300, seed=2)
+    f1, f2 = found.weights["one"], found.weights["two"]
+    assert f1.min() >= 0.8 and f1.max() <= 1.2 and set(found.weights) == {"one", "two"}
+    assert found.ranks[:, 0].tolist() == np.where(f1 > f2, 1, 2).tolist()
+    assert found.ranks[:, 1].tolist() == np.where(f1 > f2, 2, 1).tolist()
+
+
+def test_weights_with_params_in_one_pass():
+    # goal drawn too: a's group one is 20 × min(10 / goal, 1), b's 20 × min(5 / goal, 1)
+    result = dtiscore.loads(GROUPS).score({"x": [10, 5], "y": [10, 20]}, units=["a", "b"])
+    found = sensitivity(result, {"goal": (5, 20)}, weights=0.1, samples=200, seed=4)
+    goal, f1, f2 = found.draws["goal"], found.weights["one"], found.weights["two"]
+    a = 20 * np.minimum(10 / goal, 1) * f1 + 10 * f2
+    b = 20 * np.minimum(5 / goal, 1) * f1 + 20 * f2
+    assert found.ranks[:, 0].tolist() == np.where(np.round(a, 9) >= np.round(b, 9), 1, 2).tolist()
+
+
+def test_zero_weights_give_the_nominal_rank():
+    result = dtiscore.loads(GROUPS).score({"x": [10, 5, 7], "y": [10, 20, 3]})
+    found = sensitivity(result, weights=0.0, samples=20)
+    assert found.rank_low.tolist() == found.rank_high.tolist() == result.rank().tolist()
+
+
+def test_cli_weights(tmp_path, capsys):
+    dti, data = tmp_path / "g.dti", tmp_path / "d.csv"
+    dti.write_text(GROUPS, encoding="utf-8")
+    data.write_text("unit,x,y\na,10,10\nb,5,20\nc,1,1\n", encoding="utf-8")
+    assert main(["sensitivity", str(dti), str(data), "--vary-weights", "±20%", "--samples", "200"]) == 0
+    lines = [line.split(",") for line in capsys.readouterr().out.splitlines()]
+    assert lines[0] == ["unit", "rank", "rank_median", "rank_low", "rank_high"]
+    # a and b tie at 30 as scored and swap places with the weights; c (2 points) stays last
+    assert [(row[0], row[1], row[3], row[4]) for row in lines[1:]] == [("a", "1", "1", "2"), ("b", "1", "1", "2"),
+                                                                     ("c", "3", "3", "3")]
+    assert main(["sensitivity", str(dti), str(data)]) == 1
+    assert "name at least one param to vary, or vary the weights" in capsys.readouterr().err

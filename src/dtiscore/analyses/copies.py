@@ -4,7 +4,7 @@ analyses that ask "what if" of every unit at once (sensitivity, robustness) scor
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -20,21 +20,22 @@ ROWS = 1 << 17  # copies × units scored in one pass (more copies go in passes o
 
 def score_copies(framework: "CompiledFramework", result: "Scored", copies: int,
                  own: Callable[[slice], Mapping[str, np.ndarray]], threads: int | None = None,
-                 varying: str = "what the copies change") -> np.ndarray:
-    """(copies, units) totals of `result`'s units scored by `framework`: `own(copies slice)`
-    gives the columns that differ between copies, each an array of (copies in the slice) ×
-    units values, copy by copy; every other input is the unit's own. Population functions
-    keep their values in `result`."""
+                 varying: str = "what the copies change", nodes: Sequence[str] = ()) -> np.ndarray:
+    """(1 + len(nodes), copies, units): the totals, then the points of each of `nodes`, of
+    `result`'s units scored by `framework`. `own(copies slice)` gives the columns that differ
+    between copies, each an array of (copies in the slice) × units values, copy by copy;
+    every other input is the unit's own. Population functions keep their values in `result`."""
     populations = populations_of(framework, result, varying)
     n = len(result)
     step = max(1, ROWS // max(n, 1))
+    rows = [0] + [result.scores.order.index(node) for node in nodes]  # the root's row comes first
     return np.concatenate([_pass(framework, result.columns, own(slice(start, min(start + step, copies))),
-                                 populations, threads)
-                           for start in range(0, copies, step)])
+                                 populations, threads, rows)
+                           for start in range(0, copies, step)], axis=1)
 
 
 def _pass(framework: "CompiledFramework", columns: Columns, own: Mapping[str, np.ndarray],
-          populations: list[float], threads: int | None) -> np.ndarray:
+          populations: list[float], threads: int | None, rows: list[int]) -> np.ndarray:
     n = len(columns)
     copies = len(next(iter(own.values()))) // max(n, 1) if own else 1
     used = set(framework.program.columns)
@@ -45,7 +46,7 @@ def _pass(framework: "CompiledFramework", columns: Columns, own: Mapping[str, np
     complete = frozenset(name for name in columns.complete if name not in own)
     tiled = Columns(values, list(range(n * copies)), invalid, complete)
     scores = framework.score_columns(tiled, threads, populations)
-    return scores.points[0].reshape(copies, n)
+    return scores.points[rows].reshape(len(rows), copies, n)
 
 
 def populations_of(framework: "CompiledFramework", result: "Scored", varying: str) -> list[float]:

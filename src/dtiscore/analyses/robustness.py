@@ -76,7 +76,7 @@ def robustness(result: "Scored", k: int, threads: int | None = None) -> Robustne
                     for j, name in enumerate(items)}
 
         totals = np.concatenate([totals, score_copies(framework, result, len(sets), own, threads,
-                                                      varying="an evidence item")])
+                                                      varying="an evidence item")[0]])
     rounded = np.round(totals, 9)
     best_set = np.argmin(rounded, axis=0)  # the first lowest: the empty set, then smaller sets first
     worst = rounded[best_set, np.arange(n)]

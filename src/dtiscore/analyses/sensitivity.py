@@ -41,6 +41,7 @@ class Sensitivity:
     ranks: np.ndarray  # (samples, units) competition ranks, one row per sample
     draws: dict[str, np.ndarray]  # each varied param's value in each sample
     ranges: dict[str, tuple[float, float]]
+    weights: dict[str, np.ndarray] = attrs.field(factory=dict)  # each top-level group's factor in each sample
 
     @property
     def rank_median(self) -> np.ndarray:
@@ -62,37 +63,55 @@ class Sensitivity:
                 "rank_low": self.rank_low, "rank_high": self.rank_high}
 
     def __repr__(self) -> str:
-        return f"<Sensitivity of {len(self.units)} units over {len(self.ranks)} samples of {', '.join(self.ranges)}>"
+        return f"<Sensitivity of {len(self.units)} units over {len(self.ranks)} samples of {', '.join(self.ranges) or 'weights'}>"
 
 
-def sensitivity(result: "Scored", vary: Mapping[str, tuple[float, float]], samples: int = 1000,
-                seed: int | None = 0, threads: int | None = None) -> Sensitivity:
+def sensitivity(result: "Scored", vary: Mapping[str, tuple[float, float]] | None = None, samples: int = 1000,
+                seed: int | None = 0, weights: float | None = None, threads: int | None = None) -> Sensitivity:
     """Rank intervals of `result`'s units when each param named in `vary` is drawn uniformly
-    from its (low, high) range, `samples` times (`seed` draws the same samples again)."""
+    from its (low, high) range, and (with `weights`, a fraction such as 0.1 for ±10%) each
+    top-level group's points are multiplied by a factor drawn from [1 − weights, 1 + weights];
+    `samples` draws (`seed` draws the same samples again)."""
     framework = result.framework
-    ranges = _ranges(framework, vary)
+    if not vary and weights is None:
+        raise DtiError("name at least one param to vary, or vary the weights")
     if int(samples) != samples or samples < 1:
         raise DtiError(f"samples must be a whole number ≥ 1, not {samples!r}")
     samples = int(samples)
-    names = tuple(ranges)
+    ranges = _ranges(framework, vary) if vary else {}
+    groups = tuple(c for c in framework.root.children if framework.node(c).kind == "group") if weights is not None else ()
+    if weights is not None and not 0 <= weights < 1:
+        raise DtiError(f"weights vary by a fraction in [0, 1) such as 0.1 for ±10%, not {weights!r}")
+    rng = np.random.default_rng(seed)
+    draws = {name: lo + (hi - lo) * rng.random(samples) for name, (lo, hi) in ranges.items()}
+    factors = {group: 1 + weights * (2 * rng.random(samples) - 1) for group in groups}
+    if ranges:
+        points = _score_samples(_varied(framework, ranges), result, draws, groups, threads)
+    else:
+        points = np.stack([np.broadcast_to(values, (samples, len(result)))
+                           for values in (result.total, *(result.points(g) for g in groups))])
+    totals = np.array(points[0])
+    for k, group in enumerate(groups):  # a group's points × its factor: the total moves by (factor − 1) × points
+        totals += (factors[group] - 1)[:, None] * points[1 + k]
+    return Sensitivity(list(result.units), result.rank(), row_ranks(totals), draws, ranges, factors)
+
+
+def _varied(framework, ranges: dict[str, tuple[float, float]]) -> CompiledFramework:
+    """The framework with the varied params as columns (made once per set of names), after
+    the ends of the ranges are checked as any override is (a share within [0, 1])."""
     tree, overrides = framework.memo("sensitivity: tree", lambda: _loaded(framework))
-    for end in (0, 1):  # the ends of the ranges are checked as any override is (a share within [0, 1])
+    for end in (0, 1):
         values = {name: r[end] for name, r in ranges.items()}
         try:
             check(tree, framework.source, {**overrides, **values})
         except FrameworkError as error:
             said = ", ".join(f"{name} = {value:g}" for name, value in values.items())
             raise DtiError(f"the framework does not check with {said}:\n{error}") from None
-    varied = framework.memo(("sensitivity", names), lambda: _parametric(framework, tree, overrides, names))
-    rng = np.random.default_rng(seed)
-    draws = {name: lo + (hi - lo) * rng.random(samples) for name, (lo, hi) in ranges.items()}
-    totals = _score_samples(varied, result, draws, threads)
-    return Sensitivity(list(result.units), result.rank(), row_ranks(totals), draws, ranges)
+    names = tuple(ranges)
+    return framework.memo(("sensitivity", names), lambda: _parametric(framework, tree, overrides, names))
 
 
 def _ranges(framework, vary: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
-    if not vary:
-        raise DtiError("name at least one param to vary")
     params = framework.params
     out = {}
     for name, bounds in vary.items():
@@ -189,11 +208,12 @@ def _replace(node: Any, swap: Callable[[Any], Any], memo: dict | None = None) ->
 
 
 def _score_samples(varied: CompiledFramework, result: "Scored", draws: dict[str, np.ndarray],
-                   threads: int | None) -> np.ndarray:
-    """(samples, units) totals: each varied param's column holds its sample's value."""
+                   groups: tuple[str, ...], threads: int | None) -> np.ndarray:
+    """(1 + groups, samples, units) totals and groups' points: each varied param's column
+    holds its sample's value."""
     n, samples = len(result), len(next(iter(draws.values())))
 
     def own(part: slice) -> dict[str, np.ndarray]:
         return {column_name(name): np.repeat(draw[part], n) for name, draw in draws.items()}
 
-    return score_copies(varied, result, samples, own, threads, varying="a varied param")
+    return score_copies(varied, result, samples, own, threads, varying="a varied param", nodes=groups)

@@ -86,8 +86,10 @@ def register(commands) -> None:
                                                    "unit, rank, rank_median, rank_low, rank_high")
     vary.add_argument("framework", metavar="FILE.dti")
     vary.add_argument("data", metavar="DATA")
-    vary.add_argument("--vary", action="append", required=True, metavar="NAME=LO..HI",
+    vary.add_argument("--vary", action="append", default=[], metavar="NAME=LO..HI",
                       help="a param and its range (repeatable); LO and HI are numbers or percents, e.g. 40%%..60%%")
+    vary.add_argument("--vary-weights", metavar="±P%", help="multiply each top-level group's points by a factor "
+                      "drawn from 1 − P to 1 + P (e.g. ±10%%)")
     vary.add_argument("--samples", type=int, default=1000, metavar="N", help="draws of the params (default 1000)")
     vary.add_argument("--seed", type=int, default=0, metavar="S", help="the same seed draws the same samples (default 0)")
     vary.add_argument("-o", "--output", metavar="OUT", help="write the table here (.csv, .json, .txt, ...)")
@@ -243,7 +245,9 @@ def _diff(args) -> int:
 def _sensitivity(args) -> int:
     framework = load(args.framework, params=parse_params(args.param))
     ranges = dict(_range(text) for text in args.vary)
-    found = sensitivity(_score_file(framework, args.data, args), ranges, samples=args.samples, seed=args.seed)
+    weights = None if args.vary_weights is None else _share(args.vary_weights)
+    found = sensitivity(_score_file(framework, args.data, args), ranges, samples=args.samples, seed=args.seed,
+                        weights=weights)
     write_table(args.output or sys.stdout, found.table(), args.format if args.format or args.output else "csv")
     return 0
 
@@ -253,6 +257,14 @@ def _robustness(args) -> int:
     found = robustness(_score_file(framework, args.data, args), args.reject)
     write_table(args.output or sys.stdout, found.table(), args.format if args.format or args.output else "csv")
     return 0
+
+
+def _share(text: str) -> float:
+    """±P% (or P%, or a fraction) → P as a fraction."""
+    value = parse_params([f"weights={text.strip().lstrip('±').removeprefix('+-')}"])["weights"]
+    if isinstance(value, bool):
+        raise DtiError(f"--vary-weights {text!r}: write a percent such as ±10%")
+    return value
 
 
 def _range(text: str) -> tuple[str, tuple[float, float]]:
