@@ -47,7 +47,7 @@ import pytest
 import dtiscore
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = {name: ROOT / "docs" / name for name in ("language.md", "api.md")}
+DOCS = {name: ROOT / "docs" / name for name in ("language.md", "api.md", "analyses.md")}
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.S | re.M)
 
 

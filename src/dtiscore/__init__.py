@@ -8,6 +8,9 @@
 
 from .api import clear_cache, load, loads
 from .analyses.compare import Comparison, compare
+from .analyses.diff import FrameworkDiff, diff
+from .analyses.robustness import Robustness, robustness
+from .analyses.sensitivity import Sensitivity, sensitivity
 from .errors import (
     CheckError,
     DataError,
@@ -27,6 +30,7 @@ __all__ = [
     "load", "loads", "clear_cache", "Framework", "Node", "InputInfo", "Result", "View", "STATUSES",
     "DtiError", "FrameworkError", "DtiSyntaxError", "CheckError", "DataError",
     "MissingDataError", "UnknownIdError", "Diagnostic",
-    "compare", "Comparison", "sustainability", "Sustainability",
+    "compare", "Comparison", "sustainability", "Sustainability", "diff", "FrameworkDiff",
+    "sensitivity", "Sensitivity", "robustness", "Robustness",
 ]
 __version__ = "0.1.0"

@@ -1,5 +1,7 @@
 """Commands: compare (two data files of the same units), sustain (several periods),
-report (one self-contained HTML page), deductions (the ledger of every lost point)."""
+report (one self-contained HTML page), deductions (the ledger of every lost point), diff
+(two versions of a framework), sensitivity (rank intervals over ranges of params), robustness (ranks after rejected
+evidence)."""
 
 from __future__ import annotations
 
@@ -7,11 +9,14 @@ import json
 import sys
 
 from ..api import load
-from ..analyses.compare import compare
+from ..analyses.compare import Comparison, compare
+from ..analyses.diff import framework_diff, score_where_allowed
 from ..errors import DataError, DtiError
 from ..analyses.html_report import render_html
+from ..analyses.robustness import robustness
+from ..analyses.sensitivity import sensitivity
 from ..analyses.sustain import sustainability
-from ..io.tables import read_table, score_table, write_table
+from ..io.tables import locate, read_table, score_table, scoring_columns, write_table
 from ..explain.wording import LANGS
 from .core import data_options, params_option, parse_params
 
@@ -65,6 +70,44 @@ def register(commands) -> None:
     params_option(ledger)
     data_options(ledger)
     ledger.set_defaults(run=_deductions)
+
+    changes = commands.add_parser("diff", help="what changed between two versions of a framework: nodes added, "
+                                               "removed, renamed, moved; maxima, formulas, policies, params")
+    changes.add_argument("old", metavar="OLD.dti")
+    changes.add_argument("new", metavar="NEW.dti")
+    changes.add_argument("--data", metavar="FILE", help="also score this data file under both: each unit's change")
+    changes.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    changes.add_argument("--lang", choices=LANGS, help="language of numbers in the text")
+    params_option(changes)
+    data_options(changes)
+    changes.set_defaults(run=_diff)
+
+    vary = commands.add_parser("sensitivity", help="each unit's rank interval when params are drawn from ranges: "
+                                                   "unit, rank, rank_median, rank_low, rank_high")
+    vary.add_argument("framework", metavar="FILE.dti")
+    vary.add_argument("data", metavar="DATA")
+    vary.add_argument("--vary", action="append", default=[], metavar="NAME=LO..HI",
+                      help="a param and its range (repeatable); LO and HI are numbers or percents, e.g. 40%%..60%%")
+    vary.add_argument("--vary-weights", metavar="±P%", help="multiply each top-level group's points by a factor "
+                      "drawn from 1 − P to 1 + P (e.g. ±10%%)")
+    vary.add_argument("--samples", type=int, default=1000, metavar="N", help="draws of the params (default 1000)")
+    vary.add_argument("--seed", type=int, default=0, metavar="S", help="the same seed draws the same samples (default 0)")
+    vary.add_argument("-o", "--output", metavar="OUT", help="write the table here (.csv, .json, .txt, ...)")
+    vary.add_argument("--format", choices=("csv", "json", "table"), help="csv (default), json or table")
+    params_option(vary)
+    data_options(vary)
+    vary.set_defaults(run=_sensitivity)
+
+    reject = commands.add_parser("robustness", help="each unit's worst rank if up to K of its evidence items were "
+                                                    "rejected, and which: unit, rank, worst_rank, items")
+    reject.add_argument("framework", metavar="FILE.dti")
+    reject.add_argument("data", metavar="DATA")
+    reject.add_argument("--reject", type=int, required=True, metavar="K", help="evidence items rejected, at most")
+    reject.add_argument("-o", "--output", metavar="OUT", help="write the table here (.csv, .json, .txt, ...)")
+    reject.add_argument("--format", choices=("csv", "json", "table"), help="csv (default), json or table")
+    params_option(reject)
+    data_options(reject)
+    reject.set_defaults(run=_robustness)
 
 
 def _output_options(command) -> None:
@@ -184,3 +227,64 @@ def _deductions(args) -> int:
     else:
         ledger.to_csv(sys.stdout)
     return 0
+
+
+def _diff(args) -> int:
+    params = parse_params(args.param)
+    old, new = load(args.old, params=params), load(args.new, params=params)
+    comparison, absent = None, ((), ())
+    if args.data:
+        table = read_table(args.data, delimiter=args.delimiter, sheet=args.sheet)
+        scored = []
+        for framework, path in ((old, args.old), (new, args.new)):
+            try:
+                scored.append(score_where_allowed(framework, scoring_columns(framework, table, args.decimal_comma),
+                                                  table.units))
+            except DtiError as error:
+                located = locate(error, table) if isinstance(error, DataError) else error
+                raise DtiError(f"{args.data} cannot be scored under {path}:\n{located}") from None
+        comparison = Comparison(scored[0][0], scored[1][0], labels=("old", "new"))
+        absent = (scored[0][1], scored[1][1])
+    found = framework_diff(old, new, comparison, absent)
+    if args.format == "json":
+        print(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(found.text(args.lang or new_framework_lang(new)))
+    return 0
+
+
+def _sensitivity(args) -> int:
+    framework = load(args.framework, params=parse_params(args.param))
+    ranges = dict(_range(text) for text in args.vary)
+    weights = None if args.vary_weights is None else _share(args.vary_weights)
+    found = sensitivity(_score_file(framework, args.data, args), ranges, samples=args.samples, seed=args.seed,
+                        weights=weights)
+    write_table(args.output or sys.stdout, found.table(), args.format if args.format or args.output else "csv")
+    return 0
+
+
+def _robustness(args) -> int:
+    framework = load(args.framework, params=parse_params(args.param))
+    found = robustness(_score_file(framework, args.data, args), args.reject)
+    write_table(args.output or sys.stdout, found.table(), args.format if args.format or args.output else "csv")
+    return 0
+
+
+def _share(text: str) -> float:
+    """±P% (or P%, or a fraction) → P as a fraction."""
+    value = parse_params([f"weights={text.strip().lstrip('±').removeprefix('+-')}"])["weights"]
+    if isinstance(value, bool):
+        raise DtiError(f"--vary-weights {text!r}: write a percent such as ±10%")
+    return value
+
+
+def _range(text: str) -> tuple[str, tuple[float, float]]:
+    """NAME=LO..HI, each end a number or a percent."""
+    name, sep, bounds = text.partition("=")
+    low, dots, high = bounds.partition("..")
+    if not (sep and dots and name.strip()):
+        raise DtiError(f"--vary {text!r}: write NAME=LO..HI, e.g. online_target=40%..60%")
+    ends = parse_params([f"low={low}", f"high={high}"])
+    if isinstance(ends["low"], bool) or isinstance(ends["high"], bool):
+        raise DtiError(f"--vary {text!r}: a range goes between two numbers")
+    return name.strip(), (ends["low"], ends["high"])

@@ -1,0 +1,219 @@
+"""How far each unit's rank moves when params are varied over ranges (Monte Carlo), with
+every sample scored in one vectorised pass.
+
+The checker folds params into constants, so the framework is checked once more with each
+varied param set to a sentinel value no author writes; the constants holding a sentinel
+become input columns. That framework scores samples × units rows at once: every input
+column repeated once per sample, each varied param's column holding that sample's value.
+It must be the very framework scored, apart from those columns: put the nominal values
+back and it has to equal the original, or the param reaches somewhere a column cannot go
+(a band of `steps`, another param's value) and the analysis refuses with a `DtiError`.
+Population functions (best, worst, ...) keep their values over the units as scored.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+import attrs
+import numpy as np
+
+from .copies import row_ranks, score_copies
+from ..engine.compiled import CompiledFramework
+from ..errors import DtiError, FrameworkError, UnknownIdError
+from ..language import ir
+from ..language.check import check
+from ..language.parse import parse
+
+if TYPE_CHECKING:
+    from ..engine.scored import Scored
+
+PERCENTILES = (5.0, 50.0, 95.0)  # low, median, high
+_SENTINEL = 0.7236067977499789  # a share (overrides of share params are checked in [0, 1])
+
+
+@attrs.frozen(eq=False)
+class Sensitivity:
+    """Ranks under `samples` draws of the varied params: `ranks` is samples × units."""
+
+    units: list
+    rank: np.ndarray  # the nominal rank (params as loaded)
+    ranks: np.ndarray  # (samples, units) competition ranks, one row per sample
+    draws: dict[str, np.ndarray]  # each varied param's value in each sample
+    ranges: dict[str, tuple[float, float]]
+    weights: dict[str, np.ndarray] = attrs.field(factory=dict)  # each top-level group's factor in each sample
+
+    @property
+    def rank_median(self) -> np.ndarray:
+        return np.percentile(self.ranks, PERCENTILES[1], axis=0)
+
+    @property
+    def rank_low(self) -> np.ndarray:
+        """The 5th percentile of each unit's ranks (its better end: a lower number)."""
+        return np.percentile(self.ranks, PERCENTILES[0], axis=0)
+
+    @property
+    def rank_high(self) -> np.ndarray:
+        """The 95th percentile of each unit's ranks (its worse end)."""
+        return np.percentile(self.ranks, PERCENTILES[2], axis=0)
+
+    def table(self) -> dict[str, Any]:
+        """unit, rank, rank_median, rank_low, rank_high: one row per unit."""
+        return {"unit": self.units, "rank": self.rank, "rank_median": self.rank_median,
+                "rank_low": self.rank_low, "rank_high": self.rank_high}
+
+    def __repr__(self) -> str:
+        return f"<Sensitivity of {len(self.units)} units over {len(self.ranks)} samples of {', '.join(self.ranges) or 'weights'}>"
+
+
+def sensitivity(result: "Scored", vary: Mapping[str, tuple[float, float]] | None = None, samples: int = 1000,
+                seed: int | None = 0, weights: float | None = None, threads: int | None = None) -> Sensitivity:
+    """Rank intervals of `result`'s units when each param named in `vary` is drawn uniformly
+    from its (low, high) range, and (with `weights`, a fraction such as 0.1 for ±10%) each
+    top-level group's points are multiplied by a factor drawn from [1 − weights, 1 + weights];
+    `samples` draws (`seed` draws the same samples again)."""
+    framework = result.framework
+    if not vary and weights is None:
+        raise DtiError("name at least one param to vary, or vary the weights")
+    if int(samples) != samples or samples < 1:
+        raise DtiError(f"samples must be a whole number ≥ 1, not {samples!r}")
+    samples = int(samples)
+    ranges = _ranges(framework, vary) if vary else {}
+    groups = tuple(c for c in framework.root.children if framework.node(c).kind == "group") if weights is not None else ()
+    if weights is not None and not 0 <= weights < 1:
+        raise DtiError(f"weights vary by a fraction in [0, 1) such as 0.1 for ±10%, not {weights!r}")
+    rng = np.random.default_rng(seed)
+    draws = {name: lo + (hi - lo) * rng.random(samples) for name, (lo, hi) in ranges.items()}
+    factors = {group: 1 + weights * (2 * rng.random(samples) - 1) for group in groups}
+    if ranges:
+        points = _score_samples(_varied(framework, ranges), result, draws, groups, threads)
+    else:
+        points = np.stack([np.broadcast_to(values, (samples, len(result)))
+                           for values in (result.total, *(result.points(g) for g in groups))])
+    totals = np.array(points[0])
+    for k, group in enumerate(groups):  # a group's points × its factor: the total moves by (factor − 1) × points
+        totals += (factors[group] - 1)[:, None] * points[1 + k]
+    return Sensitivity(list(result.units), result.rank(), row_ranks(totals), draws, ranges, factors)
+
+
+def _varied(framework, ranges: dict[str, tuple[float, float]]) -> CompiledFramework:
+    """The framework with the varied params as columns (made once per set of names), after
+    the ends of the ranges are checked as any override is (a share within [0, 1])."""
+    tree, overrides = framework.memo("sensitivity: tree", lambda: _loaded(framework))
+    for end in (0, 1):
+        values = {name: r[end] for name, r in ranges.items()}
+        try:
+            check(tree, framework.source, {**overrides, **values})
+        except FrameworkError as error:
+            said = ", ".join(f"{name} = {value:g}" for name, value in values.items())
+            raise DtiError(f"the framework does not check with {said}:\n{error}") from None
+    names = tuple(ranges)
+    return framework.memo(("sensitivity", names), lambda: _parametric(framework, tree, overrides, names))
+
+
+def _ranges(framework, vary: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    params = framework.params
+    out = {}
+    for name, bounds in vary.items():
+        if name not in params:
+            raise UnknownIdError.of("param", name, params)
+        try:
+            lo, hi = (float(b) for b in bounds)
+        except (TypeError, ValueError):
+            raise DtiError(f"the range of param '{name}' must be two numbers (low, high), not {bounds!r}") from None
+        if not (np.isfinite(lo) and np.isfinite(hi)) or lo > hi:
+            raise DtiError(f"the range of param '{name}' must go from a low to a high finite number, not {lo:g}..{hi:g}")
+        out[name] = (lo, hi)
+    return out
+
+
+# ---- the framework with varied params as columns
+
+
+def column_name(param: str) -> str:
+    """The input column that holds a varied param (no declared name has a colon)."""
+    return f"param:{param}"
+
+
+def _loaded(framework) -> tuple[Any, dict[str, float]]:
+    """The framework's syntax tree, and the param overrides it was loaded with."""
+    if framework.source is None:
+        raise DtiError("sensitivity needs the framework's source text (load it with dtiscore.load or loads)")
+    tree = parse(framework.source.text, framework.source.filename)
+    defaults = dict(check(tree, framework.source, {})[0].params)
+    return tree, {n: v for n, v in framework.params.items() if defaults.get(n) != v}
+
+
+def _parametric(framework, tree, overrides: dict[str, float], names: tuple[str, ...]) -> CompiledFramework:
+    """`framework` checked again with the params `names` as input columns."""
+    sentinels = {name: _SENTINEL - k * 2.0 ** -40 for k, name in enumerate(names)}
+    refused = DtiError(f"param {', '.join(repr(n) for n in names)} cannot be varied sample by sample: it sets a "
+                       "band of `steps`, a max, or another param's value (vary only params used in formulas)")
+    try:
+        checked = check(tree, framework.source, {**overrides, **sentinels})[0]
+    except FrameworkError:  # the ranges' ends check, the sentinels do not: the checker reads the value
+        raise refused from None
+    columns = {value: ir.Column(column_name(name), ir.NUM) for name, value in sentinels.items()}
+    root, lets = _replace(checked.root, _to_column(columns)), tuple(_replace(let, _to_column(columns))
+                                                                  for let in checked.lets)
+    nominal = {column_name(name): ir.Const(framework.params[name]) for name in names}
+    if (_replace(root, _to_const(nominal)), tuple(_replace(let, _to_const(nominal)) for let in lets)) != \
+            (framework.ir.root, framework.ir.lets):
+        raise refused
+    inputs = checked.inputs + tuple(ir.Input(column_name(name), "number") for name in names)
+    return CompiledFramework(attrs.evolve(framework.ir, root=root, lets=lets, inputs=inputs))
+
+
+def _to_column(columns: dict[float, ir.Column]) -> Callable[[Any], Any]:
+    def swap(node):
+        if isinstance(node, ir.Const) and node.type == ir.NUM and node.value in columns:
+            return columns[node.value]
+        return node
+    return swap
+
+
+def _to_const(consts: dict[str, ir.Const]) -> Callable[[Any], Any]:
+    def swap(node):
+        if isinstance(node, ir.Column) and node.name in consts:
+            return consts[node.name]
+        return node
+    return swap
+
+
+def _replace(node: Any, swap: Callable[[Any], Any], memo: dict | None = None) -> Any:
+    """`node` with every part that `swap` changes changed, rebuilt bottom up (shared parts,
+    such as a let used twice, are rebuilt once)."""
+    memo = {} if memo is None else memo
+    key = id(node)
+    if key in memo:
+        return memo[key][1]
+    if isinstance(node, tuple):
+        out = tuple(_replace(item, swap, memo) for item in node)
+        out = node if all(a is b for a, b in zip(out, node)) else out
+    elif attrs.has(type(node)):
+        changes = {}
+        for field in attrs.fields(type(node)):
+            value = getattr(node, field.name)
+            new = _replace(value, swap, memo)
+            if new is not value:
+                changes[field.name] = new
+        out = swap(attrs.evolve(node, **changes) if changes else node)
+    else:
+        out = node
+    memo[key] = (node, out)  # the node kept alive, so its id is not reused
+    return out
+
+
+# ---- scoring every sample at once
+
+
+def _score_samples(varied: CompiledFramework, result: "Scored", draws: dict[str, np.ndarray],
+                   groups: tuple[str, ...], threads: int | None) -> np.ndarray:
+    """(1 + groups, samples, units) totals and groups' points: each varied param's column
+    holds its sample's value."""
+    n, samples = len(result), len(next(iter(draws.values())))
+
+    def own(part: slice) -> dict[str, np.ndarray]:
+        return {column_name(name): np.repeat(draw[part], n) for name, draw in draws.items()}
+
+    return score_copies(varied, result, samples, own, threads, varying="a varied param", nodes=groups)
