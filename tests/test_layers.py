@@ -99,6 +99,20 @@ def test_no_import_cycle():
     assert not cycles
 
 
+MAX_LINES = 600  # a module past this is two modules (STYLE.md)
+MAX_TOP_MODULES = 12
+
+
+def test_no_module_is_two_modules():
+    big = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
+           if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert not big, f"modules over {MAX_LINES} lines: {big}"
+
+
+def test_few_modules_at_the_top_of_the_package():
+    top = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert len(top) <= MAX_TOP_MODULES, top
+
 DEMO = """
 framework demo "Demo" {
     max 10
