@@ -154,6 +154,16 @@ def test_clear_cache_forgets_every_framework():
     assert tree_gone() is None  # nor to its checked tree (explanations keep theirs on the framework)
 
 
+def test_clear_cache_forgets_the_kernels_constant_arrays():
+    from dtiscore.engine import kernels
+
+    framework = dtiscore.loads(DEMO)
+    framework.score({"a": list(range(5000)), "b": [True] * 5000})  # clamps against constants: full arrays
+    assert kernels._full_array.cache_info().currsize > 0
+    dtiscore.clear_cache()
+    assert kernels._full_array.cache_info().currsize == 0
+
+
 @given(st.data())
 def test_one_units_tree_is_the_results_own_numbers(data):
     try:

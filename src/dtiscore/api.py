@@ -15,7 +15,7 @@ from typing import Mapping
 
 import numpy as np
 
-from .engine import buffers
+from .engine import buffers, kernels
 from .language.check import check
 from .errors import Diagnostic, DtiError, DtiSyntaxError, Source, Span
 from .framework import Framework
@@ -67,11 +67,13 @@ def load(path: str | os.PathLike, params: Mapping[str, object] | None = None) ->
 
 
 def clear_cache() -> None:
-    """Forget every loaded framework (the next load parses, checks and compiles again) and
-    the result arrays kept for reuse (`dtiscore.engine.buffers`)."""
+    """Forget every loaded framework (the next load parses, checks and compiles again), the
+    result arrays kept for reuse (`dtiscore.engine.buffers`) and the constant arrays the
+    kernels keep (`dtiscore.engine.kernels`)."""
     with _lock:
         _cache.clear()
     buffers.clear()
+    kernels.clear()
 
 
 def _overrides(params: Mapping[str, object] | None) -> dict[str, object]:

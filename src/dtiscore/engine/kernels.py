@@ -231,6 +231,11 @@ def _full_array(value: float, n: int) -> np.ndarray:
     return array
 
 
+def clear() -> None:
+    """Forget the constant arrays kept for `_full` (`dtiscore.clear_cache`)."""
+    _full_array.cache_clear()
+
+
 def linear(x, start, end, top: float):
     """0 points at start, top at end, straight between; a step where start == end."""
     x, start, end = np.broadcast_arrays(*(_vector(v) for v in (x, start, end)))
