@@ -184,3 +184,23 @@ def _assert_proved_holds(framework, values) -> None:
                     assert new >= old - 1e-9 or math.isclose(new, old), (
                         f"'{crit_id}' proved to follow '{name}' (better {spec.better}), but moving it "
                         f"from {row[name]} to {value} takes it from {old} to {new}")
+
+
+def test_a_clamp_whose_high_end_can_fall_below_its_low_end():
+    """clamp(x, lo, hi) is min(max(x, lo), hi): where hi < lo it is hi, so its range reaches
+    down to hi's. Reproducer from the generators: the checker proved these bands follow `n`
+    (better lower), but n from 2470 to 0 took the points from 11.25 to 0."""
+    framework = dtiscore.loads("""framework f "F" {
+    max 15
+    input s share
+    input n count better lower
+    criterion c "C" max 15 {
+        steps (-clamp(s, 78, n)) {
+            > -12.75: 0
+            else: 11.25
+        }
+    }
+}""")
+    assert ("c", "n") not in _proved(framework)
+    points = framework.score({"s": [0.5, 0.5], "n": [2470, 0]}).points("c").tolist()
+    assert points == [11.25, 0.0]  # lower n, fewer points: the proof would have been wrong

@@ -76,10 +76,12 @@ class DeclarationChecker:
             if name not in params:
                 self.error("unknown-param", f"no param named '{name}' to override", None,
                            did_you_mean(name, params))
-            elif isinstance(value, bool) or (isinstance(value, (int, float)) and math.isfinite(value)):
+            elif isinstance(value, bool) or (isinstance(value, (int, float)) and _finite(value)):
                 usable[name] = value
+            elif isinstance(value, int):
+                self.error("bad-param", f"param '{name}': the override is too large for a float64 (beyond ±1.8e308)", None)
             else:
-                self.error("bad-param", f"param '{name}' must be a finite number or a bool, not {value!r}", None)
+                self.error("bad-param", f"param '{name}' must be a finite number or a bool, not {repr(value)[:80]}", None)
         self.overrides = usable
 
 
@@ -206,4 +208,12 @@ class DeclarationChecker:
         self.failed.add(name)
         self.error("share-param", f"param '{name}' is a share (declared as {decl.expr.text}): its override "
                    f"is a percent like 80% or a fraction in [0, 1], not {value:g}", None, shares.as_percent(value))
+        return False
+
+
+def _finite(number: int | float) -> bool:
+    """Whether a param override is a float64 other than ±inf and NaN (an int may be too large)."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:
         return False

@@ -41,9 +41,9 @@ def interval(expr: ir.Expr, inputs: Mapping[str, ir.Input]) -> tuple[float, floa
         return (min(a[0] for a in args), min(a[1] for a in args))
     if op == "max":
         return (max(a[0] for a in args), max(a[1] for a in args))
-    if op == "clamp":
-        (low, high), (lo, _), (_, hi) = args
-        return (max(low, lo), min(high, hi)) if max(low, lo) <= min(high, hi) else (lo, hi)
+    if op == "clamp":  # min(max(x, lo), hi), as the language defines it: hi wins where lo > hi
+        (x_low, x_high), (lo_low, lo_high), (hi_low, hi_high) = args
+        return (min(max(x_low, lo_low), hi_low), min(max(x_high, lo_high), hi_high))
     if op == "abs":
         low, high = args[0]
         if low >= 0:

@@ -67,8 +67,8 @@ def _num(draw, scope: Scope, depth: int) -> tuple[str, tuple[float, float]]:
         text = f"{func.__name__}({', '.join(a for a, _ in args)})"
         return text, (func(r[0] for _, r in args), func(r[1] for _, r in args))
     if form == "clamp":
-        (x, (low, high)), (lo_text, (lo, _)), (hi_text, (_, hi)) = sub(), sub(), sub()
-        bounds = (max(low, lo), min(high, hi)) if max(low, lo) <= min(high, hi) else (lo, hi)
+        (x, (low, high)), (lo_text, (lo_low, lo_high)), (hi_text, (hi_low, hi_high)) = sub(), sub(), sub()
+        bounds = (min(max(low, lo_low), hi_low), min(max(high, lo_high), hi_high))  # min(max(x, lo), hi)
         return f"clamp({x}, {lo_text}, {hi_text})", bounds
     if form == "abs":
         text, (low, high) = sub()
@@ -239,7 +239,10 @@ def _declare_lets(draw, scope: Scope) -> None:
             scope.declarations.append(f"let {name} = {_cond(draw, scope, 2)}")
             scope.bools.append(name)
         else:
-            text, scope.ranges[name] = _num(draw, scope, 2)
+            text, bounds = _num(draw, scope, 2)
+            # a let of what may be a share is set only against constants in [0, 1], like the
+            # expression it names (`may_be_share` cannot see through the name)
+            scope.ranges[name] = (0.0, 1.0) if may_be_share(text, bounds) else bounds
             scope.declarations.append(f"let {name} = {text}")
             scope.nums.append(name)
     if scope.rare(draw, 4):  # declared after the others, which do not read it: its depth stays known
