@@ -563,7 +563,25 @@ def frameworks(draw, max_depth: int = 3, max_criteria: int = 12, *, errors: bool
     places = _groups(root)
     for declaration in scope.declarations:
         draw(st.sampled_from(places)).declarations.append(declaration)
-    return "\n".join(root.render(draw, "")) + "\n"
+    text = "\n".join(root.render(draw, "")) + "\n"
+    _reject_always_zero_denominators(text)
+    return text
+
+
+def _reject_always_zero_denominators(text: str) -> None:
+    """The one check the drawing does not rule out by construction: a denominator that is
+    always zero (e.g. a count `in 0..0` through lets and params) leaves a criterion that can
+    never be scored, a check error. Such rare drafts are rejected (the load is cached, so
+    the caller's own load of the same text costs nothing)."""
+    from hypothesis import reject
+
+    from ..errors import CheckError
+
+    try:
+        loads(text)
+    except CheckError as error:
+        if error.diagnostics and all(d.code == "zero-denominator" for d in error.diagnostics):
+            reject()
 
 
 def framework_objects(max_depth: int = 3, max_criteria: int = 12, **kwargs):
