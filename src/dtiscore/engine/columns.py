@@ -81,7 +81,7 @@ def to_columns(
         if whole:
             complete.add(spec.name)
     unreadable = dict(bad)  # a value that is not of its type is not compared again
-    for spec in _bounds_first(framework.inputs):
+    for spec in bounds_first(framework.inputs):
         _check_constraints(spec, values, unit_ids, problems, bad, unreadable)
     if problems and invalid == "raise":
         raise DataError(problems)
@@ -405,7 +405,7 @@ def _plainly_fine(spec: ir.Input, column: np.ndarray) -> bool:
 _CHECK_BLOCK = 65536  # values per block of the quick pass: 512 KiB of floats
 
 
-def _bounds_first(inputs) -> list:
+def bounds_first(inputs) -> list:
     """Inputs ordered so that each `<= OTHER` bound is checked before what it bounds."""
     by_name = {spec.name: spec for spec in inputs}
     order: dict[str, ir.Input] = {}

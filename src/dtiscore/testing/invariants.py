@@ -17,7 +17,8 @@ import numpy as np
 from ..language import ir
 from ..errors import DtiError, MissingDataError
 from ..language.reference import Reference
-from .strategies import _candidates, _order, edges
+from ..engine.columns import bounds_first
+from .strategies import _candidates, edges
 
 TOLERANCE = 1e-9
 INVARIANTS = {
@@ -189,7 +190,7 @@ class Invariants:
         """Every declared input moved the better way at once (a function that never falls
         in any one of them never falls when all move); a failure is then pinned on the
         input that shows it alone, where one does."""
-        declared = [spec for spec in _order(self.ir.inputs) if spec.better]
+        declared = [spec for spec in bounds_first(self.ir.inputs) if spec.better]
         if not declared:
             return
         for far in (False, True):

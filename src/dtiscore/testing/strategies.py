@@ -11,6 +11,7 @@ import attrs
 import numpy as np
 from hypothesis import strategies as st
 
+from ..engine.columns import bounds_first
 from ..language import ir
 from ..language.reference import constant_value
 
@@ -134,23 +135,6 @@ def _free(spec: ir.Input):
         huge = st.sampled_from((1e15, 2.0**53 + 2, 1e300) if spec.kind == "count" else (1e15, 1e300, -1e300))
         values = st.one_of(values, values, values, huge)
     return values
-
-
-def _order(specs: list[ir.Input]) -> list[ir.Input]:
-    """Inputs with each `<=` bound before the inputs it bounds."""
-    by_name = {s.name: s for s in specs}
-    done: dict[str, ir.Input] = {}
-
-    def visit(spec, path=()):
-        if spec.name in done or spec.name in path:
-            return
-        if spec.at_most in by_name:
-            visit(by_name[spec.at_most], path + (spec.name,))
-        done[spec.name] = spec
-
-    for spec in specs:
-        visit(spec)
-    return list(done.values())
 
 
 MODES = ("aimed", "aimed", "free", "constant")  # ways to fill a column, "aimed" twice as often
@@ -340,7 +324,7 @@ def inputs(draw, framework, min_units: int = 1, max_units: int = 50, missing: bo
     aims = edges(checked)
     specs = {s.name: s for s in checked.inputs}
     columns: dict[str, np.ndarray] = {}
-    for spec in _order(list(checked.inputs)):
+    for spec in bounds_first(list(checked.inputs)):
         bound = columns.get(spec.at_most) if spec.at_most else None
         columns[spec.name] = _column(draw, spec, n, aims.values.get(spec.name, ()), missing, bound)
     _aim_ratios(draw, columns, specs, aims.ratios)
