@@ -8,6 +8,7 @@ import sys
 from ..api import load
 from ..errors import DtiError, did_you_mean
 from ..io.stream import score_csv
+from ..engine.ranks import rank_cells
 from ..io.tables import CsvChunks, peers, read_table, score_table, with_rank, write_table
 from .progress import Progress
 
@@ -191,7 +192,7 @@ def _score_chunked(args, progress: Progress) -> int:
 
 def _ranked_by(columns: dict, result, table, name: str) -> dict:
     """The table with `rank` within peer groups and the peer column shown after it."""
-    return with_rank(columns, result.rank(by=peers(result, table, name)), name, table.columns[name])
+    return with_rank(columns, rank_cells(result.rank(by=peers(result, table, name))), name, table.columns[name])
 
 
 def _explain(args) -> int:

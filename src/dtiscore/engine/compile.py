@@ -225,7 +225,9 @@ def compile_program(framework: ir.Framework) -> Program:
     criteria = list(framework.criteria())
     rules = {crit.id: fold_rule(crit.rule, memo) for crit in criteria}
     conditions = {crit.id: [fold(e.cond, memo) for e in crit.exclusions] for crit in criteria}
-    order = _populations([e for crit in criteria for e in ir.rule_exprs(rules[crit.id]) + tuple(conditions[crit.id])])
+    unranked = [fold(e.cond, memo) for e in framework.rank_exclusions]
+    order = _populations([e for crit in criteria for e in ir.rule_exprs(rules[crit.id]) + tuple(conditions[crit.id])]
+                         + unranked)
     numbers = {p: i for i, p in enumerate(order)}
 
     first = _Emitter(columns, numbers, memo)
@@ -235,29 +237,32 @@ def compile_program(framework: ir.Framework) -> Program:
         fraction = lit(None if population.fraction is None else float(population.fraction))
         first.instrs.append(Instr("reduce", Item("pops", k, _population_name(population)),
                                   (lit(k), lit(population.func), spread, fraction)))
-    slots, clean = _block_function(_CleanEmitter(columns, numbers, memo), criteria, rules, conditions)
+    slots, clean = _block_function(_CleanEmitter(columns, numbers, memo), criteria, rules, conditions, unranked)
     population_code = Code.of("populations(cols, pops, reduce, n)", first.instrs)
     clean_code = Code.of(f"evaluate_clean{_BLOCK}", clean.instrs)
     outputs = clean.outputs
 
     def general() -> Code:
-        general_slots, emit = _block_function(_Emitter(columns, numbers, memo), criteria, rules, conditions)
+        general_slots, emit = _block_function(_Emitter(columns, numbers, memo), criteria, rules, conditions, unranked)
         assert general_slots == slots and emit.outputs == outputs  # same outputs, same places
         return Code.of(f"evaluate{_BLOCK}", emit.instrs)
 
     largest = max((largest_code(rule) for rule in rules.values()), default=0)
     return Program(tuple(columns), tuple(slots), slots, tuple(order), outputs, kernels.code_dtype(largest),
-                   population_code, clean_code, Later(general))
+                   population_code, clean_code, Later(general), tuple(range(outputs - len(unranked), outputs)))
 
 
-def _block_function(emit: _Emitter, criteria, rules, conditions):
-    """Every criterion's exclusion conditions, points and branch codes, into `out`."""
+def _block_function(emit: _Emitter, criteria, rules, conditions, unranked):
+    """Every criterion's exclusion conditions, points and branch codes, into `out`; then the
+    framework's `rank exclude when` conditions (the last outputs)."""
     slots = {}
     for row, crit in enumerate(criteria):
         exclusions = tuple(emit.output(emit.value(cond), f"{crit.id}.exclude") for cond in conditions[crit.id])
         call = rule_call(emit, rules[crit.id], crit.max)
         emit.instrs.append(Instr("store", None, (Item("points", row, crit.id), Item("branches", row, crit.id), call)))
         slots[crit.id] = CriterionSlots(row, exclusions)
+    for cond in unranked:
+        emit.output(emit.value(cond), "rank.exclude")
     return slots, emit
 
 

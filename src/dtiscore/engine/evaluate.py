@@ -69,6 +69,7 @@ class Scores:
     populations: dict[ir.Population, float]  # population functions' values in this run
     maxima: tuple[float, ...]  # each node's full points
     group_row: dict[int, int]  # node row → its row in group_max (groups only)
+    unranked: np.ndarray | None = None  # (units,) bool: a `rank exclude when` holds (None: none declared)
 
     def effective_max(self, row: int, units=slice(None)) -> np.ndarray:
         """A node's effective max for these units (0 where it does not apply)."""
@@ -92,7 +93,8 @@ class Scores:
 
         return attrs.evolve(self, points=copies(self.points), group_max=copies(self.group_max),
                             applicable=copies(self.applicable), status=copies(self.status),
-                            branch=copies(self.branch))
+                            branch=copies(self.branch),
+                            unranked=None if self.unranked is None else copies(self.unranked[None])[0])
 
 
 @attrs.frozen
@@ -165,6 +167,7 @@ def evaluate(
         populations={p: float(v) for p, v in zip(program.population_order, pops)},
         maxima=layout.maxima,
         group_row=layout.group_row,
+        unranked=np.zeros(n, bool) if program.unranked else None,
     )
     by_name = dict(zip(program.columns, columns))
     inputs = {spec.name: spec for spec in framework.inputs}
@@ -179,6 +182,8 @@ def evaluate(
         clean = pops_defined and not invalid and not any(has_nan(cols[i]) for i in gappy)
         outputs = program.run(cols, pops, block.stop - block.start, [scores.points[r, block] for r in points_rows],
                               [scores.branch[c, block] for c in branch_rows], clean)
+        if program.unranked:  # a condition with no value takes no rank away
+            scores.unranked[block] = _exclusions(outputs, program.unranked)[0]
         named = {name: c[block] for name, c in by_name.items()}
         bad = {name: mask[block] for name, mask in invalid.items()}
         whole: dict[int, float] = {}  # nodes that apply to every unit of the block → effective max

@@ -50,6 +50,7 @@ class Program:
     population_code: "Code" = attrs.field(repr=False)
     clean_code: "Code" = attrs.field(repr=False)  # for blocks with no missing value
     general: "Later" = attrs.field(repr=False, eq=False)  # the Code for any block
+    unranked: tuple[int, ...] = ()  # the outputs of the framework's `rank exclude when` conditions
     _folds: dict = attrs.field(factory=dict, repr=False, eq=False)  # id(expr) → (expr, folded)
 
     @property

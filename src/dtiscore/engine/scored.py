@@ -14,7 +14,7 @@ import numpy as np
 
 from .columns import Columns
 from .evaluate import Layout, Scores, attribute
-from .ranks import competition_rank, index_rank, rank_within, view_columns
+from .ranks import competition_rank, index_rank, rank_cells, rank_within, view_columns
 from ..errors import DtiError, UnknownIdError
 from ..language import ir
 from ..language.reference import BAND_DECIMALS
@@ -161,21 +161,49 @@ class Scored:
         return self.lost_points()[self.node_row(node_id)]
 
     # ---- across units
-    def rank(self, by: "str | Sequence[object] | np.ndarray | None" = None) -> np.ndarray:
+    def rank(self, by: "str | Sequence[object] | np.ndarray | None" = None, node: str | None = None) -> np.ndarray:
         """Competition ranking by total: 1 is best, ties share the better rank (1, 2, 2, 4).
-        Totals equal to 9 decimals count as tied (float noise is not a difference).
+        Totals equal to 9 decimals count as tied (float noise is not a difference). Units the
+        framework does not rank (`rank exclude when`) get 0 and count for no one else's rank.
 
         by: rank within peer groups instead, units with the same value ranked among
-        themselves: an input's name (e.g. "has_procedures") or one value per unit."""
+        themselves: an input's name (e.g. "has_procedures") or one value per unit.
+        node: rank by the index of a node (a main index, any group or criterion) or of a tag
+        view ("pillar.government"), as published rankings of main indices and pillars do; a
+        unit where it does not apply is ranked as an index of 0."""
+        values = self.total if node is None else np.nan_to_num(self._index_of(node), nan=0.0)
+        ranked = self._ranked
         if by is None:
-            return competition_rank(self.total)
+            return competition_rank(values, ranked)
         if isinstance(by, str):
             if by not in self.columns.values:
                 raise UnknownIdError.of("input", by, self.columns.values)
-            return rank_within(self.total, self.columns.values[by])
+            return rank_within(values, self.columns.values[by], ranked)
         if len(by) != len(self):
             raise ValueError(f"rank(by=...) needs one value per unit ({len(self)}), got {len(by)}")
-        return rank_within(self.total, by)
+        return rank_within(values, by, ranked)
+
+    @property
+    def ranked(self) -> np.ndarray:
+        """Whether each unit is ranked: False where one of the framework's `rank exclude
+        when` conditions holds (a condition with no value takes no rank away)."""
+        return np.ones(len(self), bool) if self._ranked is None else self._ranked.copy()
+
+    @functools.cached_property
+    def _ranked(self) -> np.ndarray | None:
+        unranked = self.scores.unranked
+        return None if unranked is None or not unranked.any() else ~unranked
+
+    def _index_of(self, node: str) -> np.ndarray:
+        """The index of a node, or of a tag view written KEY.VALUE."""
+        if node in self._row:
+            return self.node_index(node)
+        key, _, value = node.partition(".")
+        views = self.view(key) if key in self.tag_keys else {}
+        if value in views:
+            return views[value].index
+        names = list(self._row) + [f"{k}.{v}" for k in self.tag_keys for v in self.framework.carriers(k)]
+        raise UnknownIdError.of("node or tag view", node, names)
 
     @property
     def tag_keys(self) -> tuple[str, ...]:
@@ -218,11 +246,11 @@ class Scored:
         out: dict = {"unit": self.units, "total": self.total, "index": self.index}
         if self.framework.ir.bands is not None:
             out["band"] = self.band()
-        out["rank"] = self.rank()
+        out["rank"] = rank_cells(self.rank())
         for key in self.tag_keys:
             for value, view in self.view(key).items():
                 index, rank = view_columns(key, value)
-                out[index], out[rank] = view.index, index_rank(view.index)
+                out[index], out[rank] = view.index, rank_cells(index_rank(view.index, self._ranked))
         if groups:
             for group_id in self.framework.groups:
                 out[group_id] = self.points(group_id)

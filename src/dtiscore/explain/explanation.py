@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
+from ..engine.ranks import NO_RANK
 from ..language import ir
 from ..language.reference import band_of
 from .reasons import Reason, reasons_of
+from .values import Values
 from .wording import check_lang, default_lang, number
 from .tree import UnitTree
 from .whatif import Ladders, Step
@@ -74,12 +76,13 @@ class Explanation:
     total: float
     effective_max: float
     index: float
-    rank: int
-    units: int  # how many units were scored together (the rank is among them)
+    rank: int | None  # None where the framework does not rank the unit (`rank exclude when`)
+    units: int  # how many units were scored together (the rank is among the ranked ones)
     lines: tuple[Line, ...]  # every node, parents first
     deductions: tuple[Deduction, ...]  # criteria that lost points, most lost first
     criteria: tuple[Deduction, ...]  # every criterion, in file order, with its reason
     band: str | None = None  # the index's label among the framework's `bands` (None without bands)
+    unranked: str | None = None  # why the unit has no rank: the `rank exclude when` that holds
 
     def __str__(self) -> str:
         return render_text(self)
@@ -119,10 +122,27 @@ def explain_unit(result: "Scored", position: int, lang: str | None = None) -> Ex
     return Explanation(
         unit=result.units[position], framework=framework.id, title=framework.title, lang=lang,
         total=total, effective_max=tree.effective[framework.ir.root.id],
-        index=_index(result, position), rank=_rank(result, position), units=len(result),
+        index=_index(result, position), rank=_unit_rank(result, position), units=len(result),
         lines=tuple(lines), deductions=tuple(deductions), criteria=tuple(criteria),
-        band=_band(result, position),
+        band=_band(result, position), unranked=_unranked(result, position, lang),
     )
+
+
+def _unranked(result: "Scored", position: int, lang: str) -> str | None:
+    """The reason of the first `rank exclude when` that holds for the unit (None: ranked)."""
+    values = Values(result, position)
+    for exclusion in result.framework.ir.rank_exclusions:
+        if values.scalar(exclusion.cond) == 1.0:
+            return exclusion.reason or _WORDS[lang]["unranked"]
+    return None
+
+
+def _unit_rank(result: "Scored", position: int) -> int | None:
+    """The unit's rank as `Result.rank()` gives it; None for a unit not ranked."""
+    if result.framework.ir.rank_exclusions and not result.ranked.all():
+        rank = int(result.rank()[position])
+        return rank if rank != NO_RANK else None
+    return _rank(result, position)
 
 
 def _rank(result: "Scored", position: int) -> int:
@@ -162,10 +182,11 @@ def _band(result: "Scored", position: int) -> str | None:
 BAR = 20
 
 _WORDS = {
-    "en": {"unit": "unit", "total": "total", "of": "of", "index": "index", "rank": "rank", "band": "band",
+    "en": {"unit": "unit", "total": "total", "of": "of", "index": "index", "rank": "rank", "band": "band", "unranked": "not ranked",
            "nothing": "nothing applies", "groups": "groups", "lost": "lost points, most first",
            "more": "more criteria lost points", "next": "next", "none": "no points lost"},
     "vi": {"unit": "đơn vị", "total": "tổng điểm", "of": "/", "index": "chỉ số", "rank": "xếp hạng",
+           "unranked": "không xếp hạng",
            "band": "xếp loại",
            "nothing": "không có tiêu chí nào áp dụng", "groups": "nhóm tiêu chí",
            "lost": "điểm bị trừ, nhiều nhất trước", "more": "tiêu chí khác bị trừ điểm",
@@ -189,8 +210,9 @@ def render_text(e: Explanation, top: int | None = None) -> str:
     if math.isnan(e.index):
         out.append(f"{w['total']} {number(e.total, lang)} ({w['nothing']})")
     else:
+        rank = f"{w['rank']} {e.rank}/{e.units}" if e.rank is not None else f"{w['unranked']}: {e.unranked}"
         out.append(f"{w['total']} {number(e.total, lang)}{of}{number(e.effective_max, lang)} "
-                   f"({w['index']} {number(e.index, lang, 4)}, {band}{w['rank']} {e.rank}/{e.units})")
+                   f"({w['index']} {number(e.index, lang, 4)}, {band}{rank})")
     groups = [line for line in e.lines if line.kind == "group"]
     if groups:
         out += ["", f"{w['groups']}:"]
@@ -229,6 +251,7 @@ def explanation_dict(e: Explanation, top: int | None = None) -> dict:
         "index": e.index,
         "rank": e.rank,
         "band": e.band,
+        "unranked": e.unranked,
         "units": e.units,
         "nodes": [{"id": line.id, "kind": line.kind, "title": line.title, "depth": line.depth,
                    "max": line.max, "effective_max": line.effective_max, "points": line.points,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import numpy as np
 
-from ..engine.ranks import competition_rank, index_rank, rank_within, view_columns
+from ..engine.ranks import competition_rank, index_rank, rank_cells, rank_within, view_columns
 from .tables import CsvChunks, peers, score_chunks, streamed_format, with_rank, writing
 
 if TYPE_CHECKING:
@@ -37,10 +37,10 @@ def score_csv(framework: "CompiledFramework", chunks: CsvChunks, target: Any, fo
         for result, table in score_chunks(framework, chunks, invalid):
             columns = result.table()
             if rank_by:
-                ranking.add(result.total, peers(result, table, rank_by))
+                ranking.add(result.total, result.ranked, peers(result, table, rank_by))
                 columns = with_rank(columns, columns["rank"], rank_by, table.columns[rank_by])
             else:
-                ranking.add(result.total)
+                ranking.add(result.total, result.ranked)
             for key in result.tag_keys:
                 for value in result.view(key):
                     index, rank = view_columns(key, value)
@@ -48,15 +48,16 @@ def score_csv(framework: "CompiledFramework", chunks: CsvChunks, target: Any, fo
             pickle.dump(columns, stash, protocol=pickle.HIGHEST_PROTOCOL)
             del result, table, columns  # before the next chunk is read
         ranks = ranking.ranks()
-        view_ranks = {name: index_rank(np.concatenate(parts)) for name, parts in views.items()}
+        ranked = ranking.ranked()
+        view_ranks = {name: index_rank(np.concatenate(parts), ranked) for name, parts in views.items()}
         stash.seek(0)
         with writing(target, format) as writer:
             done = 0
             for columns in _set_aside(stash):
                 count = len(columns["unit"])
-                columns["rank"] = ranks[done:done + count]
+                columns["rank"] = rank_cells(ranks[done:done + count])
                 for name, all_ranks in view_ranks.items():
-                    columns[name] = all_ranks[done:done + count]
+                    columns[name] = rank_cells(all_ranks[done:done + count])
                 writer.write(columns)
                 done += count
     return len(ranks)
@@ -78,10 +79,12 @@ class _Ranking:
     def __init__(self):
         self.totals: list[np.ndarray] = []
         self.groups: list[np.ndarray] = []
+        self.ranked_parts: list[np.ndarray] = []  # whether each unit is ranked (`rank exclude when`)
         self._numbers: dict[object, int] = {}
 
-    def add(self, totals: np.ndarray, peers: Any = None) -> None:
+    def add(self, totals: np.ndarray, ranked: np.ndarray, peers: Any = None) -> None:
         self.totals.append(np.array(totals, dtype=float))
+        self.ranked_parts.append(ranked)
         if peers is None:
             return
         if isinstance(peers, np.ndarray) and peers.dtype.kind in "fiub":  # an input's values: NaN is no value
@@ -91,6 +94,12 @@ class _Ranking:
             self.groups.append(np.fromiter((numbers.setdefault(value, len(numbers)) for value in peers),
                                            dtype=float, count=len(peers)))
 
+    def ranked(self) -> np.ndarray:
+        return np.concatenate(self.ranked_parts) if self.ranked_parts else np.empty(0, bool)
+
     def ranks(self) -> np.ndarray:
         totals = np.concatenate(self.totals) if self.totals else np.empty(0)
-        return rank_within(totals, np.concatenate(self.groups)) if self.groups else competition_rank(totals)
+        ranked = self.ranked()
+        if self.groups:
+            return rank_within(totals, np.concatenate(self.groups), ranked)
+        return competition_rank(totals, ranked)

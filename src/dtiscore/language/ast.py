@@ -280,6 +280,15 @@ class Bands:
     span: Span = attrs.field(eq=False)
 
 
+@attrs.frozen
+class RankExclude:
+    """`rank exclude when COND "reason"`: units where COND holds are scored but not ranked."""
+
+    cond: Expr
+    reason: str | None
+    span: Span = attrs.field(eq=False)
+
+
 # ---- nodes -----------------------------------------------------------------------------
 
 
@@ -313,4 +322,4 @@ class Framework:
 
 
 Declaration = Union[InputDecl, ParamDecl, LetDecl]
-Item = Union[Declaration, NodeOption, Group, Criterion, Bands]
+Item = Union[Declaration, NodeOption, Group, Criterion, Bands, RankExclude]

@@ -80,12 +80,13 @@ class Checker(DeclarationChecker, NodeChecker, RuleChecker, TreeChecker, Express
         if root is not None:
             self._check_points(root)
         bands = check_bands(self, self.tree.items)
+        rank_exclusions = self._rank_exclusions(self.tree.items)
         self._warn_unused()
         self._warn_unguarded()
         errors = [d for d in self.diagnostics if d.severity == "error"]
         if errors or root is None:
             raise CheckError(self._sorted(errors), self.source)  # warnings wait for a clean file
-        framework = attrs.evolve(self._framework(root), bands=bands)
+        framework = attrs.evolve(self._framework(root), bands=bands, rank_exclusions=rank_exclusions)
         self._warn_monotonicity(framework)
         return framework, tuple(self._sorted(self.diagnostics))
 

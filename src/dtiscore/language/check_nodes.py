@@ -154,6 +154,20 @@ class NodeChecker:
         self._check_ratio_guards(node, node.on_missing_said)
         return node
 
+    def _rank_exclusions(self, items) -> tuple[ir.Exclusion, ...]:
+        """The framework's `rank exclude when` conditions (units scored but not ranked)."""
+        out = []
+        for item in items:
+            if isinstance(item, ast.RankExclude):
+                try:
+                    cond = self.lower(item.cond)
+                    self._expect(cond, ir.BOOL, item.cond, "'rank exclude when'")
+                    if self._within_depth(cond, item.cond.span):
+                        out.append(ir.Exclusion(cond, item.reason))
+                except Bad:
+                    pass
+        return tuple(out)
+
     def _evidence(self, clause: ast.Evidence) -> str:
         decl = self.declared.get(clause.name.id)
         if decl is None:

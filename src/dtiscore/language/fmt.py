@@ -154,6 +154,9 @@ class _Printer:
                 self.add(depth, f"let {item.name} = {expr_source(item.expr)}", _start(item.span), _end(item.span))
             elif isinstance(item, ast.Bands):
                 self.bands(item, depth)
+            elif isinstance(item, ast.RankExclude):
+                reason = f" {quote(item.reason)}" if item.reason is not None else ""
+                self.add(depth, f"rank exclude when {expr_source(item.cond)}{reason}", _start(item.span), _end(item.span))
             else:  # a framework's own option: max, cap, on_exclude, on_missing
                 self.add(depth, _option(item), _start(item.span), _end(item.span))
 

@@ -272,6 +272,7 @@ class Framework:
     lets: tuple[Let, ...]
     source_name: str = "<string>"
     bands: Bands | None = None  # `bands index { ... }`, where the framework declares it
+    rank_exclusions: tuple[Exclusion, ...] = ()  # `rank exclude when`: scored, not ranked
 
     def nodes(self) -> Iterator[Node]:
         """Every node, parents before children, in file order."""

@@ -291,6 +291,9 @@ class _Builder:
     def else_label(self, span, label):
         return (_string(label), _token_span(label))  # travels up held: a tuple has no span
 
+    def rank_exclude(self, span, cond, reason):
+        return ast.RankExclude(cond, _string(reason), span)
+
     # ---- options
     def max_decl(self, span, value):
         return ast.MaxDecl(value, span)

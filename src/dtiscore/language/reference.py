@@ -113,6 +113,7 @@ class UnitScore:
     branch: dict[str, int]
     lost: dict[str, float]
     band: str | None = None  # the label of the index, where the framework declares bands
+    ranked: bool = True  # False where a `rank exclude when` holds: scored, not ranked
 
 
 class Expressions:
@@ -324,10 +325,18 @@ class Reference(Expressions):
         root = self.framework.root.id
         self._node(self.framework.root, unit, out)
         self.attribute(out)
+        out = attrs.evolve(out, ranked=self.unranked_reason(unit) is None)
         if self.framework.bands is None:
             return out
         top = out.effective_max[root]
         return attrs.evolve(out, band=band_of(self.framework.bands, out.points[root] / top if top > 0 else NAN))
+
+    # ---- ranks
+    def unranked_reason(self, unit: int) -> ir.Exclusion | None:
+        """The first `rank exclude when` that holds for the unit (None: the unit is ranked);
+        a condition with no value takes no rank away."""
+        row = self.rows[unit]
+        return next((e for e in self.framework.rank_exclusions if self.value(e.cond, row) == 1.0), None)
 
     def attribute(self, out: UnitScore) -> None:
         """Fill `out.lost` from its points, effective max and applicability: a unit's lost
@@ -445,3 +454,11 @@ def band_of(bands: ir.Bands, index: float) -> str | None:
         if index > band.threshold if band.op == ">" else index >= band.threshold:
             return band.label
     return bands.otherwise
+
+
+def ranks(values: Sequence[float], ranked: Sequence[bool]) -> list[int]:
+    """Competition ranks as the specification says them, one unit at a time: 1 + how many
+    ranked units have a greater value (values taken to 9 decimals); 0 for a unit not ranked."""
+    rounded = [float(np.round(np.float64(v), 9)) for v in values]
+    ranked_values = [v for v, r in zip(rounded, ranked) if r]
+    return [1 + sum(other > v for other in ranked_values) if r else 0 for v, r in zip(rounded, ranked)]
