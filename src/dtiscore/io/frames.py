@@ -11,10 +11,15 @@ if TYPE_CHECKING:
 
 
 def result_frame(result: "Scored", nodes: bool = False):
-    """Indexed by unit: total, index, rank, then each group's points (every node's with
-    nodes=True, parents before children)."""
+    """Indexed by unit: the columns of `result.table()` (total, index, band, rank, each tag
+    view's index and rank), then each group's points (every node's with nodes=True, parents
+    before children). A rank column where some unit has no rank (`rank exclude when`) is of
+    pandas' nullable integer type, <NA> for no rank."""
     pd = require("pandas", "pandas", "make a pandas DataFrame")
-    data = {"total": result.total, "index": result.index, "rank": result.rank()}
+    data = {}
+    for name, column in result.table(groups=False).items():
+        if name != "unit":
+            data[name] = pd.array(column, dtype="Int64") if isinstance(column, list) and name.endswith("rank") else column
     framework = result.framework
     ids = [n for n in framework.nodes if n != framework.root.id] if nodes else list(framework.groups)
     for node_id in ids:

@@ -15,7 +15,7 @@ from .reference import constant_value
 RESERVED = frozenset(
     """framework max on_exclude on_missing cap input choice better param let group criterion
     tags score award when proportional target linear from to steps else deduct per cases
-    exclude evidence replaces bands if then or and not true false min count in rescale shrink zero
+    exclude evidence replaces bands rank if then or and not true false min count in rescale shrink zero
     error higher lower number share bool""".split()
 )
 

@@ -558,6 +558,8 @@ def frameworks(draw, max_depth: int = 3, max_criteria: int = 12, *, errors: bool
         options.append(f"on_missing {draw(st.sampled_from(_policies(errors)))}")
     if draw(st.integers(0, 2)) == 0:
         options.append(draw(_bands()))
+    if draw(st.integers(0, 3)) == 0:  # some units scored but not ranked
+        options.append(f'rank exclude when {_cond(draw, scope, 1)} "not ranked"')
     root = _Group(scope.fresh("f"), top, draw(st.permutations(options)), children, framework=True)
     # declarations may stand in any group: names are global and may be used before they are declared
     places = _groups(root)
