@@ -24,6 +24,8 @@ SHIPPED = {  # framework file → its sample data
     "vn-dti-district.dti": "district.csv",
     "vn-dti-province-2022-index.dti": "published/dti2022-top5-main-indices.csv",
     "vn-dti-province-2020-index.dti": "published/dti2020-pillars.csv",
+    "vn-dti-ministry.dti": "ministry.csv",
+    "vn-dti-commune.dti": "commune.csv",
 }
 
 FOUNDATION = [  # (id, title) — the five scored foundation indices

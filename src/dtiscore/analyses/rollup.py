@@ -7,6 +7,11 @@ main-group index is the mean of the provinces' main-group indices); with `weight
 unit, e.g. population) the means are weighted. `how="sum"`: points and maxima add up and an
 index is summed points / summed max. Units mapped to None are left out. Computed for all
 parents at once with `np.bincount`.
+
+Vietnam's 2024 rule for merged provinces is `how="mean"` over the index-level framework
+(`vn-dti-province-2022-index.dti`): a merged province's main indices are the means of its
+provinces' main indices, so its DTI (a fixed weighting of the main indices) is the mean of
+their DTIs and each pillar the mean of their pillars (docs/analyses.md).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import DtiError
-from ..engine.ranks import competition_rank, rank_within
+from ..engine.ranks import competition_rank, index_rank, rank_within, view_columns
 
 if TYPE_CHECKING:
     from ..engine.scored import Scored
@@ -93,10 +98,27 @@ class Rollup:
         """Competition ranking of the parents by total (within peer groups with `by`)."""
         return competition_rank(self.total) if by is None else rank_within(self.total, by)
 
+    def view(self, tag_key: str) -> dict[str, np.ndarray]:
+        """For each value of a tag, the parents' index of the nodes carrying it: their
+        combined points / their combined maxima (as `Result.view`, over the parents)."""
+        views = {}
+        for value, node_ids in self.framework.carriers(tag_key).items():
+            points = sum(self.points(n) for n in node_ids)
+            top = sum(self.max(n) for n in node_ids)
+            index = np.full(len(self), np.nan)
+            np.divide(points, top, out=index, where=top > 0)
+            views[value] = index
+        return views
+
     def table(self, groups: bool = True) -> dict[str, np.ndarray | list]:
-        """parent, units, total, index, rank and each group's index."""
+        """parent, units, total, index, rank, each tag view's index and rank (as in the
+        score table) and each group's index."""
         out: dict = {"unit": self.units, "units": np.bincount(self._codes, minlength=len(self)),
                      "total": self.total, "index": self.index, "rank": self.rank()}
+        for key in self.result.tag_keys:
+            for value, index in self.view(key).items():
+                index_column, rank_column = view_columns(key, value)
+                out[index_column], out[rank_column] = index, index_rank(index)
         if groups:
             for g in self.framework.groups:
                 out[f"{g}_index"] = self.node_index(g)

@@ -8,9 +8,9 @@ from typing import Sequence
 
 from .. import __version__
 from ..errors import DtiError
-from . import analysis, core, sheets, testing
+from . import analysis, core, rollup, sheets, testing
 
-COMMAND_MODULES = (core, sheets, analysis, testing)
+COMMAND_MODULES = (core, sheets, analysis, rollup, testing)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
