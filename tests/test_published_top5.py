@@ -35,3 +35,11 @@ def test_detailed_inputs_reproduce_the_published_main_indices():
     for pillar in ("government", "economy", "society"):
         np.testing.assert_allclose(index_level.view("pillar")[pillar].index, detailed.view("pillar")[pillar].index,
                                    atol=1e-9)
+
+
+def test_pandas_frame_of_a_framework_with_bands():
+    result = score_table(dtiscore.load(ROOT / "frameworks" / "vn-dti-province-2020-index.dti"),
+                         read_table(ROOT / "examples" / "published" / "dti2020-pillars.csv"))
+    frame = result.to_pandas()
+    assert list(frame.columns)[:4] == ["total", "index", "band", "rank"]
+    assert frame["band"].tolist() == ["Nhóm 4"]  # Sóc Trăng 2020: published group 4

@@ -83,6 +83,13 @@ def test_score_table_leaves_the_rank_cell_empty(result):
     assert table["pillar.p.rank"] == [1, None, 1, 1, None, 4]
 
 
+def test_pandas_frame_has_no_rank_as_na(result):
+    frame = result.to_pandas()
+    assert list(frame.columns)[:5] == ["total", "index", "rank", "pillar.p.index", "pillar.p.rank"]
+    assert str(frame["rank"].dtype) == "Int64" and frame["rank"].isna().tolist() == [False, True, False, False, True, False]
+    assert frame.loc["F", "rank"] == 4
+
+
 def test_explanation_says_why_there_is_no_rank(result):
     unranked = result.explain("B", lang="en")
     assert unranked.rank is None and unranked.unranked == "Không cung cấp dịch vụ công trực tuyến"
