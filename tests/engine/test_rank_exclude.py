@@ -191,3 +191,12 @@ def test_engine_agrees_with_the_reference(drawn):
     ranked = [ref.unit(i).ranked for i in range(len(result))]
     assert result.ranked.tolist() == ranked
     assert result.rank().tolist() == reference.ranks(result.total.tolist(), ranked)
+
+
+def test_the_language_server_knows_it():
+    from dtiscore.lsp.document import Document
+
+    document = Document(SOURCE)
+    uses = document.references(3, 11)  # `services`, declared on line 3
+    assert any(span.line == 6 for span in uses)  # ... and read by `rank exclude when` on line 6
+    assert ("rank", "keyword") in document.completions()

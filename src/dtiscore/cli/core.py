@@ -7,8 +7,8 @@ import sys
 
 from ..api import load
 from ..errors import DtiError, did_you_mean
-from ..io.stream import score_csv
 from ..engine.ranks import rank_cells
+from ..io.stream import score_csv
 from ..io.tables import CsvChunks, peers, read_table, score_table, with_rank, write_table
 from .progress import Progress
 
