@@ -104,3 +104,14 @@ def test_a_half_written_file_lexes_on_past_a_bad_character():
 def test_highlights_to_html():
     html = pygments.highlight('criterion c "C" { score 1 }\n', DtiLexer(), HtmlFormatter())
     assert '<span class="k">criterion</span>' in html and '<span class="s2">&quot;C&quot;</span>' in html
+
+
+def test_many_bad_characters_each_an_error_token_across_chunks():
+    """A long text (more than one chunk lexed at a time) with a bad character on every
+    line: each one an Error token, every other character kept."""
+    line = 'criterion c "C" { score m@x(1, 2) }  # m@x in a comment is a comment\n'
+    text = line * 200
+    tokens = list(DtiLexer().get_tokens(text))
+    assert "".join(value for _, value in tokens) == text
+    assert [value for kind, value in tokens if kind is Error] == ["@"] * 200
+    assert sum(kind is Comment.Single for kind, _ in tokens) == 200

@@ -11,6 +11,7 @@ the entry point imports this module.
 
 from __future__ import annotations
 
+import bisect
 from typing import Iterator
 
 from pygments.lexer import Lexer
@@ -23,6 +24,8 @@ from ..language.parse import tokens
 _BY_TERMINAL = {"COMMENT": Comment.Single, "STRING": String.Double, "NUMBER": Number, "PERCENT": Number.Float,
                 "NAME": Name}
 _PUNCTUATION = set("{}()[],:.")
+CHUNK = 4000  # characters lexed at a time, cut at a line's start (no token spans lines): a bad
+#               character costs a second lexing of its chunk only, so many stay cheap
 
 
 class DtiLexer(Lexer):
@@ -32,16 +35,21 @@ class DtiLexer(Lexer):
     mimetypes = ["text/x-dti"]
 
     def get_tokens_unprocessed(self, text: str) -> Iterator[tuple[int, _TokenType, str]]:
+        lines = _line_starts(text)
         position = 0
         while position < len(text):
-            lexed, bad = _lexed(text, position)
+            end = lines[bisect.bisect_left(lines, position + CHUNK)] if position + CHUNK <= lines[-1] else len(text)
+            lexed, bad = _lexed(text, position, end, lines)
             for start, kind, value in lexed:
                 if start > position:
                     yield position, Text.Whitespace, text[position:start]
                 yield start, kind, value
                 position = start + len(value)
             if bad is None:
-                break
+                if end > position:
+                    yield position, Text.Whitespace, text[position:end]
+                position = end
+                continue
             if bad > position:
                 yield position, Text.Whitespace, text[position:bad]
             yield bad, Error, text[bad]
@@ -50,25 +58,30 @@ class DtiLexer(Lexer):
             yield position, Text.Whitespace, text[position:]
 
 
-def _lexed(text: str, start: int) -> tuple[list[tuple[int, _TokenType, str]], int | None]:
-    """The tokens of text[start:] (offsets into `text`) up to the first character the
-    language's lexer rejects, and that character's offset (None when there is none)."""
-    rest, bad = text[start:], None
+def _lexed(text: str, start: int, end: int, lines: list[int]) -> tuple[list[tuple[int, _TokenType, str]], int | None]:
+    """The tokens of text[start:end] (offsets into `text`, whose line starts are `lines`) up
+    to the first character the language's lexer rejects, and that character's offset (None
+    when there is none)."""
+    first = bisect.bisect_right(lines, start) - 1  # text[start:]'s line 1 is text's line first + 1
+
+    def offset(line: int, column: int) -> int:
+        return (start if line == 1 else lines[first + line - 1]) + column - 1
+
+    bad = None
     try:
-        found = tokens(rest)
+        found = tokens(text[start:end])
     except DtiSyntaxError as error:
         span = error.diagnostics[0].span
-        bad = start + _offset(rest, span.line, span.column) if span is not None else len(text) - 1
+        bad = offset(span.line, span.column) if span is not None else len(text) - 1
         try:
             found = tokens(text[start:bad])
         except DtiSyntaxError:  # the character before the rejected one cannot end a token either
             found = ()
-    lines = _line_starts(rest)
     out = []
     for i, lexeme in enumerate(found):
-        offset = start + lines[lexeme.span.line - 1] + lexeme.span.column - 1
         following = found[i + 1].text if i + 1 < len(found) else ""
-        out.append((offset, _kind(lexeme.type, lexeme.text, following), lexeme.text))
+        out.append((offset(lexeme.span.line, lexeme.span.column), _kind(lexeme.type, lexeme.text, following),
+                    lexeme.text))
     return out, bad
 
 
@@ -88,7 +101,3 @@ def _line_starts(text: str) -> list[int]:
         if char == "\n":
             starts.append(index + 1)
     return starts
-
-
-def _offset(text: str, line: int, column: int) -> int:
-    return _line_starts(text)[line - 1] + column - 1
