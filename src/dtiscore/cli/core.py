@@ -141,7 +141,7 @@ def read_and_score(args, progress: Progress | None = None, framework=None, path:
     """(Result, Table): the framework (default: the command's FILE.dti) scored on the data
     file (default: the command's DATA), which is read with the command's data options;
     data errors name file:row, unit, column and value."""
-    framework = framework or load(args.framework, params=parse_params(args.param))
+    framework = framework if framework is not None else load(args.framework, params=parse_params(args.param))
     table = read_table(path or args.data, delimiter=getattr(args, "delimiter", None),
                        sheet=getattr(args, "sheet", None), progress=progress.reading if progress else None)
     if progress:
