@@ -19,6 +19,7 @@ import pytest
 import dtiscore
 from dtiscore.cli import main
 from dtiscore.cli.progress import Progress
+from dtiscore.io.headers import input_ids
 from dtiscore.io.tables import read_table, score_table, write_table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -386,9 +387,10 @@ def test_template_csv_lists_label_type_unit_and_constraint(framework, tmp_path, 
     assert meta["# cách ghi (unit)"] == ["số nguyên ≥ 0", "số nguyên ≥ 0", "có / không", "số"]
     assert meta["# ràng buộc (constraint)"] == ["", "≤ dossiers", "", "trong khoảng 0..100000"]
     assert meta["# dùng cho (used in)"] == ["Government", "Government", "Awareness", "Awareness"]
-    assert rows[-1] == list(HEADER)  # the header is the last line: no units yet
+    assert input_ids(rows[-1]) == list(HEADER)  # the header is the last line: no units yet
+    assert rows[-1][2] == "Số hồ sơ trực tuyến [online]"  # label [id] (io.headers)
     table = read_table(form)
-    assert len(table) == 0 and set(table.columns) == set(HEADER[1:])
+    assert len(table) == 0 and set(input_ids(table.columns)) == set(HEADER[1:])
 
 
 def fill_csv(form, rows):
@@ -397,7 +399,7 @@ def fill_csv(form, rows):
     with open(form, encoding="utf-8-sig", newline="") as handle:
         for row in csv.reader(handle):
             if not row[0].startswith("#"):
-                header = row
+                header = input_ids(row)
                 break
     with open(form, "a", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -408,7 +410,7 @@ def fill_csv(form, rows):
 def fill_xlsx(form, rows):
     workbook = openpyxl.load_workbook(form)
     sheet = workbook.worksheets[0]
-    header = [cell.value for cell in sheet[1]]
+    header = input_ids(cell.value for cell in sheet[1])
     for values in rows:
         sheet.append([values[name] for name in header])
     workbook.save(form)
@@ -427,7 +429,7 @@ def test_template_filled_by_a_script_scores_unchanged(framework, tmp_path, capsy
 
 def fill_csv_semicolon(form, rows):
     with open(form, encoding="utf-8-sig") as handle:
-        header = next(line for line in handle if not line.startswith("#")).rstrip("\n").split(";")
+        header = input_ids(next(line for line in handle if not line.startswith("#")).rstrip("\n").split(";"))
     with open(form, "a", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\n")
         for row in rows:
@@ -455,7 +457,7 @@ def test_xlsx_template_has_notes_checks_and_a_guide(framework, tmp_path, capsys)
     assert run(capsys, "template", framework, "-o", form, "--unit", "hanoi", "--unit", "hue")[0] == 0
     workbook = openpyxl.load_workbook(form)
     sheet = workbook.worksheets[0]
-    assert [cell.value for cell in sheet[1]] == list(HEADER)
+    assert input_ids(cell.value for cell in sheet[1]) == list(HEADER)
     assert [sheet.cell(row=r, column=1).value for r in (2, 3)] == ["hanoi", "hue"]
     assert "Số hồ sơ trực tuyến" in sheet["C1"].comment.text and "≤ dossiers" in sheet["C1"].comment.text
     lists = [v.formula1 for v in sheet.data_validations.dataValidation if v.type == "list"]

@@ -16,9 +16,10 @@ from ..analyses.html_report import render_html
 from ..analyses.robustness import robustness
 from ..analyses.sensitivity import sensitivity
 from ..analyses.sustain import sustainability
-from ..io.tables import locate, read_table, score_table, scoring_columns, write_table
-from ..explain.wording import LANGS
-from .core import data_options, params_option, parse_params
+from ..io.tables import locate, read_table, scoring_columns, write_table
+from ..explain.wording import LANGS, counted, word
+from .core import data_options, file_progress, params_option, parse_params, read_and_score, write_columns
+from .progress import shown
 
 
 def register(commands) -> None:
@@ -66,7 +67,8 @@ def register(commands) -> None:
     ledger.add_argument("data", metavar="DATA")
     ledger.add_argument("-o", "--output", metavar="OUT.csv", help="write here instead of standard output")
     ledger.add_argument("--top", type=int, metavar="K", help="only each unit's K biggest deductions")
-    ledger.add_argument("--lang", choices=LANGS, help="language of the reasons")
+    ledger.add_argument("--lang", choices=LANGS, help="language of the reasons (default: vi for a framework with a "
+                        "Vietnamese title) and, where given, of the statuses (vi: thiếu số liệu, không áp dụng, ...)")
     params_option(ledger)
     data_options(ledger)
     ledger.set_defaults(run=_deductions)
@@ -118,8 +120,8 @@ def _output_options(command) -> None:
 
 
 def _score_file(framework, path, args):
-    table = read_table(path, delimiter=getattr(args, "delimiter", None), sheet=getattr(args, "sheet", None))
-    return score_table(framework, table, decimal_comma=getattr(args, "decimal_comma", False))
+    with shown(file_progress(args, path)) as progress:
+        return read_and_score(args, progress, framework, path)[0]
 
 
 def _score_old(framework, args):
@@ -135,7 +137,7 @@ def _score_old(framework, args):
 
 
 def _write(columns: dict, args) -> None:
-    write_table(args.output or sys.stdout, columns, None if args.format in (None, "text") else args.format)
+    write_columns(args.output or sys.stdout, columns, None if args.format in (None, "text") else args.format, args.lang)
 
 
 def _compare(args) -> int:
@@ -178,7 +180,8 @@ def _sustain(args) -> int:
     if args.frameworks:
         paths = [p.strip() for p in args.frameworks.split(",")]
         if len(paths) != len(args.data):
-            raise DtiError(f"--frameworks names {len(paths)} files for {len(args.data)} data files")
+            raise DtiError(f"--frameworks names {counted(len(paths), 'framework')} for "
+                           f"{counted(len(args.data), 'data file')}")
         frameworks = [load(p, params=params) for p in paths]
     else:
         frameworks = [latest] * len(args.data)
@@ -206,26 +209,33 @@ def _tally(t) -> dict:
 
 def _report(args) -> int:
     framework = load(args.framework, params=parse_params(args.param))
-    result = _score_file(framework, args.data, args)
-    page = render_html(result, lang=args.lang, rows=args.rows, source=str(args.data))
+    with shown(file_progress(args)) as progress:
+        result = read_and_score(args, progress, framework)[0]
+        progress.stage("writing the report")
+        page = render_html(result, lang=args.lang, rows=args.rows, source=str(args.data))
     try:
         with open(args.output, "w", encoding="utf-8") as handle:
             handle.write(page)
     except OSError as error:
         raise DtiError(f"{args.output}: cannot write: {error.strerror or error}") from None
-    print(f"wrote {args.output}: {len(result):,} units", file=sys.stderr)
+    print(f"wrote {args.output}: {counted(len(result), 'unit')}", file=sys.stderr)
     return 0
 
 
 def _deductions(args) -> int:
     framework = load(args.framework, params=parse_params(args.param))
-    ledger = _score_file(framework, args.data, args).deductions(lang=args.lang)
-    if args.top is not None:
-        ledger = ledger.top(args.top)
-    if args.output:
-        ledger.to_csv(args.output)
-    else:
-        ledger.to_csv(sys.stdout)
+    with shown(file_progress(args)) as progress:
+        result = read_and_score(args, progress, framework)[0]
+        progress.stage("listing deductions")
+        ledger = result.deductions(lang=args.lang)
+        if args.top is not None:
+            ledger = ledger.top(args.top)
+        columns = ledger.to_dict()
+        if args.lang:  # statuses as words of the language asked for; reason_code stays the code
+            words = {status: word(status, args.lang) for status in set(columns["status"])}
+            columns["status"] = [words[status] for status in columns["status"]]
+        progress.stage("writing")
+        write_table(args.output or sys.stdout, columns, "csv")
     return 0
 
 
@@ -234,7 +244,8 @@ def _diff(args) -> int:
     old, new = load(args.old, params=params), load(args.new, params=params)
     comparison, absent = None, ((), ())
     if args.data:
-        table = read_table(args.data, delimiter=args.delimiter, sheet=args.sheet)
+        with shown(file_progress(args)) as progress:
+            table = read_table(args.data, delimiter=args.delimiter, sheet=args.sheet, progress=progress.reading)
         scored = []
         for framework, path in ((old, args.old), (new, args.new)):
             try:

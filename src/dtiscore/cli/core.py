@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from ..api import load
 from ..errors import DtiError, did_you_mean
 from ..engine.ranks import rank_cells
+from ..explain.wording import LANGS, counted, headings, points_text
+from ..io.formats import terminal as text_table
 from ..io.stream import score_csv
-from ..io.tables import CsvChunks, peers, read_table, score_table, with_rank, write_table
-from .progress import Progress
+from ..io.tables import WRITE_FORMATS, CsvChunks, peers, read_table, score_table, with_rank, write_table
+from .progress import Progress, is_terminal, shown
 
 
 def register(commands) -> None:
     check = commands.add_parser("check", help="check a framework file: syntax, names, types, points")
     check.add_argument("framework", metavar="FILE.dti")
+    lang_option(check, "language of the summary")
     params_option(check)
     check.set_defaults(run=_check)
 
@@ -33,6 +37,7 @@ def register(commands) -> None:
     score.add_argument("--chunk-size", type=_chunk_size, metavar="N",
                        help="read a CSV file N rows at a time, for files larger than memory (csv or json "
                             "output; the same output as without it)")
+    lang_option(score, "language of a table's headings (unit, total, index, band, rank)")
     params_option(score)
     data_options(score)
     score.set_defaults(run=_score)
@@ -43,8 +48,8 @@ def register(commands) -> None:
     explain.add_argument("--unit", required=True, metavar="ID", help="the unit's id (its 'unit' cell)")
     explain.add_argument("--format", choices=("text", "json"), default="text",
                          help="text (default) or json (schema dtiscore.explain/1, see docs/explanations.md)")
-    explain.add_argument("--lang", choices=("vi", "en"),
-                         help="language of reasons (default: vi for a framework with a Vietnamese title)")
+    lang_option(explain, "language of reasons, statuses and headings (default: vi for a framework with a "
+                         "Vietnamese title)")
     explain.add_argument("--top", type=int, default=10, metavar="N",
                          help="deductions listed, most lost first (default 10; 0 for all)")
     params_option(explain)
@@ -53,6 +58,10 @@ def register(commands) -> None:
 
     lsp = commands.add_parser("lsp", help="run the language server for editors (LSP over standard input and output)")
     lsp.set_defaults(run=_lsp)
+
+
+def lang_option(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument("--lang", choices=LANGS, help=what)
 
 
 def params_option(command: argparse.ArgumentParser) -> None:
@@ -68,6 +77,13 @@ def data_options(command: argparse.ArgumentParser) -> None:
     group.add_argument("--decimal-comma", action="store_true",
                        help="numbers are written with a decimal comma (848,47)")
     group.add_argument("--sheet", metavar="NAME", help="Excel: the sheet to read (default: the first)")
+    progress_option(command)
+
+
+def progress_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--progress", action="store_true",
+                         help="report progress on standard error even when it is not a terminal, a line a step "
+                              "(by default: only on a terminal, for a large data file)")
 
 
 def _delimiter(text: str) -> str:
@@ -85,11 +101,6 @@ def _chunk_size(text: str) -> int:
     if size < 1:
         raise argparse.ArgumentTypeError(f"a chunk size is a number of rows, a whole number ≥ 1, not {text!r}")
     return size
-
-
-def counted(n: int, singular: str, plural: str | None = None) -> str:
-    """'1 param', '2 params': a count with its noun."""
-    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
 
 
 def parse_params(pairs: list[str]) -> dict[str, object]:
@@ -113,35 +124,38 @@ def _check(args) -> int:
     framework = load(args.framework, params=parse_params(args.param))
     if framework.warnings:
         print(framework.render_warnings(), file=sys.stderr)
-    root = framework.root
-    print(f"ok: {framework.id} — {counted(len(framework.nodes), 'node')}, "
-          f"{counted(len(framework.groups), 'group')}, {counted(len(framework.criteria), 'criterion', 'criteria')}, "
-          f"{root.max:g} points" + (f", {counted(len(framework.warnings), 'warning')}" if framework.warnings else ""))
+    lang = args.lang or "en"
+    counts = [counted(len(framework.nodes), "node", lang=lang), counted(len(framework.groups), "group", lang=lang),
+              counted(len(framework.criteria), "criterion", "criteria", lang), points_text(framework.root.max, lang)]
+    if framework.warnings:
+        counts.append(counted(len(framework.warnings), "warning", lang=lang))
+    print(f"ok: {framework.id} — {', '.join(counts)}")
     return 0
 
 
-def scored(args):
-    """Load the framework and score the data file the command names."""
-    return read_and_score(args)[0]
+def file_progress(args, path: str | None = None) -> Progress:
+    """Progress of reading and scoring the command's data file (`path`, default DATA)."""
+    return Progress.for_file(path or args.data, forced=getattr(args, "progress", False))
 
 
-def read_and_score(args, progress: Progress | None = None):
-    """(Result, Table): the framework scored on the data file, which is read with the
-    command's data options; data errors name file:row, unit, column and value."""
-    framework = load(args.framework, params=parse_params(args.param))
-    table = read_table(args.data, delimiter=getattr(args, "delimiter", None), sheet=getattr(args, "sheet", None),
-                       progress=progress.reading if progress else None)
+def read_and_score(args, progress: Progress | None = None, framework=None, path: str | None = None):
+    """(Result, Table): the framework (default: the command's FILE.dti) scored on the data
+    file (default: the command's DATA), which is read with the command's data options;
+    data errors name file:row, unit, column and value."""
+    framework = framework if framework is not None else load(args.framework, params=parse_params(args.param))
+    table = read_table(path or args.data, delimiter=getattr(args, "delimiter", None),
+                       sheet=getattr(args, "sheet", None), progress=progress.reading if progress else None)
     if progress:
-        progress.stage(f"scoring {len(table):,} units")
+        progress.stage(f"scoring {counted(len(table), 'unit')}")
     result = score_table(framework, table, decimal_comma=getattr(args, "decimal_comma", False))
     return result, table
 
 
 def _score(args) -> int:
-    progress = Progress.for_file(args.data)
+    progress = file_progress(args)
     if args.chunk_size:
         return _score_chunked(args, progress)
-    try:
+    with shown(progress):
         result, table = read_and_score(args, progress)
         columns = result.table()
         if args.rank_by:
@@ -151,15 +165,28 @@ def _score(args) -> int:
         format = args.format or (None if args.output else "table" if terminal else "csv")
         if format == "table" and terminal:
             columns = by_rank(columns)
-        write_table(args.output or sys.stdout, columns, format)
-    finally:
-        progress.done()
+        write_columns(args.output or sys.stdout, columns, format, args.lang)
     return 0
 
 
-def is_terminal(stream) -> bool:
-    """Whether `stream` is read by a person (a terminal), not a pipe or a file."""
-    return getattr(stream, "isatty", lambda: False)()
+def write_columns(target, columns: dict, format: str | None, lang: str | None) -> None:
+    """`write_table`, with a text table's headings in `lang` where it is given (unit →
+    đơn vị); data formats (CSV, JSON, Excel, Parquet) keep the column names, which
+    programs read."""
+    text = format == "table" or (format is None and not hasattr(target, "write")
+                                 and WRITE_FORMATS.get(Path(target).suffix.lower()) == "table")
+    if not (lang and text):
+        write_table(target, columns, format)
+        return
+    rendered = text_table.render(columns, headings(columns, lang))
+    if hasattr(target, "write"):
+        target.write(rendered)
+        return
+    try:
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(rendered)
+    except OSError as error:
+        raise DtiError(f"{target}: cannot write: {error.strerror or error}") from None
 
 
 def by_rank(columns: dict) -> dict:
@@ -198,7 +225,10 @@ def _ranked_by(columns: dict, result, table, name: str) -> dict:
 def _explain(args) -> int:
     from ..explain.explanation import render_text, to_json
 
-    explanation = scored(args).explain(args.unit, lang=args.lang)
+    with shown(file_progress(args)) as progress:
+        result = read_and_score(args, progress)[0]
+        progress.stage(f"explaining {args.unit}")
+        explanation = result.explain(args.unit, lang=args.lang)
     top = args.top or None
     print(to_json(explanation, top) if args.format == "json" else render_text(explanation, top))
     return 0

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ..api import load
 from ..errors import DtiError
+from ..explain.wording import counted, points_text
 from ..io.formats.terminal import _width as text_width
 from ..io.template import write_template
-from .core import counted, params_option, parse_params
+from .core import lang_option, params_option, parse_params
 
 
 def register(commands) -> None:
@@ -25,6 +26,7 @@ def register(commands) -> None:
     inspect = commands.add_parser("inspect", help="print the framework's tree: groups, points, criteria counts, tags")
     inspect.add_argument("framework", metavar="FILE.dti")
     inspect.add_argument("--criteria", action="store_true", help="list the criteria too")
+    lang_option(inspect, "language of the counts")
     params_option(inspect)
     inspect.set_defaults(run=_inspect)
 
@@ -49,11 +51,11 @@ def _template(args) -> int:
 
 def _inspect(args) -> int:
     framework = load(args.framework, params=parse_params(args.param))
-    print(inspect_text(framework, args.criteria), end="")
+    print(inspect_text(framework, args.criteria, args.lang or "en"), end="")
     return 0
 
 
-def inspect_text(framework, criteria: bool = False) -> str:
+def inspect_text(framework, criteria: bool = False, lang: str = "en") -> str:
     """The tree: per node its id, title and points; per group its criteria count, policy and
     own tags. Indentation shows depth."""
     rows: list[tuple[str, str, str, str, str]] = []
@@ -65,7 +67,7 @@ def inspect_text(framework, criteria: bool = False) -> str:
         ir_node = framework.ir_node(node_id)
         notes = []
         if node.kind != "criterion":
-            notes.append(_count(framework, node_id))
+            notes.append(_count(framework, node_id, lang))
             if ir_node.on_exclude == "shrink":
                 notes.append("shrink")
             if ir_node.cap:
@@ -84,8 +86,9 @@ def inspect_text(framework, criteria: bool = False) -> str:
         visit(child, 0)
     root = framework.root
     head = (f"{framework.id}  {framework.title}\n"
-            f"{root.max:g} points · {counted(len(framework.groups), 'group')} · {_count(framework, root.id)} · "
-            f"{counted(len(framework.inputs), 'input')} · {counted(len(framework.params), 'param')}"
+            f"{points_text(root.max, lang)} · {counted(len(framework.groups), 'group', lang=lang)} · "
+            f"{_count(framework, root.id, lang)} · {counted(len(framework.inputs), 'input', lang=lang)} · "
+            f"{counted(len(framework.params), 'param', lang=lang)}"
             + (f" · on_exclude {framework.ir.root.on_exclude}" if framework.ir.root.on_exclude != "rescale" else "")
             + "\n\n")
     widths = [max((text_width(row[i]) for row in rows), default=0) for i in range(4)]
@@ -96,7 +99,7 @@ def inspect_text(framework, criteria: bool = False) -> str:
     return head + "\n".join(lines) + "\n"
 
 
-def _count(framework, node_id: str) -> str:
+def _count(framework, node_id: str, lang: str = "en") -> str:
     """'10 criteria', '6 criteria + 1 substitute': criteria under a node (substitutes apart)."""
     places = substitutes = 0
     stack = [node_id]
@@ -108,9 +111,9 @@ def _count(framework, node_id: str) -> str:
             else:
                 places += 1
         stack.extend(node.children)
-    text = f"{places} {'criterion' if places == 1 else 'criteria'}"
+    text = counted(places, "criterion", "criteria", lang)
     if substitutes:
-        text += f" + {substitutes} {'substitute' if substitutes == 1 else 'substitutes'}"
+        text += f" + {counted(substitutes, 'substitute', lang=lang)}"
     return text
 
 

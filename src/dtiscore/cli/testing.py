@@ -14,7 +14,9 @@ from ..testing.cases_run import run_cases, summary
 from ..errors import DtiError
 from ..language.fmt import format_text
 from ..testing import InvariantError, check_framework
-from .core import params_option, parse_params
+from ..explain.wording import counted, word
+from .core import lang_option, params_option, parse_params, progress_option
+from .progress import Progress, shown
 
 
 def register(commands) -> None:
@@ -44,6 +46,8 @@ def register(commands) -> None:
     verify.add_argument("--seed", type=int, metavar="S", help="draw the same data as an earlier run")
     verify.add_argument("--max-units", type=_positive, default=6, metavar="N",
                         help="the most units in one data set (default 6)")
+    lang_option(verify, "language of the summary")
+    progress_option(verify)
     params_option(verify)
     verify.set_defaults(run=_verify)
 
@@ -185,14 +189,19 @@ def _verify(args) -> int:
     framework = load(args.framework, params=parse_params(args.param))
     if framework.warnings:
         print(framework.render_warnings(), file=sys.stderr)
+    lang = args.lang or "en"
+    progress = Progress.for_run(framework.id, forced=args.progress)
     try:
-        done = check_framework(framework, max_examples=args.examples, seed=args.seed, max_units=args.max_units)
+        with shown(progress):
+            done = check_framework(framework, max_examples=args.examples, seed=args.seed, max_units=args.max_units,
+                                   progress=lambda n: progress.counting(n, args.examples, "data sets checked"))
     except InvariantError as error:
         print(f"{args.framework}: {error}", file=sys.stderr)
-        print(f"the smallest data found (seed {error.seed}) follows; save it as a .csv and run\n"
-              f"    dtiscore explain {args.framework} FILE.csv --unit {error.unit}", file=sys.stderr)
+        print(word("smallest data", lang).format(seed=error.seed) +
+              f"\n    dtiscore explain {args.framework} FILE.csv --unit {error.unit}", file=sys.stderr)
         sys.stdout.write(error.to_csv())
         return 1
-    print(f"ok: {framework.id} — {len(done.invariants)} invariants hold on {done.examples} data sets "
-          f"(seed {done.seed})" + (f", {len(framework.warnings)} warnings" if framework.warnings else ""))
+    print(f"ok: {framework.id} — {counted(len(done.invariants), 'invariant', lang=lang)} {word('holds on' if len(done.invariants) == 1 else 'hold on', lang)} "
+          f"{counted(done.examples, 'data set', lang=lang)} ({word('seed', lang)} {done.seed})"
+          + (f", {counted(len(framework.warnings), 'warning', lang=lang)}" if framework.warnings else ""))
     return 0

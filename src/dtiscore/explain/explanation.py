@@ -24,7 +24,7 @@ from ..language import ir
 from ..language.reference import band_of
 from .reasons import Reason, reasons_of
 from .values import Values
-from .wording import check_lang, default_lang, number
+from .wording import WORDS, check_lang, default_lang, number
 from .tree import UnitTree
 from .whatif import Ladders, Step
 
@@ -133,7 +133,7 @@ def _unranked(result: "Scored", position: int, lang: str) -> str | None:
     values = Values(result, position)
     for exclusion in result.framework.ir.rank_exclusions:
         if values.scalar(exclusion.cond) == 1.0:
-            return exclusion.reason or _WORDS[lang]["unranked"]
+            return exclusion.reason or WORDS[lang]["unranked"]
     return None
 
 
@@ -181,18 +181,6 @@ def _band(result: "Scored", position: int) -> str | None:
 
 BAR = 20
 
-_WORDS = {
-    "en": {"unit": "unit", "total": "total", "of": "of", "index": "index", "rank": "rank", "band": "band", "unranked": "not ranked",
-           "nothing": "nothing applies", "groups": "groups", "lost": "lost points, most first",
-           "more": "more criteria lost points", "next": "next", "none": "no points lost"},
-    "vi": {"unit": "đơn vị", "total": "tổng điểm", "of": "/", "index": "chỉ số", "rank": "xếp hạng",
-           "unranked": "không xếp hạng",
-           "band": "xếp loại",
-           "nothing": "không có tiêu chí nào áp dụng", "groups": "nhóm tiêu chí",
-           "lost": "điểm bị trừ, nhiều nhất trước", "more": "tiêu chí khác bị trừ điểm",
-           "next": "để tăng điểm", "none": "không bị trừ điểm"},
-}
-
 
 def bar(points: float, top: float, width: int = BAR) -> str:
     """A text bar: filled in proportion to points / top."""
@@ -203,7 +191,7 @@ def bar(points: float, top: float, width: int = BAR) -> str:
 
 def render_text(e: Explanation, top: int | None = None) -> str:
     """The report; `top` limits how many deductions are listed (all by default)."""
-    w, lang = _WORDS[e.lang], e.lang
+    w, lang = WORDS[e.lang], e.lang
     of = f" {w['of']} " if lang == "en" else w["of"]
     out = [f"{e.title} ({e.framework}) — {w['unit']} {e.unit}"]
     band = "" if e.band is None else f"{w['band']} {e.band}, "
@@ -229,7 +217,7 @@ def render_text(e: Explanation, top: int | None = None) -> str:
     shown = e.deductions if top is None else e.deductions[:top]
     for d in shown:
         out.append(f"  -{number(d.lost, lang)}  {d.criterion} {d.title} "
-                   f"({number(d.points, lang)}{of if lang == 'vi' else '/'}{number(d.max, lang)}, {d.status})")
+                   f"({number(d.points, lang)}{of if lang == 'vi' else '/'}{number(d.max, lang)}, {w[d.status]})")
         out.append(f"      {d.reason}")
         if d.next_step:
             out.append(f"      {w['next']}: {d.next_step}")

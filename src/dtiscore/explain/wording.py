@@ -1,5 +1,6 @@
-"""IR expressions and values as the language writes them, and numbers as Vietnamese and
-English readers write them, for messages, explanations and reports.
+"""IR expressions and values as the language writes them, numbers as Vietnamese and
+English readers write them, and the one table of words (statuses, headings, counted nouns)
+that explanations and the command line show, for messages, explanations and reports.
 
 Numbers: English `583,139` and `21.8%`; Vietnamese `583.139` and `21,8%` (decimal comma,
 thousands dot). Points keep up to two decimals, percents one; a value is shown with more
@@ -171,3 +172,78 @@ def format_value(value: float, kind: str, lang: str = "en", options: tuple[str, 
             decimals += 1
             text = show(value, lang, decimals)
     return text
+
+
+# ---- words -------------------------------------------------------------------------------
+
+# Every word a reader sees around the numbers, in both languages: one table. Statuses are
+# keyed by their names in `dtiscore.STATUSES` (English shows the name itself, as data files
+# and JSON do); headings by the result table's column names; nouns to count by singular
+# and plural (Vietnamese has one form).
+WORDS = {
+    "en": {
+        # statuses
+        "scored": "scored", "excluded": "excluded", "missing": "missing", "no_evidence": "no_evidence",
+        "inactive": "inactive", "invalid": "invalid",
+        # headings of the result table and of an explanation
+        "unit": "unit", "total": "total", "index": "index", "band": "band", "rank": "rank",
+        "unranked": "not ranked",
+        "of": "of", "nothing": "nothing applies", "groups": "groups", "lost": "lost points, most first",
+        "more": "more criteria lost points", "next": "next", "none": "no points lost",
+        # nouns to count
+        "units": "units", "node": "node", "nodes": "nodes", "group": "group", "criterion": "criterion",
+        "criteria": "criteria", "substitute": "substitute", "substitutes": "substitutes", "input": "input",
+        "inputs": "inputs", "param": "param", "params": "params", "point": "point", "points": "points",
+        "warning": "warning", "warnings": "warnings", "invariant": "invariant", "invariants": "invariants",
+        "data set": "data set", "data sets": "data sets", "data file": "data file", "data files": "data files",
+        "framework": "framework", "frameworks": "frameworks",
+        # the command line's summaries
+        "holds on": "holds on", "hold on": "hold on", "seed": "seed",
+        "smallest data": "the smallest data found (seed {seed}) follows; save it as a .csv and run",
+    },
+    "vi": {
+        "scored": "có điểm", "excluded": "không áp dụng", "missing": "thiếu số liệu",
+        "no_evidence": "thiếu tài liệu kiểm chứng", "inactive": "không tính", "invalid": "số liệu không hợp lệ",
+        "unit": "đơn vị", "total": "tổng điểm", "index": "chỉ số", "band": "xếp loại", "rank": "xếp hạng",
+        "unranked": "không xếp hạng",
+        "of": "/", "nothing": "không có tiêu chí nào áp dụng", "groups": "nhóm tiêu chí",
+        "lost": "điểm bị trừ, nhiều nhất trước", "more": "tiêu chí khác bị trừ điểm", "next": "để tăng điểm",
+        "none": "không bị trừ điểm",
+        "units": "đơn vị", "node": "nút", "nodes": "nút", "group": "nhóm tiêu chí", "criterion": "tiêu chí",
+        "criteria": "tiêu chí", "substitute": "tiêu chí thay thế", "substitutes": "tiêu chí thay thế",
+        "input": "chỉ tiêu đầu vào", "inputs": "chỉ tiêu đầu vào", "param": "tham số", "params": "tham số",
+        "point": "điểm", "points": "điểm", "warning": "cảnh báo", "warnings": "cảnh báo",
+        "invariant": "bất biến", "invariants": "bất biến", "data set": "bộ dữ liệu", "data sets": "bộ dữ liệu",
+        "data file": "tệp dữ liệu", "data files": "tệp dữ liệu", "framework": "khung", "frameworks": "khung",
+        "holds on": "đúng trên", "hold on": "đúng trên", "seed": "seed",
+        "smallest data": "bộ dữ liệu nhỏ nhất tìm được (seed {seed}) ở dưới; lưu thành tệp .csv rồi chạy",
+    },
+}
+
+
+def word(key: str, lang: str = "en") -> str:
+    """A word of the table in `lang`: `word("missing", "vi")` is "thiếu số liệu"."""
+    return WORDS[check_lang(lang)][key]
+
+
+def counted(n: int, singular: str, plural: str | None = None, lang: str = "en") -> str:
+    """'1 param', '2 params', '2 tham số': a count with its noun from the table (`plural`
+    defaults to the singular with an s)."""
+    return f"{number(n, lang, 0)} {word(singular if n == 1 else plural or singular + 's', lang)}"
+
+
+def points_text(value: float, lang: str = "en") -> str:
+    """A framework's or node's max with its noun: '1000 points', '1 point', '12,5 điểm'
+    (English without a thousands separator, as `dtiscore check` always wrote it)."""
+    shown = f"{value:g}" if lang == "en" else number(value, lang)
+    return f"{shown} {word('point' if value == 1 else 'points', lang)}"
+
+
+def headings(names, lang: str = "en") -> dict[str, str]:
+    """Column name → the heading a person reads: the table's word where it has one (unit,
+    total, index, band, rank), else the name itself (group ids, tag views)."""
+    words = WORDS[check_lang(lang)]
+    return {name: words.get(name, name) if name in _HEADINGS else name for name in names}
+
+
+_HEADINGS = frozenset({"unit", "total", "index", "band", "rank"})

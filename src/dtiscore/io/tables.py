@@ -23,6 +23,7 @@ from ..engine.columns import _plainly_fine as plainly_fine  # the rules of readi
 from ..errors import DataError, DataProblem, DtiError, did_you_mean
 from .formats import csvfile, excel, jsonfile, parquet, terminal
 from .formats.common import UNIT_COLUMN, Table
+from .headers import with_input_ids
 
 if TYPE_CHECKING:
     from ..engine.compiled import CompiledFramework
@@ -78,6 +79,7 @@ def scoring_columns(framework: "CompiledFramework", table: Table, decimal_comma:
     arrays (no dtype is guessed), except a numeric input's column of text cells that are all
     plain numbers the input takes: that is read at C speed, to the very floats that reading
     cell by cell gives. Any other column is read cell by cell, which names each bad value."""
+    table = with_input_ids(framework, table)  # headers written as labels (a template's) name inputs: io.headers
     columns: dict[str, Any] = dict(table.columns)
     if decimal_comma:
         columns.update(_decimal_comma(framework, table))

@@ -2,10 +2,16 @@
 type, how to write a value and its constraint — what a province sends to its departments.
 `dtiscore score` reads a filled template back as it is.
 
-CSV: leading `#` lines carry the labels (one line per property, aligned with the columns;
-readers skip them), then the header of input names, then one row per unit.
-Excel: the first sheet's row 1 is the header of input names (each with a note giving label,
-type and constraint), with drop-down lists and checks on the cells below; a second sheet,
+The header row shows each input's label with its id in brackets, `Số hồ sơ trực tuyến
+[online]` (`io.headers.heading`): one row that a department reads in Vietnamese and that
+sorting, filters and frozen panes treat as a header, the id kept at the end of the cell where
+the reader finds it (`io.headers.input_ids` maps it back, as it maps a plain id or the label
+alone). The unit column stays `unit`, which every reader looks for.
+
+CSV: leading `#` lines carry the properties (one line per property, aligned with the columns;
+readers skip them), then the header, then one row per unit.
+Excel: the first sheet's row 1 is the header (each cell with a note giving label, type and
+constraint), with drop-down lists and checks on the cells below; a second sheet,
 "Hướng dẫn", lists every input.
 """
 
@@ -21,6 +27,7 @@ from ..errors import DtiError
 from .formats import csvfile, excel
 from .formats.common import UNIT_COLUMN
 from .formats.optional import require
+from .headers import heading
 
 if TYPE_CHECKING:
     from ..engine.compiled import CompiledFramework
@@ -48,6 +55,11 @@ class TemplateColumn:
     kind: str = "text"
     options: tuple[str, ...] = ()
     within: tuple[float, float] | None = None
+
+    @property
+    def heading(self) -> str:
+        """What the header row shows: `label [name]` for an input with a label."""
+        return self.name if self.name == UNIT_COLUMN else heading(self.name, self.label)
 
 
 def template_columns(framework: "CompiledFramework") -> list[TemplateColumn]:
@@ -95,7 +107,7 @@ def _write_csv(framework, columns: list[TemplateColumn], path, units: Sequence[s
     comments = [_intro(framework)]
     for attribute, heading in PROPERTIES:
         comments.append([f"# {heading}"] + [getattr(c, attribute) for c in columns[1:]])
-    data = {c.name: [""] * len(units) for c in columns}
+    data = {c.heading: [""] * len(units) for c in columns}
     data[UNIT_COLUMN] = list(units)
     try:
         csvfile.write(path, data, delimiter=delimiter, comments=comments, bom=True)  # a BOM: Excel reads UTF-8
@@ -106,26 +118,27 @@ def _write_csv(framework, columns: list[TemplateColumn], path, units: Sequence[s
 def _write_xlsx(framework, columns: list[TemplateColumn], path, units: Sequence[str]) -> None:
     openpyxl = require("openpyxl", "excel", "write .xlsx templates")
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = DATA_SHEET
-    sheet.append([c.name for c in columns])
+    sheet.append([c.heading for c in columns])
     for unit in units:
         sheet.append([excel.checked_text(str(unit))])
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     last_row = max(1000, len(units) + 1)
     for position, column in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=position)
-        cell.font, cell.fill = bold, fill
+        cell.font, cell.fill, cell.alignment = bold, fill, Alignment(wrap_text=True, vertical="top")
         note = "\n".join(f"{heading}: {getattr(column, attribute)}" for attribute, heading in PROPERTIES
                          if getattr(column, attribute))
         cell.comment = Comment(note, "dtiscore", width=320, height=140)
         letter = get_column_letter(position)
-        sheet.column_dimensions[letter].width = max(12, min(40, len(column.name) + 4))
+        sheet.column_dimensions[letter].width = max(12, min(32, len(column.heading) + 2))
         _validate(sheet, column, f"{letter}2:{letter}{last_row}")
+    sheet.row_dimensions[1].height = 15 * min(4, 1 + max(len(c.heading) for c in columns) // 30)  # wrapped labels
     sheet.freeze_panes = "B2"
     guide = workbook.create_sheet(GUIDE_SHEET)
     guide.append([f"dtiscore: {framework.id}", framework.title])

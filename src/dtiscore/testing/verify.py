@@ -5,6 +5,7 @@ units that still show it."""
 from __future__ import annotations
 
 import random
+from typing import Callable
 
 import attrs
 from hypothesis import HealthCheck, Phase, given, seed as fixed_seed, settings
@@ -24,11 +25,12 @@ class Verification:
 
 
 def check_framework(framework, max_examples: int = 200, seed: int | None = None,
-                    max_units: int = 6) -> Verification:
+                    max_units: int = 6, progress: Callable[[int], None] | None = None) -> Verification:
     """Check every invariant (INVARIANTS) on up to `max_examples` generated data sets of
     1..max_units units. Raises `InvariantError` for the smallest failing data set found;
     its `to_csv()` is a data file `dtiscore explain` reads. The same seed draws the same
-    data; without one a seed is chosen, returned and set on the error as `seed`."""
+    data; without one a seed is chosen, returned and set on the error as `seed`. `progress`
+    is called with the number of data sets checked so far, after each."""
     seed = random.randrange(2**32) if seed is None else seed
     invariants = Invariants(framework)
 
@@ -39,6 +41,8 @@ def check_framework(framework, max_examples: int = 200, seed: int | None = None,
     @given(inputs(framework, min_units=1, max_units=max_units))
     def run(data):
         invariants.check(data)
+        if progress is not None:
+            progress(invariants.examples)
 
     with with_reporter(lambda message: None):  # hypothesis' own report would repeat ours
         try:

@@ -12,12 +12,15 @@ def write(target: Any, columns: Mapping[str, Sequence[object]]) -> None:
     target.write(render(columns))
 
 
-def render(columns: Mapping[str, Sequence[object]]) -> str:
+def render(columns: Mapping[str, Sequence[object]], headings: Mapping[str, str] | None = None) -> str:
+    """headings: what to show above a column instead of its name (cells are still
+    formatted by the name: an index to 4 decimals)."""
     names = list(columns)
+    shown = [(headings or {}).get(name, name) for name in names]
     cells = [[_cell(name, value) for value in columns[name]] for name in names]
     numeric = [all(_is_number(value) for value in columns[name]) for name in names]
-    widths = [max([_width(name)] + [_width(text) for text in column]) for name, column in zip(names, cells)]
-    lines = [_line(names, widths, numeric)]
+    widths = [max([_width(head)] + [_width(text) for text in column]) for head, column in zip(shown, cells)]
+    lines = [_line(shown, widths, numeric)]
     lines.append("  ".join("-" * width for width in widths))
     for row in zip(*cells) if cells else ():
         lines.append(_line(row, widths, numeric))
