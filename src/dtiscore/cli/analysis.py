@@ -153,8 +153,13 @@ def _compare(args) -> int:
             print(json.dumps({"unit": unit.unit, labels[0]: unit.before, labels[1]: unit.after,
                               "delta": unit.delta, "up": unit.up, "down": unit.down, "unchanged": unit.unchanged,
                               "groups": unit.groups,
+                              "rank": {labels[0]: unit.rank_before, labels[1]: unit.rank_after},
                               "criteria": [{"id": c.criterion, labels[0]: c.before, labels[1]: c.after,
-                                            "delta": c.delta} for c in unit.changes]},
+                                            "delta": c.delta} for c in unit.changes],
+                              "contributions": [{"criterion": c.criterion, "kind": c.kind, "points": c.points}
+                                                for c in unit.contributions],
+                              "passed": [_overtaking(o) for o in unit.passed],
+                              "passed_by": [_overtaking(o) for o in unit.passed_by]},
                              ensure_ascii=False, indent=2))
         else:
             print(unit.text(lang))
@@ -164,6 +169,10 @@ def _compare(args) -> int:
               file=sys.stderr)
     _write(comparison.table(), args)
     return 0
+
+
+def _overtaking(overtaking) -> dict:
+    return {"unit": overtaking.neighbour, "criteria": [{"criterion": c, "points": p} for c, p in overtaking.criteria]}
 
 
 def new_framework_lang(framework) -> str:
