@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ..engine.scored import Scored
 
 PERCENTILES = (5.0, 50.0, 95.0)  # low, median, high
-_SENTINEL = 0.7236067977499789  # a share (overrides of share params are checked in [0, 1])
+_NUDGE = 0.7236067977499789 * 2.0 ** -30  # how far a sentinel is from the nominal value, relatively
 
 
 @attrs.frozen(eq=False)
@@ -42,20 +42,25 @@ class Sensitivity:
     draws: dict[str, np.ndarray]  # each varied param's value in each sample
     ranges: dict[str, tuple[float, float]]
     weights: dict[str, np.ndarray] = attrs.field(factory=dict)  # each top-level group's factor in each sample
+    percentiles: np.ndarray = attrs.field(default=None)  # (3, units): PERCENTILES of each unit's ranks
+
+    def __attrs_post_init__(self):
+        if self.percentiles is None:  # one partition of the ranks for all three
+            object.__setattr__(self, "percentiles", np.percentile(self.ranks, PERCENTILES, axis=0))
 
     @property
     def rank_median(self) -> np.ndarray:
-        return np.percentile(self.ranks, PERCENTILES[1], axis=0)
+        return self.percentiles[1]
 
     @property
     def rank_low(self) -> np.ndarray:
         """The 5th percentile of each unit's ranks (its better end: a lower number)."""
-        return np.percentile(self.ranks, PERCENTILES[0], axis=0)
+        return self.percentiles[0]
 
     @property
     def rank_high(self) -> np.ndarray:
         """The 95th percentile of each unit's ranks (its worse end)."""
-        return np.percentile(self.ranks, PERCENTILES[2], axis=0)
+        return self.percentiles[2]
 
     def table(self) -> dict[str, Any]:
         """unit, rank, rank_median, rank_low, rank_high: one row per unit."""
@@ -144,11 +149,18 @@ def _loaded(framework) -> tuple[Any, dict[str, float]]:
     return tree, {n: v for n, v in framework.params.items() if defaults.get(n) != v}
 
 
+def _sentinel(nominal: float, k: int) -> float:
+    """A value no author writes, a hair from the nominal one, so that every check the
+    nominal value passes (a share within [0, 1], bands of `steps` in order) passes too."""
+    step = max(abs(nominal), 1.0) * _NUDGE * (k + 1)
+    return nominal - step if nominal - step >= 0 or nominal < 0 else nominal + step
+
+
 def _parametric(framework, tree, overrides: dict[str, float], names: tuple[str, ...]) -> CompiledFramework:
     """`framework` checked again with the params `names` as input columns."""
-    sentinels = {name: _SENTINEL - k * 2.0 ** -40 for k, name in enumerate(names)}
+    sentinels = {name: _sentinel(float(framework.params[name]), k) for k, name in enumerate(names)}
     refused = DtiError(f"param {', '.join(repr(n) for n in names)} cannot be varied sample by sample: it sets a "
-                       "band of `steps`, a max, or another param's value (vary only params used in formulas)")
+                       "max or another param's value (vary only params used in formulas and bands)")
     try:
         checked = check(tree, framework.source, {**overrides, **sentinels})[0]
     except FrameworkError:  # the ranges' ends check, the sentinels do not: the checker reads the value
@@ -161,23 +173,55 @@ def _parametric(framework, tree, overrides: dict[str, float], names: tuple[str, 
             (framework.ir.root, framework.ir.lets):
         raise refused
     inputs = checked.inputs + tuple(ir.Input(column_name(name), "number") for name in names)
-    return CompiledFramework(attrs.evolve(framework.ir, root=root, lets=lets, inputs=inputs))
+    return CompiledFramework(attrs.evolve(framework.ir, root=_replace(root, _steps_as_cases), lets=lets, inputs=inputs))
 
 
 def _to_column(columns: dict[float, ir.Column]) -> Callable[[Any], Any]:
+    """Constants holding a sentinel become its column; so do the thresholds and points of
+    bands of `steps` (floats in the IR, not expressions: `_steps_as_cases` makes them so)."""
     def swap(node):
         if isinstance(node, ir.Const) and node.type == ir.NUM and node.value in columns:
             return columns[node.value]
+        if isinstance(node, ir.Band):
+            return attrs.evolve(node, threshold=columns.get(node.threshold, node.threshold),
+                                points=columns.get(node.points, node.points))
+        if isinstance(node, ir.StepsRule) and node.otherwise in columns:
+            return attrs.evolve(node, otherwise=columns[node.otherwise])
         return node
     return swap
 
 
 def _to_const(consts: dict[str, ir.Const]) -> Callable[[Any], Any]:
+    """The columns back to the constants (and the bands' floats) they stand for."""
+    def value(field):  # a band's column is already a constant here: its parts are swapped first
+        return field.value if isinstance(field, ir.Const) else field
+
     def swap(node):
         if isinstance(node, ir.Column) and node.name in consts:
             return consts[node.name]
+        if isinstance(node, ir.Band):
+            return attrs.evolve(node, threshold=value(node.threshold), points=value(node.points))
+        if isinstance(node, ir.StepsRule):
+            return attrs.evolve(node, otherwise=value(node.otherwise))
         return node
     return swap
+
+
+def _steps_as_cases(node: Any) -> Any:
+    """A `steps` rule with a column among its bands as the `cases` rule that scores the
+    same: the first band that holds gives its points, in order, else the otherwise."""
+    if not isinstance(node, ir.StepsRule):
+        return node
+    parts = [field for band in node.bands for field in (band.threshold, band.points)] + [node.otherwise]
+    if not any(isinstance(part, ir.Column) for part in parts):
+        return node
+
+    def expr(part):
+        return part if isinstance(part, ir.Column) else ir.Const(float(part))
+
+    whens = tuple((ir.Op(band.op, (node.expr, expr(band.threshold)), ir.BOOL), expr(band.points))
+                  for band in node.bands)
+    return ir.CasesRule(whens, expr(node.otherwise))
 
 
 def _replace(node: Any, swap: Callable[[Any], Any], memo: dict | None = None) -> Any:
