@@ -56,6 +56,7 @@ def register(commands) -> None:
     report.add_argument("-o", "--output", required=True, metavar="REPORT.html")
     report.add_argument("--lang", choices=LANGS, help="vi or en (default: vi for a framework with a Vietnamese title)")
     report.add_argument("--rows", type=int, default=60, metavar="N", help="units shown in the ranking (default 60)")
+    _vary_options(report, "also draw each unit's rank interval when params vary: ")
     params_option(report)
     data_options(report)
     report.set_defaults(run=_report)
@@ -86,12 +87,7 @@ def register(commands) -> None:
                                                    "unit, rank, rank_median, rank_low, rank_high")
     vary.add_argument("framework", metavar="FILE.dti")
     vary.add_argument("data", metavar="DATA")
-    vary.add_argument("--vary", action="append", default=[], metavar="NAME=LO..HI",
-                      help="a param and its range (repeatable); LO and HI are numbers or percents, e.g. 40%%..60%%")
-    vary.add_argument("--vary-weights", metavar="±P%", help="multiply each top-level group's points by a factor "
-                      "drawn from 1 − P to 1 + P (e.g. ±10%%)")
-    vary.add_argument("--samples", type=int, default=1000, metavar="N", help="draws of the params (default 1000)")
-    vary.add_argument("--seed", type=int, default=0, metavar="S", help="the same seed draws the same samples (default 0)")
+    _vary_options(vary, "")
     vary.add_argument("-o", "--output", metavar="OUT", help="write the table here (.csv, .json, .txt, ...)")
     vary.add_argument("--format", choices=("csv", "json", "table"), help="csv (default), json or table")
     params_option(vary)
@@ -108,6 +104,26 @@ def register(commands) -> None:
     params_option(reject)
     data_options(reject)
     reject.set_defaults(run=_robustness)
+
+
+def _vary_options(command, purpose: str) -> None:
+    command.add_argument("--vary", action="append", default=[], metavar="NAME=LO..HI",
+                         help=purpose + "a param and its range (repeatable); LO and HI are numbers or percents, "
+                                        "e.g. 40%%..60%%")
+    command.add_argument("--vary-weights", metavar="±P%", help="multiply each top-level group's points by a factor "
+                         "drawn from 1 − P to 1 + P (e.g. ±10%%)")
+    command.add_argument("--samples", type=int, default=1000, metavar="N", help="draws of the params (default 1000)")
+    command.add_argument("--seed", type=int, default=0, metavar="S",
+                         help="the same seed draws the same samples (default 0)")
+
+
+def _varied(result, args):
+    """The sensitivity analysis the --vary options ask for, or None."""
+    if not args.vary and args.vary_weights is None:
+        return None
+    ranges = dict(_range(text) for text in args.vary)
+    weights = None if args.vary_weights is None else _share(args.vary_weights)
+    return sensitivity(result, ranges, samples=args.samples, seed=args.seed, weights=weights)
 
 
 def _output_options(command) -> None:
@@ -216,7 +232,7 @@ def _tally(t) -> dict:
 def _report(args) -> int:
     framework = load(args.framework, params=parse_params(args.param))
     result = _score_file(framework, args.data, args)
-    page = render_html(result, lang=args.lang, rows=args.rows, source=str(args.data))
+    page = render_html(result, lang=args.lang, rows=args.rows, source=str(args.data), sensitivity=_varied(result, args))
     try:
         with open(args.output, "w", encoding="utf-8") as handle:
             handle.write(page)
@@ -264,10 +280,10 @@ def _diff(args) -> int:
 
 def _sensitivity(args) -> int:
     framework = load(args.framework, params=parse_params(args.param))
-    ranges = dict(_range(text) for text in args.vary)
-    weights = None if args.vary_weights is None else _share(args.vary_weights)
-    found = sensitivity(_score_file(framework, args.data, args), ranges, samples=args.samples, seed=args.seed,
-                        weights=weights)
+    result = _score_file(framework, args.data, args)
+    found = _varied(result, args)
+    if found is None:
+        raise DtiError("name at least one param to vary, or vary the weights (--vary NAME=LO..HI, --vary-weights ±P%)")
     write_table(args.output or sys.stdout, found.table(), args.format if args.format or args.output else "csv")
     return 0
 
