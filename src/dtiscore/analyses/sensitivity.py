@@ -2,13 +2,15 @@
 every sample scored in one vectorised pass.
 
 The checker folds params into constants, so the framework is checked once more with each
-varied param set to a sentinel value no author writes; the constants holding a sentinel
-become input columns. That framework scores samples × units rows at once: every input
-column repeated once per sample, each varied param's column holding that sample's value.
+varied param set to a sentinel value no author writes (a hair from the nominal value, so
+every check still passes); the constants holding a sentinel become input columns, and so
+do bands of `steps` (such a rule is scored as the `cases` rule that gives the same points).
 It must be the very framework scored, apart from those columns: put the nominal values
 back and it has to equal the original, or the param reaches somewhere a column cannot go
-(a band of `steps`, another param's value) and the analysis refuses with a `DtiError`.
-Population functions (best, worst, ...) keep their values over the units as scored.
+(a max, another param's value) and the analysis refuses with a `DtiError`. Only the
+criteria that read a varied param are scored on samples × units rows (`copies`), each
+varied param's column holding its sample's value. Population functions (best, worst, ...)
+keep their values over the units as scored.
 """
 
 from __future__ import annotations
