@@ -6,6 +6,11 @@ different framework versions: criteria only in `after` are *added*, only in `bef
 *removed*, and the counts of criteria up, down and unchanged are over the criteria in both.
 Differences smaller than 1e-9 points are no change (as in ranking). All per-unit numbers
 are arrays over the common units, computed for all of them at once.
+
+A unit's change is also attributed exactly, criterion by criterion and kind by kind
+(`contributions`: data, applicability, rescale, framework; the method is in
+`analyses.attribution`), and set against its neighbours in the ranking: which units it
+passed or was passed by, and on which criteria.
 """
 
 from __future__ import annotations
@@ -45,8 +50,10 @@ class Overtaking:
     def text(self, lang: str = "en", passed: bool = True) -> str:
         carried = ", ".join(f"{c} ({signed(points, lang)})" for c, points in self.criteria)
         if lang == "vi":
-            return f"vượt {self.neighbour} nhờ {carried}" if passed else f"bị {self.neighbour} vượt qua nhờ {carried}"
-        return f"passed {self.neighbour} on {carried}" if passed else f"passed by {self.neighbour} on {carried}"
+            said = f"vượt {self.neighbour}" if passed else f"bị {self.neighbour} vượt qua"
+            return f"{said} nhờ {carried}" if carried else said
+        said = f"passed {self.neighbour}" if passed else f"passed by {self.neighbour}"
+        return f"{said} on {carried}" if carried else said
 
 
 def rank_change(before: int, after: int, lang: str = "en") -> str:
