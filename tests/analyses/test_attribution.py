@@ -79,6 +79,19 @@ def test_across_versions_the_framework_step_by_hand():
     assert c.delta[0] == 10
 
 
+def test_across_versions_without_a_middle_step():
+    # the new version reads `a` as a bool: the new data cannot be scored under the old one, so
+    # the criteria of one version only are the framework's and the rest is split as data
+    old = dtiscore.loads('framework t "T" {\n    max 20\n    input a number\n'
+                         '    criterion ca "A" max 10 { score a }\n    criterion cb "B" max 10 { score a }\n}\n')
+    new = dtiscore.loads('framework t "T" {\n    max 20\n    input a bool\n'
+                         '    criterion ca "A" max 10 { award when a }\n    criterion cn "N" max 10 { award when a }\n}\n')
+    c = dtiscore.compare(old.score({"a": [3]}, units=["x"]), new.score({"a": [True]}, units=["x"]))
+    # ca 3 → 10 (data +7), cb 3 → gone (framework −3), cn new (framework +10): +14
+    assert parts(c, "x") == {("ca", "data"): 7, ("cb", "framework"): -3, ("cn", "framework"): 10}
+    assert c.delta[0] == 14
+
+
 def test_rank_change_words():
     assert rank_change(10, 7, "en") == "up 3 places"
     assert rank_change(5, 6, "en") == "down 1 place"
