@@ -89,6 +89,14 @@ def test_row_ranks_rank_each_row_as_results_do(rows):
     assert row_ranks(totals).tolist() == [competition_rank(row).tolist() for row in totals]
 
 
+def test_row_ranks_in_parts_of_rows(monkeypatch):
+    from dtiscore.analyses import copies as module
+
+    totals = np.round(np.random.default_rng(3).random((10, 6)) * 4) / 2  # ties in most rows
+    monkeypatch.setattr(module, "RANK_ROWS", 3)  # parts of 3, 3, 3 and 1 rows
+    assert row_ranks(totals).tolist() == [competition_rank(row).tolist() for row in totals]
+
+
 @pytest.mark.parametrize("vary, message", [
     ({"gaol": (0.1, 0.2)}, "no param 'gaol' (did you mean 'goal'?)"),
     ({"goal": (0.6, 0.2)}, "the range of param 'goal' must go from a low to a high finite number, not 0.6..0.2"),

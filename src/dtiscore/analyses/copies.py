@@ -167,9 +167,20 @@ def populations_of(framework: "CompiledFramework", result: "Scored", varying: st
     return out
 
 
+RANK_ROWS = 64  # rows ranked at a time: their temporaries stay small and in cache
+
+
 def row_ranks(totals: np.ndarray) -> np.ndarray:
     """Competition ranks within each row (1 is best, ties share the better rank; totals
     equal to 9 decimals tie), as `engine.ranks.competition_rank` gives for one row."""
+    ranks = np.empty(totals.shape, dtype=np.int64)
+    for start in range(0, len(totals), RANK_ROWS):
+        part = slice(start, start + RANK_ROWS)
+        ranks[part] = _row_ranks(totals[part])
+    return ranks
+
+
+def _row_ranks(totals: np.ndarray) -> np.ndarray:
     rounded = np.round(totals, 9)
     order = np.argsort(-rounded, axis=1, kind="stable")
     ordered = np.take_along_axis(rounded, order, axis=1)
