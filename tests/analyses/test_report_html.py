@@ -16,6 +16,7 @@ import subprocess
 import zlib
 from pathlib import Path
 
+import attrs
 import pytest
 
 import dtiscore
@@ -25,7 +26,7 @@ from dtiscore.io.tables import read_table, score_table
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDTH = 1200
-CHARTS = ("ranking", "profile", "deductions")
+CHARTS = ("ranking", "profile", "deductions", "intervals")
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +35,63 @@ def result():
     return score_table(framework, read_table(ROOT / "examples" / "province-2023.csv"))
 
 
-def test_the_page_is_self_contained(result):
-    page = render_html(result)
+@pytest.fixture(scope="module")
+def varied(result):
+    return dtiscore.sensitivity(result, {"online_target": (0.3, 0.7), "esign_target": (0.92, 0.99)}, weights=0.1,
+                                samples=300, seed=1)
+
+
+def cells(page: str) -> list[list[str]]:
+    """The results table's rows, headings first, cell by cell."""
+    table = page[page.index('<table class="results"'):page.index("</table>")]
+    return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in re.findall(r"<tr>(.*?)</tr>", table)]
+
+
+def test_results_table_as_published():
+    # the 2022 top five from their published main indices: Đà Nẵng's DTI 0.8002 and its
+    # main indices (awareness 1.0, institutions 0.9, ...), each ranked among the five
+    framework = dtiscore.load(ROOT / "frameworks" / "vn-dti-province-2022-index.dti")
+    published = score_table(framework, read_table(ROOT / "examples" / "published" / "dti2022-top5-main-indices.csv"))
+    rows = cells(render_html(published, lang="en"))
+    assert rows[0][:5] == ["Rank", "Unit", "Index", "Nhận thức số", "Rank"]
+    assert "Đô thị thông minh (không tính điểm)" not in rows[0]  # listed at 0 points: not a column
+    assert rows[0][-6:] == ["pillar: government", "Rank", "pillar: economy", "Rank", "pillar: society", "Rank"]
+    assert len(rows[0]) == 3 + 2 * 8 + 2 * 3
+    assert rows[1][:7] == ["1", "TP. Đà Nẵng", "0.8002", "1.0000", "1", "0.9000", "1"]
+    assert [row[0] for row in rows[1:]] == ["1", "2", "3", "4", "5"]
+    # pillars: Chính quyền số = (foundation + HĐ CQS points) / 700, ranked by that index
+    i = published.units.index("TP. Đà Nẵng")
+    government = published.view("pillar")["government"].index[i]
+    assert rows[1][-6] == f"{government:.4f}" == "0.8638"
+    vi = cells(render_html(published, lang="vi"))
+    assert vi[1][2] == "0,8002"  # a decimal comma in Vietnamese, always four decimals
+
+
+def test_results_table_has_the_band_where_the_framework_declares_bands():
+    framework = dtiscore.load(ROOT / "frameworks" / "vn-dti-province-2020-index.dti")
+    table = read_table(ROOT / "examples" / "published" / "dti2020-pillars.csv")
+    scored = score_table(framework, table)
+    rows = cells(render_html(scored, lang="en"))
+    assert rows[0][:4] == ["Rank", "Unit", "Index", "Band"]
+    by_unit = {row[1]: row for row in rows[1:]}
+    for i, unit in enumerate(scored.units):
+        assert by_unit[unit][3] == scored.band()[i]
+    assert set(row[3] for row in rows[1:]) <= {"Nhóm 1", "Nhóm 2", "Nhóm 3", "Nhóm 4"}
+
+
+def test_rank_intervals_chart(result, varied):
+    page = render_html(result, lang="en", sensitivity=varied, rows=10)
+    chart = page[page.index('id="intervals"'):]
+    chart = chart[:chart.index("</figure>")]
+    assert chart.count("<circle") == 10  # the top and bottom five, a median each
+    assert "online_target 0.3–0.7, esign_target 0.92–0.99, weights · 300 samples" in page
+    assert 'id="intervals"' not in render_html(result)
+    with pytest.raises(dtiscore.DtiError, match="other units"):
+        render_html(result, sensitivity=attrs.evolve(varied, units=[f"{u}?" for u in varied.units]))
+
+
+def test_the_page_is_self_contained(result, varied):
+    page = render_html(result, sensitivity=varied)
     assert page.startswith("<!DOCTYPE html>")
     assert '<meta charset="utf-8">' in page
     for chart in CHARTS:
@@ -63,6 +119,11 @@ def test_report_command(tmp_path, capsys):
     assert code == 0
     page = out.read_text(encoding="utf-8")
     assert page.count("<svg") == 3 and "Ranking by total" in page
+    code = main(["report", str(ROOT / "frameworks" / "vn-dti-district.dti"), str(ROOT / "examples" / "district.csv"),
+                 "-o", str(out), "--lang", "en", "--vary-weights", "±10%", "--samples", "50"])
+    assert code == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.count("<svg") == 4 and "Rank intervals when params vary" in page and "50 samples" in page
 
 
 # ---------------------------------------------------------------- in a browser
@@ -95,6 +156,8 @@ window.addEventListener('load', function () {
     var r = f.querySelector('svg').getBoundingClientRect();
     out[f.id] = [r.left, r.top, r.width, r.height];
   });
+  var t = document.getElementById('results').getBoundingClientRect();
+  out.results = [t.left, t.top, Math.min(t.width, window.innerWidth - t.left), t.height];
   var pre = document.createElement('pre');
   pre.id = 'probe';
   pre.textContent = JSON.stringify(out);
@@ -161,9 +224,9 @@ def region_ink(image, box) -> tuple[int, int, set]:
     return pixels, ink, colours
 
 
-def test_the_charts_are_drawn_in_chromium(result, tmp_path):
+def test_the_charts_are_drawn_in_chromium(result, varied, tmp_path):
     browser = chromium()
-    page = render_html(result)
+    page = render_html(result, sensitivity=varied)
     report = tmp_path / "report.html"
     report.write_text(page, encoding="utf-8")
     probe = tmp_path / "probe.html"
@@ -197,6 +260,13 @@ def test_the_charts_are_drawn_in_chromium(result, tmp_path):
         if chart == "profile":
             blues = {c for c in colours if c[2] > c[0] + 2}
             assert len(blues) > 5  # cells shaded by index
+        if chart == "intervals":
+            assert blue in colours  # the intervals
+            assert any(r >= 0xC and g <= 0x6 and b <= 0x6 for r, g, b in colours)  # the ranks as scored
+    pixels, ink, colours = region_ink(image, boxes["results"])
+    assert boxes["results"][3] > 63 * 12, boxes["results"]  # a row per province
+    assert ink / pixels > 0.05, (ink, pixels)  # borders, headings and numbers drawn
+    assert (0xE, 0xF, 0xF) in colours  # the headings' tint (#eff6ff)
     # and outside the charts, below the page, there is only background
     _, ink, _ = region_ink(image, (0, image[1] - 10, WIDTH, 10))
     assert ink == 0

@@ -2,13 +2,14 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 import dtiscore
 from dtiscore.analyses.copies import row_ranks
 from dtiscore.analyses.sensitivity import sensitivity
 from dtiscore.cli import main
 from dtiscore.engine.ranks import competition_rank
+from dtiscore.testing import frameworks, inputs
 
 TWO = '''framework t "T" {
     max 20
@@ -88,6 +89,14 @@ def test_row_ranks_rank_each_row_as_results_do(rows):
     assert row_ranks(totals).tolist() == [competition_rank(row).tolist() for row in totals]
 
 
+def test_row_ranks_in_parts_of_rows(monkeypatch):
+    from dtiscore.analyses import copies as module
+
+    totals = np.round(np.random.default_rng(3).random((10, 6)) * 4) / 2  # ties in most rows
+    monkeypatch.setattr(module, "RANK_ROWS", 3)  # parts of 3, 3, 3 and 1 rows
+    assert row_ranks(totals).tolist() == [competition_rank(row).tolist() for row in totals]
+
+
 @pytest.mark.parametrize("vary, message", [
     ({"gaol": (0.1, 0.2)}, "no param 'gaol' (did you mean 'goal'?)"),
     ({"goal": (0.6, 0.2)}, "the range of param 'goal' must go from a low to a high finite number, not 0.6..0.2"),
@@ -101,11 +110,53 @@ def test_bad_ranges(vary, message):
     assert message in str(caught.value)
 
 
-def test_a_param_that_sets_a_band_cannot_be_varied():
-    text = TWO.replace("{ score v }", "{ steps v { >= goal: 10 else: 0 } }")
+STEPS = TWO.replace("param goal = 50%", "param goal = 50%\n    param limit = 5").replace(
+    "{ score v }", "{ steps v { >= limit: 10 else: 0 } }")
+
+
+def test_a_param_that_sets_a_band_is_varied():
+    # a: online 50% → 10, v 4 → 10 where limit ≤ 4; b: online 25% → 5, v 6 → 10 where limit ≤ 6.
+    # limit ≤ 4: a 20, b 15; 4 < limit ≤ 6: a 10, b 15 (b first); limit > 6: a 10, b 5.
+    framework = dtiscore.loads(STEPS)
+    data = {"online": [0.5, 0.25], "v": [4, 6]}
+    found = sensitivity(framework.score(data, units=["a", "b"]), {"limit": (3, 7)}, samples=200, seed=4)
+    limit = found.draws["limit"]
+    assert found.ranks[:, 0].tolist() == np.where((limit > 4) & (limit <= 6), 2, 1).tolist()
+    assert found.ranks[:, 1].tolist() == np.where((limit > 4) & (limit <= 6), 1, 2).tolist()
+    for s in range(5):
+        alone = dtiscore.loads(STEPS, params={"limit": float(limit[s])}).score(data)
+        assert found.ranks[s].tolist() == alone.rank().tolist()
+
+
+def test_a_param_that_sets_another_params_value_cannot_be_varied():
+    text = STEPS.replace("param limit = 5", "param limit = 5\n    param stretch = limit * 1.2").replace(
+        ">= limit: 10", ">= stretch: 10")
     result = dtiscore.loads(text).score({"online": [0.3], "v": [1]})
-    with pytest.raises(dtiscore.DtiError, match="cannot be varied sample by sample: it sets a band"):
-        sensitivity(result, {"goal": (0.4, 0.6)})
+    with pytest.raises(dtiscore.DtiError, match="cannot be varied sample by sample: it sets a max or another param"):
+        sensitivity(result, {"limit": (4, 6)})
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_one_pass_equals_loading_each_sample_on_generated_frameworks(data):
+    text = data.draw(frameworks(max_criteria=6, population=False))
+    framework = dtiscore.loads(text)
+    numeric = [name for name, value in framework.params.items() if not isinstance(value, bool)]
+    if not numeric:
+        return
+    name = data.draw(st.sampled_from(numeric))
+    value = float(framework.params[name])
+    rows = data.draw(inputs(framework, min_units=1, max_units=8))
+    result = framework.score(rows)
+    try:
+        found = sensitivity(result, {name: (min(0.8 * value, value), max(0.8 * value, value))}, samples=3, seed=1)
+    except dtiscore.DtiError as error:  # a max, another param's value, an end that does not check
+        event(str(error).split(":")[0][:40])
+        return
+    event("varied")
+    for s in range(3):
+        alone = dtiscore.loads(text, params={name: float(found.draws[name][s])}).score(rows)
+        assert found.ranks[s].tolist() == alone.rank().tolist()
 
 
 def test_a_param_read_by_a_population_function_cannot_be_varied():

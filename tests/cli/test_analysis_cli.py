@@ -107,3 +107,13 @@ def test_deductions(files, capsys, tmp_path):
 def test_unknown_unit_is_an_error(files, capsys):
     assert main(["compare", files["cli.dti"], files["y2022.csv"], files["y2023.csv"], "--unit", "hn"]) == 1
     assert "hn" in capsys.readouterr().err
+
+
+def test_compare_one_unit_json_contributions_add_up(files, capsys):
+    assert main(["compare", files["cli.dti"], files["y2022.csv"], files["y2023.csv"], "--unit", "hue",
+                 "--format", "json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["delta"] == 22
+    assert {part["kind"] for part in found["contributions"]} <= {"data", "applicability", "rescale", "framework"}
+    assert abs(sum(part["points"] for part in found["contributions"]) - found["delta"]) < 1e-9
+    assert set(found["rank"]) == {"before", "after"}

@@ -6,15 +6,23 @@ different framework versions: criteria only in `after` are *added*, only in `bef
 *removed*, and the counts of criteria up, down and unchanged are over the criteria in both.
 Differences smaller than 1e-9 points are no change (as in ranking). All per-unit numbers
 are arrays over the common units, computed for all of them at once.
+
+A unit's change is also attributed exactly, criterion by criterion and kind by kind
+(`contributions`: data, applicability, rescale, framework; the method is in
+`analyses.attribution`), and set against its neighbours in the ranking: which units it
+passed or was passed by, and on which criteria.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
 
+from .attribution import Contribution, unit_steps
+from ..engine.ranks import NO_RANK
 from ..errors import DtiError, UnknownIdError
 from ..explain.wording import check_lang, number, signed
 
@@ -32,6 +40,34 @@ class CriterionChange:
 
 
 @attrs.frozen
+class Overtaking:
+    """A neighbour in the ranking that changed places with the unit, and the criteria that
+    made the most of the difference: (criterion, how many more points it brought the
+    winner than the other), biggest first."""
+
+    neighbour: object
+    criteria: tuple[tuple[str, float], ...]
+
+    def text(self, lang: str = "en", passed: bool = True) -> str:
+        carried = ", ".join(f"{c} ({signed(points, lang)})" for c, points in self.criteria)
+        if lang == "vi":
+            said = f"vượt {self.neighbour}" if passed else f"bị {self.neighbour} vượt qua"
+            return f"{said} nhờ {carried}" if carried else said
+        said = f"passed {self.neighbour}" if passed else f"passed by {self.neighbour}"
+        return f"{said} on {carried}" if carried else said
+
+
+def rank_change(before: int, after: int, lang: str = "en") -> str:
+    """A change of rank in the published wording: "up 3 places" / "tăng 3 bậc"."""
+    places = before - after
+    if lang == "vi":
+        return "giữ nguyên" if places == 0 else f"{'tăng' if places > 0 else 'giảm'} {abs(places)} bậc"
+    if places == 0:
+        return "unchanged"
+    return f"{'up' if places > 0 else 'down'} {abs(places)} place{'s' if abs(places) != 1 else ''}"
+
+
+@attrs.frozen
 class UnitComparison:
     """One unit's change: totals, counts, and its criteria that moved (most first)."""
 
@@ -45,6 +81,11 @@ class UnitComparison:
     groups: dict[str, float]  # group id → delta
     changes: tuple[CriterionChange, ...]  # criteria that moved, biggest change first
     labels: tuple[str, str]
+    rank_before: int = 0  # the unit's rank among `before`'s units
+    rank_after: int = 0
+    contributions: tuple[Contribution, ...] = ()  # they add up to delta
+    passed: tuple[Overtaking, ...] = ()  # units ranked above it before and below it after
+    passed_by: tuple[Overtaking, ...] = ()  # units ranked below it before and above it after
 
     def text(self, lang: str = "en") -> str:
         check_lang(lang)
@@ -55,9 +96,17 @@ class UnitComparison:
         else:
             head += f", {self.up} criteria up, {self.down} down, {self.unchanged} unchanged"
         lines = [head]
+        if self.rank_before and self.rank_after:
+            word = "hạng" if lang == "vi" else "rank"
+            lines.append(f"  {word} {self.rank_before} → {self.rank_after} "
+                         f"({rank_change(self.rank_before, self.rank_after, lang)})")
         for change in self.changes:
             lines.append(f"  {signed(change.delta, lang).rjust(8)}  {change.criterion} "
                          f"({number(change.before, lang)} → {number(change.after, lang)})")
+        for overtaking in self.passed:
+            lines.append("  " + overtaking.text(lang, passed=True))
+        for overtaking in self.passed_by:
+            lines.append("  " + overtaking.text(lang, passed=False))
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -131,6 +180,53 @@ class Comparison:
         except ValueError:
             raise UnknownIdError.of("unit in both results", unit, self.units) from None
 
+    @functools.cached_property
+    def _steps(self) -> dict[tuple[str, str], np.ndarray]:
+        return unit_steps(self.before_result, self.after_result, self._before_pos, self._after_pos)
+
+    def contribution_arrays(self) -> dict[tuple[str, str], np.ndarray]:
+        """(criterion, kind) → points per unit; for every unit they add up to `delta` (see
+        `dtiscore.analyses.attribution` for the method)."""
+        return dict(self._steps)
+
+    def contributions(self, unit: object) -> tuple[Contribution, ...]:
+        """One unit's change of total, criterion by criterion and kind by kind (the parts
+        that moved it at all), biggest first; they add up to its delta."""
+        i = self.position(unit)
+        found = [Contribution(c, kind, float(points[i])) for (c, kind), points in self._steps.items()
+                 if round(float(points[i]), 9) != 0]
+        return tuple(sorted(found, key=lambda part: -abs(part.points)))
+
+    @functools.cached_property
+    def _by_criterion(self) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for (c, _), points in self._steps.items():
+            out[c] = out[c] + points if c in out else points.copy()
+        return out
+
+    @functools.cached_property
+    def ranks(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each common unit's rank before (among `before`'s units) and after."""
+        return self.before_result.rank()[self._before_pos], self.after_result.rank()[self._after_pos]
+
+    def _overtakings(self, i: int, passed: bool, neighbours: int = 5, criteria: int = 3) -> tuple[Overtaking, ...]:
+        before, after = self.ranks
+        ranked = (before != NO_RANK) & (after != NO_RANK)  # only units ranked both times pass each other
+        if not ranked[i]:
+            return ()
+        if passed:
+            others = np.flatnonzero(ranked & (before < before[i]) & (after > after[i]))
+        else:
+            others = np.flatnonzero(ranked & (before > before[i]) & (after < after[i]))
+        others = others[np.argsort(np.abs(after[others] - after[i]), kind="stable")][:neighbours]
+        out = []
+        for j in others:
+            sign = 1 if passed else -1
+            lead = sorted(((c, sign * float(points[i] - points[j])) for c, points in self._by_criterion.items()),
+                          key=lambda item: -item[1])
+            out.append(Overtaking(self.units[j], tuple((c, p) for c, p in lead[:criteria] if round(p, 9) > 0)))
+        return tuple(out)
+
     def unit(self, unit: object) -> UnitComparison:
         i = self.position(unit)
         changes = []
@@ -143,7 +239,8 @@ class Comparison:
         groups = {g: float(self.group(g)[2][i]) for g in self.groups}
         return UnitComparison(self.units[i], float(self.before[i]), float(self.after[i]), float(self.delta[i]),
                               int(self.up[i]), int(self.down[i]), int(self.unchanged[i]), groups,
-                              tuple(changes), self.labels)
+                              tuple(changes), self.labels, int(self.ranks[0][i]), int(self.ranks[1][i]),
+                              self.contributions(unit), self._overtakings(i, True), self._overtakings(i, False))
 
     def table(self, groups: bool = True) -> dict[str, np.ndarray | list]:
         """One row per unit: before, after, delta, criteria up/down/unchanged, group deltas."""

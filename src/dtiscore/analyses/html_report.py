@@ -1,9 +1,12 @@
-"""One self-contained HTML page for a scored population: the ranking, each unit's group
-profile and the distribution of the biggest deductions, as inline SVG (no script, no
+"""One self-contained HTML page for a scored population: the results table as DTI results
+are published (index and rank, band, each main index's and pillar's value and rank), the
+ranking, each unit's group profile, the distribution of the biggest deductions and, given a
+sensitivity analysis, each unit's rank interval; charts as inline SVG (no script, no
 external file: it opens offline and prints).
 
-Large populations are summarised: the ranking and the profile show the top and bottom
-units (`rows` of them); the deduction chart is over every unit.
+Large populations are summarised: the ranking, the profile and the intervals show the top
+and bottom units (`rows` of them), the table up to `TABLE_ROWS`; the deduction chart is over
+every unit.
 """
 
 from __future__ import annotations
@@ -14,11 +17,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import DtiError
+from ..engine.ranks import NO_RANK, index_rank
 from ..language import ir
 from ..explain.wording import check_lang, default_lang, number, percent
 
 if TYPE_CHECKING:
     from ..engine.scored import Scored
+    from .sensitivity import Sensitivity
+
+TABLE_ROWS = 1000  # units listed in the results table before it shows the top and bottom only
+INDEX_LEVEL = 12  # a framework of this many criteria or fewer scores main indices as its criteria
 
 BLUE, RED, GREY, INK = "#2563eb", "#dc2626", "#e5e7eb", "#111827"
 
@@ -27,12 +36,18 @@ _WORDS = {
            "ranking": "Ranking by total", "profile": "Group profile per unit (index = points / max)",
            "deductions": "Biggest deductions: points lost per unit", "lost": "lost", "of": "of",
            "units_losing": "units losing points", "more": "units not shown", "top": "top", "bottom": "bottom",
-           "made": "Made by dtiscore from", "legend": "box: middle half of units; line: median; ◆: mean; whiskers: min–max"},
+           "made": "Made by dtiscore from", "legend": "box: middle half of units; line: median; ◆: mean; whiskers: min–max",
+           "results": "Results", "rank": "Rank", "unit": "Unit", "index": "Index", "band": "Band",
+           "intervals": "Rank intervals when params vary", "samples": "samples",
+           "interval_legend": "line: 5th–95th percentile of ranks; ●: median; |: rank as scored"},
     "vi": {"units": "đơn vị", "criteria": "tiêu chí", "points": "điểm", "mean": "trung bình", "median": "trung vị",
            "ranking": "Xếp hạng theo tổng điểm", "profile": "Chỉ số nhóm của từng đơn vị (điểm / điểm tối đa)",
            "deductions": "Tiêu chí bị trừ nhiều điểm nhất: điểm bị trừ mỗi đơn vị", "lost": "bị trừ", "of": "/",
            "units_losing": "đơn vị bị trừ điểm", "more": "đơn vị không hiển thị", "top": "đầu", "bottom": "cuối",
-           "made": "Tạo bởi dtiscore từ", "legend": "hộp: nửa giữa các đơn vị; vạch: trung vị; ◆: trung bình; râu: nhỏ nhất–lớn nhất"},
+           "made": "Tạo bởi dtiscore từ", "legend": "hộp: nửa giữa các đơn vị; vạch: trung vị; ◆: trung bình; râu: nhỏ nhất–lớn nhất",
+           "results": "Kết quả", "rank": "Hạng", "unit": "Đơn vị", "index": "Chỉ số", "band": "Nhóm",
+           "intervals": "Khoảng xếp hạng khi tham số thay đổi", "samples": "mẫu",
+           "interval_legend": "đoạn: phân vị 5–95 của hạng; ●: trung vị; |: hạng theo kết quả"},
 }
 
 _STYLE = """
@@ -42,6 +57,12 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8p
 .meta { color: #4b5563; } figure { margin: 0; } svg { display: block; max-width: 100%; height: auto; }
 svg text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; fill: #111827; }
 .note { color: #6b7280; font-size: 12px; }
+table.results { border-collapse: collapse; font-size: 12px; font-variant-numeric: tabular-nums; }
+table.results th, table.results td { border: 1px solid #d1d5db; padding: 2px 6px; }
+table.results th { background: #eff6ff; vertical-align: bottom; max-width: 110px; }
+table.results td { white-space: nowrap; }
+table.results td.n { text-align: right; } table.results td.r { text-align: right; color: #4b5563; }
+.wide { overflow-x: auto; }
 """
 
 
@@ -50,7 +71,9 @@ def _e(text: object) -> str:
 
 
 def render_html(result: "Scored", lang: str | None = None, rows: int = 60, criteria: int = 15,
-                title: str | None = None, source: str | None = None) -> str:
+                title: str | None = None, source: str | None = None,
+                sensitivity: "Sensitivity | None" = None) -> str:
+    """The page; with `sensitivity` (of this result's units) also the rank-interval chart."""
     lang = check_lang(lang or default_lang(result.framework.title))
     w = _WORDS[lang]
     framework = result.framework
@@ -67,6 +90,7 @@ def render_html(result: "Scored", lang: str | None = None, rows: int = 60, crite
         f'{number(float(np.nanmedian(totals)) if len(totals) else math.nan, lang)}</p>',
     ]
     shown = _shown_units(result, rows)
+    parts += [f'<h2>{w["results"]}</h2>', results_table(result, lang)]
     parts += [f'<h2>{w["ranking"]}</h2>', ranking_svg(result, shown, lang)]
     if len(shown) < len(result):
         parts.append(f'<p class="note">{w["top"]} {rows // 2} / {w["bottom"]} {rows - rows // 2}; '
@@ -74,6 +98,16 @@ def render_html(result: "Scored", lang: str | None = None, rows: int = 60, crite
     parts += [f'<h2>{w["profile"]}</h2>', profile_svg(result, shown, lang)]
     parts += [f'<h2>{w["deductions"]}</h2>', deductions_svg(result, criteria, lang),
               f'<p class="note">{w["legend"]}</p>']
+    if sensitivity is not None:
+        if list(sensitivity.units) != list(result.units):
+            raise DtiError("the sensitivity analysis is of other units than the result reported")
+        varied = ", ".join(f"{_e(name)} {number(lo, lang, 4)}–{number(hi, lang, 4)}"
+                           for name, (lo, hi) in sensitivity.ranges.items())
+        if sensitivity.weights:
+            varied = ", ".join(filter(None, [varied, "weights"]))
+        parts += [f'<h2>{w["intervals"]}</h2>',
+                  f'<p class="meta">{varied} · {len(sensitivity.ranks):,} {w["samples"]}</p>',
+                  intervals_svg(sensitivity, shown, lang), f'<p class="note">{w["interval_legend"]}</p>']
     if source:
         parts.append(f'<p class="note">{w["made"]} {_e(source)}</p>')
     parts += ["</body>", "</html>"]
@@ -86,6 +120,69 @@ def _shown_units(result: "Scored", rows: int) -> np.ndarray:
     if len(order) <= rows:
         return order
     return np.concatenate([order[: rows // 2], order[len(order) - (rows - rows // 2):]])
+
+
+# ---- the results table, as published ---------------------------------------------------------
+
+
+def main_indices(result: "Scored") -> list[str]:
+    """The nodes published as main indices: a framework's criteria when it has a dozen or
+    fewer (one scored from main-index values), else its groups that hold criteria; nodes
+    worth 0 points (listed, not scored) left out."""
+    framework = result.framework
+    nodes = list(framework.criteria) if len(framework.criteria) <= INDEX_LEVEL else main_groups(result)
+    return [n for n in nodes if framework.node(n).max > 0]
+
+
+def results_columns(result: "Scored", lang: str) -> tuple[list[str], list[list[str]], list[str]]:
+    """(headings, rows best first, each column's kind: rank, text or value): rank, unit, index, band where
+    the framework declares bands, then each main index's and each pillar's (tag view's)
+    value and rank. Values to 4 decimals, as published."""
+    w = _WORDS[lang]
+    framework = result.framework
+    headings = [w["rank"], w["unit"], w["index"]]
+    columns: list[list[str]] = [_ranks_text(result.rank()), [str(u) for u in result.units],
+                                [_fixed(v, lang) for v in result.index]]
+    kinds = ["rank", "text", "value"]
+    if framework.ir.bands is not None:
+        headings.append(w["band"])
+        columns.append(["-" if b is None else str(b) for b in result.band()])
+        kinds.append("text")
+    values = [(framework.node(n).title, result.node_index(n)) for n in main_indices(result)]
+    for key in result.tag_keys:
+        values += [(f"{key}: {value}", view.index) for value, view in result.view(key).items()]
+    for title, index in values:
+        headings += [title, w["rank"]]
+        columns += [[_fixed(v, lang) for v in index], _ranks_text(index_rank(index, result.ranked))]
+        kinds += ["value", "rank"]
+    order = _shown_units(result, TABLE_ROWS)
+    return headings, [[column[i] for column in columns] for i in order], kinds
+
+
+def _ranks_text(ranks: np.ndarray) -> list[str]:
+    """Ranks as the table shows them: '-' for a unit assessed but not ranked."""
+    return ["-" if r == NO_RANK else str(int(r)) for r in ranks.tolist()]
+
+
+def _fixed(value: float, lang: str, decimals: int = 4) -> str:
+    """A value with exactly `decimals` decimals (a column lines up, a spreadsheet reads it)."""
+    if value is None or value != value:
+        return "-"
+    text = f"{float(value):.{decimals}f}"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def results_table(result: "Scored", lang: str) -> str:
+    """The results table: plain cells, one value each, so it copies into a spreadsheet."""
+    headings, rows, kinds = results_columns(result, lang)
+    style = {"rank": ' class="r"', "value": ' class="n"', "text": ""}
+    out = ['<div class="wide"><table class="results" id="results"><thead><tr>']
+    out += [f"<th>{_e(h)}</th>" for h in headings]
+    out.append("</tr></thead><tbody>")
+    for row in rows:
+        out.append("<tr>" + "".join(f"<td{style[kind]}>{_e(cell)}</td>" for kind, cell in zip(kinds, row)) + "</tr>")
+    out.append("</tbody></table></div>")
+    return "".join(out)
 
 
 def main_groups(result: "Scored") -> list[str]:
@@ -120,7 +217,7 @@ def ranking_svg(result: "Scored", shown: np.ndarray, lang: str) -> str:
         total = float(result.total[i])
         width = 0.0 if math.isnan(total) else bar_w * max(0.0, min(total / top, 1.0))
         unit = _e(result.units[i])
-        out.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{int(ranks[i])}. {unit}</text>')
+        out.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{_ranks_text(ranks[i:i + 1])[0]}. {unit}</text>')
         out.append(f'<rect x="{label_w}" y="{y + 3}" width="{width:.1f}" height="{row_h - 6}" fill="{BLUE}">'
                    f'<title>{unit}: {number(total, lang)}</title></rect>')
         out.append(f'<text x="{label_w + width + 4:.1f}" y="{y + 13}">{number(total, lang)}</text>')
@@ -206,5 +303,38 @@ def deductions_svg(result: "Scored", criteria: int, lang: str) -> str:
         out.append(f'<path d="M{x(mean):.1f},{y - 5:.1f} l5,5 l-5,5 l-5,-5 z" fill="{INK}"/>')
         out.append(f'<text x="{label_w + plot_w + 10}" y="{y + 4:.1f}">{number(mean, lang)} · '
                    f'{percent(losing / n, lang, 0)} {w["units_losing"]}</text>')
+    out.append("</svg></figure>")
+    return "".join(out)
+
+
+def intervals_svg(found: "Sensitivity", shown: np.ndarray, lang: str) -> str:
+    """Each shown unit's rank interval over the samples: a line from the 5th to the 95th
+    percentile of its ranks, a dot at the median, a tick at its rank as scored."""
+    label_w, plot_w, row_h = 220, 620, 18
+    n = max(len(found.units), 1)
+    height = row_h * len(shown) + 24
+    out = [f'<figure class="chart" id="intervals"><svg xmlns="http://www.w3.org/2000/svg" '
+           f'viewBox="0 0 {label_w + plot_w + 90} {height}" width="{label_w + plot_w + 90}" height="{height}" '
+           f'role="img" aria-label="rank intervals">']
+
+    def x(rank: float) -> float:  # rank 1 on the left
+        return label_w + plot_w * (rank - 1) / max(n - 1, 1)
+
+    for k in (0, 0.25, 0.5, 0.75, 1.0):
+        rank = 1 + round((n - 1) * k)
+        out.append(f'<line x1="{x(rank):.1f}" y1="0" x2="{x(rank):.1f}" y2="{height - 18}" stroke="{GREY}"/>')
+        out.append(f'<text x="{x(rank):.1f}" y="{height - 4}" text-anchor="middle">{rank}</text>')
+    for row, i in enumerate(shown):
+        y = row * row_h + row_h / 2
+        low, median, high, nominal = (float(found.rank_low[i]), float(found.rank_median[i]),
+                                      float(found.rank_high[i]), float(found.rank[i]))
+        unit = _e(found.units[i])
+        out.append(f'<text x="{label_w - 6}" y="{y + 4:.1f}" text-anchor="end">{int(nominal)}. {unit}</text>')
+        out.append(f'<line x1="{x(low) - 2:.1f}" y1="{y:.1f}" x2="{x(high) + 2:.1f}" y2="{y:.1f}" stroke="{BLUE}" '
+                   f'stroke-width="6" stroke-linecap="round"><title>{unit}: {number(low, lang)}–{number(high, lang)}'
+                   f'</title></line>')
+        out.append(f'<circle cx="{x(median):.1f}" cy="{y:.1f}" r="4" fill="{INK}"/>')
+        out.append(f'<line x1="{x(nominal):.1f}" y1="{y - 7:.1f}" x2="{x(nominal):.1f}" y2="{y + 7:.1f}" '
+                   f'stroke="{RED}" stroke-width="2"/>')
     out.append("</svg></figure>")
     return "".join(out)

@@ -19,6 +19,7 @@ import attrs
 import numpy as np
 
 from .copies import score_copies
+from ..engine.ranks import NO_RANK
 from ..errors import DtiError
 from ..language import ir
 
@@ -62,6 +63,10 @@ def robustness(result: "Scored", k: int, threads: int | None = None) -> Robustne
     if read & set(items):
         raise DtiError(f"evidence {', '.join(sorted(read & set(items)))} is read by a function of every unit "
                        "(best, worst, mean, percentile): rejecting it for one unit would move the others")
+    excluding = {name for e in framework.ir.rank_exclusions for name in ir.columns_used(e.cond)}
+    if excluding & set(items):
+        raise DtiError(f"evidence {', '.join(sorted(excluding & set(items)))} is read by `rank exclude when`: "
+                       "rejecting it would change who is ranked")
     sets = [s for size in range(1, min(int(k), len(items)) + 1) for s in combinations(range(len(items)), size)]
     totals = result.total[None, :]
     if sets and n:
@@ -80,9 +85,10 @@ def robustness(result: "Scored", k: int, threads: int | None = None) -> Robustne
     rounded = np.round(totals, 9)
     best_set = np.argmin(rounded, axis=0)  # the first lowest: the empty set, then smaller sets first
     worst = rounded[best_set, np.arange(n)]
-    nominal = rounded[0]
-    ordered = np.sort(nominal)
-    above = n - np.searchsorted(ordered, worst, side="right") - (nominal > worst)  # the unit itself left out
+    nominal, ranked = rounded[0], result.ranked  # units not ranked count for no one's rank
+    ordered = np.sort(nominal[ranked])
+    above = len(ordered) - np.searchsorted(ordered, worst, side="right") - (nominal > worst)  # the unit left out
+    worst_rank = np.where(ranked, above + 1, NO_RANK).astype(np.int64)
     found = tuple(() if row == 0 else tuple(items[j] for j in sets[row - 1]) for row in best_set.tolist())
-    return Robustness(list(result.units), int(k), result.rank(), (above + 1).astype(np.int64),
+    return Robustness(list(result.units), int(k), result.rank(), worst_rank,
                       totals[best_set, np.arange(n)], found)

@@ -2,13 +2,15 @@
 every sample scored in one vectorised pass.
 
 The checker folds params into constants, so the framework is checked once more with each
-varied param set to a sentinel value no author writes; the constants holding a sentinel
-become input columns. That framework scores samples × units rows at once: every input
-column repeated once per sample, each varied param's column holding that sample's value.
+varied param set to a sentinel value no author writes (a hair from the nominal value, so
+every check still passes); the constants holding a sentinel become input columns, and so
+do bands of `steps` (such a rule is scored as the `cases` rule that gives the same points).
 It must be the very framework scored, apart from those columns: put the nominal values
 back and it has to equal the original, or the param reaches somewhere a column cannot go
-(a band of `steps`, another param's value) and the analysis refuses with a `DtiError`.
-Population functions (best, worst, ...) keep their values over the units as scored.
+(a max, another param's value) and the analysis refuses with a `DtiError`. Only the
+criteria that read a varied param are scored on samples × units rows (`copies`), each
+varied param's column holding its sample's value. Population functions (best, worst, ...)
+keep their values over the units as scored.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from ..engine.scored import Scored
 
 PERCENTILES = (5.0, 50.0, 95.0)  # low, median, high
-_SENTINEL = 0.7236067977499789  # a share (overrides of share params are checked in [0, 1])
+_NUDGE = 0.7236067977499789 * 2.0 ** -30  # how far a sentinel is from the nominal value, relatively
 
 
 @attrs.frozen(eq=False)
@@ -42,20 +44,25 @@ class Sensitivity:
     draws: dict[str, np.ndarray]  # each varied param's value in each sample
     ranges: dict[str, tuple[float, float]]
     weights: dict[str, np.ndarray] = attrs.field(factory=dict)  # each top-level group's factor in each sample
+    percentiles: np.ndarray = attrs.field(default=None)  # (3, units): PERCENTILES of each unit's ranks
+
+    def __attrs_post_init__(self):
+        if self.percentiles is None:  # one partition of the ranks for all three
+            object.__setattr__(self, "percentiles", np.percentile(self.ranks, PERCENTILES, axis=0))
 
     @property
     def rank_median(self) -> np.ndarray:
-        return np.percentile(self.ranks, PERCENTILES[1], axis=0)
+        return self.percentiles[1]
 
     @property
     def rank_low(self) -> np.ndarray:
         """The 5th percentile of each unit's ranks (its better end: a lower number)."""
-        return np.percentile(self.ranks, PERCENTILES[0], axis=0)
+        return self.percentiles[0]
 
     @property
     def rank_high(self) -> np.ndarray:
         """The 95th percentile of each unit's ranks (its worse end)."""
-        return np.percentile(self.ranks, PERCENTILES[2], axis=0)
+        return self.percentiles[2]
 
     def table(self) -> dict[str, Any]:
         """unit, rank, rank_median, rank_low, rank_high: one row per unit."""
@@ -93,7 +100,7 @@ def sensitivity(result: "Scored", vary: Mapping[str, tuple[float, float]] | None
     totals = np.array(points[0])
     for k, group in enumerate(groups):  # a group's points × its factor: the total moves by (factor − 1) × points
         totals += (factors[group] - 1)[:, None] * points[1 + k]
-    return Sensitivity(list(result.units), result.rank(), row_ranks(totals), draws, ranges, factors)
+    return Sensitivity(list(result.units), result.rank(), row_ranks(totals, result.ranked), draws, ranges, factors)
 
 
 def _varied(framework, ranges: dict[str, tuple[float, float]]) -> CompiledFramework:
@@ -144,11 +151,18 @@ def _loaded(framework) -> tuple[Any, dict[str, float]]:
     return tree, {n: v for n, v in framework.params.items() if defaults.get(n) != v}
 
 
+def _sentinel(nominal: float, k: int) -> float:
+    """A value no author writes, a hair from the nominal one, so that every check the
+    nominal value passes (a share within [0, 1], bands of `steps` in order) passes too."""
+    step = max(abs(nominal), 1.0) * _NUDGE * (k + 1)
+    return nominal - step if nominal - step >= 0 or nominal < 0 else nominal + step
+
+
 def _parametric(framework, tree, overrides: dict[str, float], names: tuple[str, ...]) -> CompiledFramework:
     """`framework` checked again with the params `names` as input columns."""
-    sentinels = {name: _SENTINEL - k * 2.0 ** -40 for k, name in enumerate(names)}
+    sentinels = {name: _sentinel(float(framework.params[name]), k) for k, name in enumerate(names)}
     refused = DtiError(f"param {', '.join(repr(n) for n in names)} cannot be varied sample by sample: it sets a "
-                       "band of `steps`, a max, or another param's value (vary only params used in formulas)")
+                       "max or another param's value (vary only params used in formulas and bands)")
     try:
         checked = check(tree, framework.source, {**overrides, **sentinels})[0]
     except FrameworkError:  # the ranges' ends check, the sentinels do not: the checker reads the value
@@ -160,24 +174,59 @@ def _parametric(framework, tree, overrides: dict[str, float], names: tuple[str, 
     if (_replace(root, _to_const(nominal)), tuple(_replace(let, _to_const(nominal)) for let in lets)) != \
             (framework.ir.root, framework.ir.lets):
         raise refused
+    if checked.rank_exclusions != framework.ir.rank_exclusions:  # who is ranked stays as scored
+        raise DtiError(f"param {', '.join(repr(n) for n in names)} cannot be varied sample by sample: "
+                       "a `rank exclude when` reads it")
     inputs = checked.inputs + tuple(ir.Input(column_name(name), "number") for name in names)
-    return CompiledFramework(attrs.evolve(framework.ir, root=root, lets=lets, inputs=inputs))
+    return CompiledFramework(attrs.evolve(framework.ir, root=_replace(root, _steps_as_cases), lets=lets, inputs=inputs))
 
 
 def _to_column(columns: dict[float, ir.Column]) -> Callable[[Any], Any]:
+    """Constants holding a sentinel become its column; so do the thresholds and points of
+    bands of `steps` (floats in the IR, not expressions: `_steps_as_cases` makes them so)."""
     def swap(node):
         if isinstance(node, ir.Const) and node.type == ir.NUM and node.value in columns:
             return columns[node.value]
+        if isinstance(node, ir.Band):
+            return attrs.evolve(node, threshold=columns.get(node.threshold, node.threshold),
+                                points=columns.get(node.points, node.points))
+        if isinstance(node, ir.StepsRule) and node.otherwise in columns:
+            return attrs.evolve(node, otherwise=columns[node.otherwise])
         return node
     return swap
 
 
 def _to_const(consts: dict[str, ir.Const]) -> Callable[[Any], Any]:
+    """The columns back to the constants (and the bands' floats) they stand for."""
+    def value(field):  # a band's column is already a constant here: its parts are swapped first
+        return field.value if isinstance(field, ir.Const) else field
+
     def swap(node):
         if isinstance(node, ir.Column) and node.name in consts:
             return consts[node.name]
+        if isinstance(node, ir.Band):
+            return attrs.evolve(node, threshold=value(node.threshold), points=value(node.points))
+        if isinstance(node, ir.StepsRule):
+            return attrs.evolve(node, otherwise=value(node.otherwise))
         return node
     return swap
+
+
+def _steps_as_cases(node: Any) -> Any:
+    """A `steps` rule with a column among its bands as the `cases` rule that scores the
+    same: the first band that holds gives its points, in order, else the otherwise."""
+    if not isinstance(node, ir.StepsRule):
+        return node
+    parts = [field for band in node.bands for field in (band.threshold, band.points)] + [node.otherwise]
+    if not any(isinstance(part, ir.Column) for part in parts):
+        return node
+
+    def expr(part):
+        return part if isinstance(part, ir.Column) else ir.Const(float(part))
+
+    whens = tuple((ir.Op(band.op, (node.expr, expr(band.threshold)), ir.BOOL), expr(band.points))
+                  for band in node.bands)
+    return ir.CasesRule(whens, expr(node.otherwise))
 
 
 def _replace(node: Any, swap: Callable[[Any], Any], memo: dict | None = None) -> Any:

@@ -57,6 +57,7 @@ def register(commands) -> None:
     report.add_argument("-o", "--output", required=True, metavar="REPORT.html")
     report.add_argument("--lang", choices=LANGS, help="vi or en (default: vi for a framework with a Vietnamese title)")
     report.add_argument("--rows", type=int, default=60, metavar="N", help="units shown in the ranking (default 60)")
+    _vary_options(report, "also draw each unit's rank interval when params vary: ")
     params_option(report)
     data_options(report)
     report.set_defaults(run=_report)
@@ -88,12 +89,7 @@ def register(commands) -> None:
                                                    "unit, rank, rank_median, rank_low, rank_high")
     vary.add_argument("framework", metavar="FILE.dti")
     vary.add_argument("data", metavar="DATA")
-    vary.add_argument("--vary", action="append", default=[], metavar="NAME=LO..HI",
-                      help="a param and its range (repeatable); LO and HI are numbers or percents, e.g. 40%%..60%%")
-    vary.add_argument("--vary-weights", metavar="±P%", help="multiply each top-level group's points by a factor "
-                      "drawn from 1 − P to 1 + P (e.g. ±10%%)")
-    vary.add_argument("--samples", type=int, default=1000, metavar="N", help="draws of the params (default 1000)")
-    vary.add_argument("--seed", type=int, default=0, metavar="S", help="the same seed draws the same samples (default 0)")
+    _vary_options(vary, "")
     vary.add_argument("-o", "--output", metavar="OUT", help="write the table here (.csv, .json, .txt, ...)")
     vary.add_argument("--format", choices=("csv", "json", "table"), help="csv (default), json or table")
     params_option(vary)
@@ -110,6 +106,26 @@ def register(commands) -> None:
     params_option(reject)
     data_options(reject)
     reject.set_defaults(run=_robustness)
+
+
+def _vary_options(command, purpose: str) -> None:
+    command.add_argument("--vary", action="append", default=[], metavar="NAME=LO..HI",
+                         help=purpose + "a param and its range (repeatable); LO and HI are numbers or percents, "
+                                        "e.g. 40%%..60%%")
+    command.add_argument("--vary-weights", metavar="±P%", help="multiply each top-level group's points by a factor "
+                         "drawn from 1 − P to 1 + P (e.g. ±10%%)")
+    command.add_argument("--samples", type=int, default=1000, metavar="N", help="draws of the params (default 1000)")
+    command.add_argument("--seed", type=int, default=0, metavar="S",
+                         help="the same seed draws the same samples (default 0)")
+
+
+def _varied(result, args):
+    """The sensitivity analysis the --vary options ask for, or None."""
+    if not args.vary and args.vary_weights is None:
+        return None
+    ranges = dict(_range(text) for text in args.vary)
+    weights = None if args.vary_weights is None else _share(args.vary_weights)
+    return sensitivity(result, ranges, samples=args.samples, seed=args.seed, weights=weights)
 
 
 def _output_options(command) -> None:
@@ -155,8 +171,13 @@ def _compare(args) -> int:
             print(json.dumps({"unit": unit.unit, labels[0]: unit.before, labels[1]: unit.after,
                               "delta": unit.delta, "up": unit.up, "down": unit.down, "unchanged": unit.unchanged,
                               "groups": unit.groups,
+                              "rank": {labels[0]: unit.rank_before, labels[1]: unit.rank_after},
                               "criteria": [{"id": c.criterion, labels[0]: c.before, labels[1]: c.after,
-                                            "delta": c.delta} for c in unit.changes]},
+                                            "delta": c.delta} for c in unit.changes],
+                              "contributions": [{"criterion": c.criterion, "kind": c.kind, "points": c.points}
+                                                for c in unit.contributions],
+                              "passed": [_overtaking(o) for o in unit.passed],
+                              "passed_by": [_overtaking(o) for o in unit.passed_by]},
                              ensure_ascii=False, indent=2))
         else:
             print(unit.text(lang))
@@ -166,6 +187,10 @@ def _compare(args) -> int:
               file=sys.stderr)
     _write(comparison.table(), args)
     return 0
+
+
+def _overtaking(overtaking) -> dict:
+    return {"unit": overtaking.neighbour, "criteria": [{"criterion": c, "points": p} for c, p in overtaking.criteria]}
 
 
 def new_framework_lang(framework) -> str:
@@ -212,7 +237,8 @@ def _report(args) -> int:
     with shown(file_progress(args)) as progress:
         result = read_and_score(args, progress, framework)[0]
         progress.stage("writing the report")
-        page = render_html(result, lang=args.lang, rows=args.rows, source=str(args.data))
+        page = render_html(result, lang=args.lang, rows=args.rows, source=str(args.data),
+                           sensitivity=_varied(result, args))
     try:
         with open(args.output, "w", encoding="utf-8") as handle:
             handle.write(page)
@@ -266,10 +292,10 @@ def _diff(args) -> int:
 
 def _sensitivity(args) -> int:
     framework = load(args.framework, params=parse_params(args.param))
-    ranges = dict(_range(text) for text in args.vary)
-    weights = None if args.vary_weights is None else _share(args.vary_weights)
-    found = sensitivity(_score_file(framework, args.data, args), ranges, samples=args.samples, seed=args.seed,
-                        weights=weights)
+    result = _score_file(framework, args.data, args)
+    found = _varied(result, args)
+    if found is None:
+        raise DtiError("name at least one param to vary, or vary the weights (--vary NAME=LO..HI, --vary-weights ±P%)")
     write_table(args.output or sys.stdout, found.table(), args.format if args.format or args.output else "csv")
     return 0
 
