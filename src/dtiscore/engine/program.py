@@ -174,5 +174,5 @@ KERNEL_NAMES = (
     "divide", "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
     "logical_and", "logical_or", "logical_not", "choose", "round_half_away", "population",
     "limited", "fraction_of", "linear", "linear_fixed", "award", "steps", "cases",
-    "award_bool", "cases_bool", "as_float", "minimum", "maximum", "store",
+    "award_bool", "cases_bool", "as_float", "minimum", "maximum",
 )
