@@ -32,6 +32,9 @@ def register(commands) -> None:
     score.add_argument("--chunk-size", type=_chunk_size, metavar="N",
                        help="read a CSV file N rows at a time, for files larger than memory (csv or json "
                             "output; the same output as without it)")
+    score.add_argument("--engine", choices=("auto", "numpy", "numba"), default="auto",
+                       help="numpy (auto, the default) or numba (pip install 'dtiscore[numba]'): "
+                            "the same scores")
     params_option(score)
     data_options(score)
     score.set_defaults(run=_score)
@@ -132,7 +135,8 @@ def read_and_score(args, progress: Progress | None = None):
                        progress=progress.reading if progress else None)
     if progress:
         progress.stage(f"scoring {len(table):,} units")
-    result = score_table(framework, table, decimal_comma=getattr(args, "decimal_comma", False))
+    result = score_table(framework, table, decimal_comma=getattr(args, "decimal_comma", False),
+                         engine=getattr(args, "engine", "auto"))
     return result, table
 
 

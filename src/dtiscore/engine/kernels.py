@@ -248,9 +248,14 @@ def _full_array(value: float, n: int) -> np.ndarray:
     return array
 
 
+_CACHES = [_full_array]  # what `clear` forgets; other engines' kernels add theirs
+
+
 def clear() -> None:
-    """Forget the constant arrays kept for `_full` (`dtiscore.clear_cache`)."""
-    _full_array.cache_clear()
+    """Forget the constant arrays kept for `_full` and the other engines' tables
+    (`dtiscore.clear_cache`)."""
+    for cache in _CACHES:
+        cache.cache_clear()
 
 
 def linear(x, start, end, top: float, points=None, branch=None):
