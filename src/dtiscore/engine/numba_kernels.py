@@ -1,5 +1,5 @@
-"""The numba engine's kernels: the scoring rules and the guarded division, each one loop
-over a block of units, compiled once per machine (`cache=True`) and run without the GIL
+"""The numba engine's kernels: the scoring rules, the guarded division and a group's sums,
+each one loop over a block of units, compiled once per machine (`cache=True`) and run without the GIL
 (`nogil=True`), so the evaluator's threads score blocks side by side.
 
 The generated program is the same for both engines; the numba engine loads it into a
@@ -79,6 +79,42 @@ def _steps(x, ops, thresholds, table, points, branch):  # pragma: no cover - com
 def _divide(a, b, out):  # pragma: no cover - compiled
     for i in range(a.shape[0]):
         out[i] = np.nan if b[i] == 0.0 else a[i] / b[i]
+
+
+@_jit
+def group(points, applicable, group_max, start, stop, rows, group_rows, maxima, m_all, top, rescale, g,
+          g_max):  # pragma: no cover - compiled
+    """One group over units start..stop, in one pass: its members' points and effective
+    maxima summed in file order (the floats `evaluate._group` adds, in its order), then
+    rescaled or shrunk; written into the group's rows of points, group_max and applicable.
+    A member is a criterion (its max where it applies) or a group (group_rows[k] >= 0: its
+    row of group_max)."""
+    for i in range(start, stop):
+        raw = 0.0
+        m_app = 0.0
+        any_app = False
+        for k in range(rows.shape[0]):
+            r = rows[k]
+            raw += points[r, i]
+            applies = applicable[r, i]
+            if group_rows[k] >= 0:
+                m_app += group_max[group_rows[k], i]
+            else:
+                m_app += maxima[k] if applies else 0.0
+            any_app = any_app or applies
+        kept = 0.0
+        effective = 0.0
+        if any_app:
+            if rescale:
+                if m_app > 0.0:
+                    kept = min(raw * m_all / m_app, top)
+                    effective = top
+            else:
+                effective = min(m_app, top)
+                kept = min(raw, effective)
+        points[g, i] = kept
+        group_max[g_max, i] = effective
+        applicable[g, i] = any_app
 
 
 def _units(x, rows: np.ndarray) -> np.ndarray | None:
@@ -162,4 +198,5 @@ def divide(a, b):
 KERNELS = {
     "limited": limited, "fraction_of": fraction_of, "linear_fixed": linear_fixed,
     "award": award, "award_bool": award_bool, "steps": steps, "divide": divide,
+    "group": group,  # called by the evaluator (`evaluate._group`), not by the program
 }

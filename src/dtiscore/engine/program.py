@@ -52,6 +52,7 @@ class Program:
     clean_code: "Code" = attrs.field(repr=False)  # for blocks with no missing value
     general: "Later" = attrs.field(repr=False, eq=False)  # the Code for any block
     _folds: dict = attrs.field(factory=dict, repr=False, eq=False)  # id(expr) → (expr, folded)
+    kernels: dict = attrs.field(factory=dict, repr=False, eq=False)  # the engine's, in place of numpy's
     _engines: dict = attrs.field(factory=dict, repr=False, eq=False)  # engine → this program on it
     _engines_lock: threading.Lock = attrs.field(factory=threading.Lock, repr=False, eq=False)
 
@@ -67,7 +68,7 @@ class Program:
                 general = self.general
                 self._engines[name] = attrs.evolve(
                     self, clean_code=self.clean_code.loaded(extra),
-                    general=Later(lambda: general.get().loaded(extra)), engines={})
+                    general=Later(lambda: general.get().loaded(extra)), kernels=extra, engines={})
             return self._engines[name]
 
     @property
