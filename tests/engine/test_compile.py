@@ -56,7 +56,7 @@ def test_the_disassembly_is_the_source_with_names_as_comments():
     program = framework.program
     lines = framework.disassemble().splitlines()
     assert [line.split("  # ")[0] for line in lines] == program.source.splitlines()
-    assert "    store(points[5], branches[5], steps(cols[2], (('>=', 0.9, 10.0), ('>=', 0.5, 6.0)), 0.0))" \
+    assert "    steps(cols[2], (('>=', 0.9, 10.0), ('>=', 0.5, 6.0)), 0.0, points[5], branches[5])" \
            "  # online=cols[2] -> banded" in lines
     assert "#" not in program.source
 
@@ -104,14 +104,14 @@ def test_registers_used_twice_stay_and_are_freed_after_their_last_use():
         Instr("*", Reg(0), (Item("cols", 0), lit(2.0))),
         Instr("move", Item("out", 0), (Reg(0),)),
         Instr("minimum", Reg(1), (Reg(0), Item("cols", 1))),
-        Instr("store", None, (Item("points", 0), Item("branches", 0), Instr("limited", None, (Reg(1), lit(10.0))))),
+        Instr("limited", None, (Reg(1), lit(10.0), Item("points", 0), Item("branches", 0))),
         Instr("move", Item("out", 1), (lit(True),)),
     ]
     source = instructions.function_source("f()", instructions.free(instructions.inline(instrs)))
     assert source.splitlines()[1:] == [
         "    r0 = cols[0] * 2.0",
         "    out[0] = r0",
-        "    store(points[0], branches[0], limited(minimum(r0, cols[1]), 10.0))",
+        "    limited(minimum(r0, cols[1]), 10.0, points[0], branches[0])",
         "    del r0",
         "    out[1] = True",
     ]

@@ -33,6 +33,8 @@ from dtiscore.language.reference import Reference
 from dtiscore.testing import frameworks, inputs
 
 TOLERANCE = 1e-9
+ENGINES = ("numpy", "numba")  # every test comparing with the reference runs on both engines
+on_engines = pytest.mark.parametrize("engine", ENGINES)
 PHASES = tuple(Phase) if os.environ.get("DTISCORE_SHRINK") else tuple(p for p in Phase if p != Phase.shrink)
 
 
@@ -107,21 +109,23 @@ def assert_matches_reference(text: str, framework, result, invalid=None) -> None
 # ---- compiled == reference ------------------------------------------------------------
 
 
+@on_engines
 @examples(200)
 @given(scored())
-def test_compiled_matches_reference(case):
+def test_compiled_matches_reference(engine, case):
     text, framework, data = case
-    assert_matches_reference(text, framework, framework.score(data))
+    assert_matches_reference(text, framework, framework.score(data, engine=engine))
 
 
+@on_engines
 @examples(100)
 @given(scored(max_units=8, missing=False))
-def test_compiled_matches_reference_on_complete_data(case):
+def test_compiled_matches_reference_on_complete_data(engine, case):
     text, framework, data = case
-    assert_matches_reference(text, framework, framework.score(data))
+    assert_matches_reference(text, framework, framework.score(data, engine=engine))
 
 
-def assert_both_raise_or_match(text: str, framework, data, invalid: str = "raise") -> bool:
+def assert_both_raise_or_match(text: str, framework, data, invalid: str = "raise", engine: str = "auto") -> bool:
     """Both implementations raise MissingDataError for the data, or neither does and they
     agree everywhere. True when they raised."""
     checked = to_columns(framework.ir, data, None, invalid)
@@ -137,7 +141,7 @@ def assert_both_raise_or_match(text: str, framework, data, invalid: str = "raise
     else:
         reference_raised = False
     try:
-        result = framework.score(data, invalid=invalid)
+        result = framework.score(data, invalid=invalid, engine=engine)
     except dtiscore.MissingDataError:
         compiled_raised = True
     else:
@@ -149,13 +153,14 @@ def assert_both_raise_or_match(text: str, framework, data, invalid: str = "raise
     return compiled_raised
 
 
+@on_engines
 @examples(100)
 @given(scored(errors=True, max_units=10))
-def test_missing_data_error_raised_by_both(case):
+def test_missing_data_error_raised_by_both(engine, case):
     """With `on_missing error` (framework, criterion or input), both implementations raise
     MissingDataError for the same data, and agree everywhere when neither does."""
     text, framework, data = case
-    raised = assert_both_raise_or_match(text, framework, data)
+    raised = assert_both_raise_or_match(text, framework, data, engine=engine)
     event(f"raised: {raised}")
 
 
@@ -192,9 +197,10 @@ def marked(draw, errors: bool = False):
     return text, framework, data, cells
 
 
+@on_engines
 @examples(100)
 @given(st.booleans().flatmap(marked))
-def test_invalid_mark_matches_reference(case):
+def test_invalid_mark_matches_reference(engine, case):
     """invalid="mark": exactly the bad cells are marked (result.columns.invalid, input →
     mask over units), the criteria reading them are `invalid` (or an inactive substitute),
     and the reference given the same marks agrees (or both raise under `on_missing error`)."""
@@ -202,9 +208,9 @@ def test_invalid_mark_matches_reference(case):
     checked = to_columns(framework.ir, data, None, "mark")
     got = {(name, int(i)) for name, mask in checked.invalid.items() for i in np.flatnonzero(mask)}
     assert got == cells, f"marked {got}, made bad {cells}"
-    if assert_both_raise_or_match(text, framework, data, invalid="mark"):
+    if assert_both_raise_or_match(text, framework, data, invalid="mark", engine=engine):
         return
-    result = framework.score(data, invalid="mark")
+    result = framework.score(data, invalid="mark", engine=engine)
     for i, names in enumerate(invalid_sets(result)):
         for crit in framework.criteria:
             if names & set(framework.ir_node(crit).inputs):
@@ -276,33 +282,36 @@ def test_batches_do_not_matter_without_population_functions(data):
         _same_result(text, whole, framework.score(_take(columns, part)), part)
 
 
+@on_engines
 @examples(60)
 @given(st.data())
-def test_blocks_and_threads_do_not_matter(data):
+def test_blocks_and_threads_do_not_matter(engine, data):
     """Units are scored in blocks (of `evaluate.BLOCK`) on a thread pool, each block by the
     program for complete data or the one for missing values: with blocks of 1 to 4 units on two
     threads, every result is the same as in one block."""
     text, framework, columns = data.draw(scored())
     size = data.draw(st.integers(1, 4))
-    whole = framework.score(columns, threads=1)
+    whole = framework.score(columns, threads=1, engine=engine)
+    assert_matches_reference(text, framework, whole)
     original = evaluate_module.blocks
     with mock.patch.object(evaluate_module, "blocks", lambda n, *_: original(n, size)):
-        parts = framework.score(columns, threads=2)
+        parts = framework.score(columns, threads=2, engine=engine)
         parts.lost(framework.root.id)  # lost points are computed (in blocks too) on first use
     _same_result(text, whole, parts, list(range(len(whole))))
 
 
+@on_engines
 @examples(60)
 @given(st.data())
-def test_score_batches_equals_score(data):
+def test_score_batches_equals_score(engine, data):
     """Framework.score_batches, population functions included (computed over all batches
     first), gives each batch the results `score` gives those units scored together."""
     text, framework, columns = data.draw(scored())
     n = len(next(iter(columns.values())))
     cuts = sorted(data.draw(st.sets(st.integers(1, max(1, n - 1)), max_size=3)) - {n})
     parts = [list(range(a, b)) for a, b in zip([0, *cuts], [*cuts, n])]
-    whole = framework.score(columns)
-    results = list(framework.score_batches([_take(columns, part) for part in parts]))
+    whole = framework.score(columns, engine=engine)
+    results = list(framework.score_batches([_take(columns, part) for part in parts], engine=engine))
     assert len(results) == len(parts)
     for part, result in zip(parts, results):
         _same_result(text, whole, result, part)
@@ -387,11 +396,12 @@ REPRODUCERS = {
 }
 
 
+@on_engines
 @pytest.mark.parametrize("name", sorted(REPRODUCERS))
-def test_reproducers(name):
+def test_reproducers(name, engine):
     text, data = REPRODUCERS[name]
     framework = dtiscore.loads(text)
-    assert_matches_reference(text, framework, framework.score(data))
+    assert_matches_reference(text, framework, framework.score(data, engine=engine))
 
 
 def test_reproducer_input_policy_overrides_framework_error():

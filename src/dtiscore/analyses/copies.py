@@ -16,7 +16,7 @@ import numpy as np
 
 from ..engine.columns import Columns
 from ..engine.compiled import CompiledFramework
-from ..engine.evaluate import Layout, aggregate, run_blocks
+from ..engine.evaluate import Layout, aggregate, group_members, run_blocks
 from ..engine.ranks import NO_RANK
 from ..errors import DtiError
 from ..language import ir
@@ -129,9 +129,10 @@ def summing(layout: Layout, changed: set[str]) -> Layout:
     groups = tuple(g for g in layout.groups_bottom_up if under[g.id])
     places = {g.id: tuple((row[nodes[o].id], None if s is None else row[nodes[s].id], top)
                           for o, s, top in layout.places[g.id]) for g in groups}
+    group_row = {i: k for k, i in enumerate(i for i, node in enumerate(chosen) if isinstance(node, ir.Group))}
     return Layout(chosen, row, {c.id: k for k, c in enumerate(criteria)}, criteria, groups, places,
-                  {c.id: layout.inputs_read[c.id] for c in criteria},
-                  {i: k for k, i in enumerate(i for i, node in enumerate(chosen) if isinstance(node, ir.Group))})
+                  {c.id: layout.inputs_read[c.id] for c in criteria}, group_row,
+                  {g.id: group_members(g, places[g.id], row, group_row, chosen) for g in groups})
 
 
 def _score_readers(framework: "CompiledFramework", columns: Columns, own: Mapping[str, np.ndarray],

@@ -38,6 +38,9 @@ def register(commands) -> None:
                        help="read a CSV file N rows at a time, for files larger than memory (csv or json "
                             "output; the same output as without it)")
     lang_option(score, "language of a table's headings (unit, total, index, band, rank)")
+    score.add_argument("--engine", choices=("auto", "numpy", "numba"), default="auto",
+                       help="numpy (auto, the default) or numba (pip install 'dtiscore[numba]'): "
+                            "the same scores")
     params_option(score)
     data_options(score)
     score.set_defaults(run=_score)
@@ -147,7 +150,8 @@ def read_and_score(args, progress: Progress | None = None, framework=None, path:
                        sheet=getattr(args, "sheet", None), progress=progress.reading if progress else None)
     if progress:
         progress.stage(f"scoring {counted(len(table), 'unit')}")
-    result = score_table(framework, table, decimal_comma=getattr(args, "decimal_comma", False))
+    result = score_table(framework, table, decimal_comma=getattr(args, "decimal_comma", False),
+                         engine=getattr(args, "engine", "auto"))
     return result, table
 
 

@@ -258,8 +258,9 @@ def _block_function(emit: _Emitter, criteria, rules, conditions, unranked):
     slots = {}
     for row, crit in enumerate(criteria):
         exclusions = tuple(emit.output(emit.value(cond), f"{crit.id}.exclude") for cond in conditions[crit.id])
-        call = rule_call(emit, rules[crit.id], crit.max)
-        emit.instrs.append(Instr("store", None, (Item("points", row, crit.id), Item("branches", row, crit.id), call)))
+        call = rule_call(emit, rules[crit.id], crit.max)  # the rule writes into the criterion's rows
+        rows = (Item("points", row, crit.id), Item("branches", row, crit.id))
+        emit.instrs.append(Instr(call.op, None, call.args + rows))
         slots[crit.id] = CriterionSlots(row, exclusions)
     for cond in unranked:
         emit.output(emit.value(cond), "rank.exclude")

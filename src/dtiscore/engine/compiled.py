@@ -184,24 +184,27 @@ class CompiledFramework:
         return self.program.disassemble()
 
     def score(self, data: Any, units: Sequence[object] | None = None, invalid: str = "raise",
-              threads: int | None = None) -> Scored:
+              threads: int | None = None, engine: str = "auto") -> Scored:
         """Score every unit in `data` at once → `Result`.
 
         data: a mapping of input name → 1-D array-like (NaN/None = missing), or a pandas
         DataFrame. units: optional ids, one per row (default 0..n-1). invalid: "raise"
         (default) stops at bad values with a `DataError`; "mark" scores the rest and gives
         the criteria that read a bad value the status `invalid`. threads: how many threads
-        score blocks of units (default: up to 4, by the cores there are).
+        score blocks of units (default: up to 4, by the cores there are). engine: "auto"
+        (default: numpy), "numpy" or "numba" (`pip install 'dtiscore[numba]'`): the same
+        results, bit for bit.
         """
         threads = default_threads() if threads is None else threads
+        self.program.on(engine)  # an unknown or missing engine is an error before any work
         columns = to_columns(self.ir, data, units, invalid, threads)
-        return self.scored(self.score_columns(columns, threads), columns)
+        return self.scored(self.score_columns(columns, threads, engine=engine), columns)
 
     def score_columns(self, columns: Columns, threads: int | None = None,
-                      populations: list[float] | None = None) -> Scores:
+                      populations: list[float] | None = None, engine: str = "auto") -> Scores:
         """Every node's points and statuses for checked columns (`score`'s second half;
         `populations` when they were computed over more units, as in streaming)."""
-        program = self.program
+        program = self.program.on(engine)
         ordered = [columns.values[name] for name in program.columns]
         complete = {i for i, name in enumerate(program.columns) if name in columns.complete}
         return evaluate(self.ir, program, ordered, columns.invalid, columns.units, self.layout,
@@ -213,19 +216,20 @@ class CompiledFramework:
         return Scored(self, scores, columns)
 
     def score_batches(self, batches: Iterable | Callable[[], Iterable], invalid: str = "raise",
-                      threads: int | None = None) -> Iterator[Scored]:
+                      threads: int | None = None, engine: str = "auto") -> Iterator[Scored]:
         """Score data too large for memory, batch by batch: yields one `Result` per batch.
         A batch is a data mapping (or DataFrame) or a pair (units, data). Population
         functions are computed over all batches first, so then `batches` must be readable
         more than once (a list, or a function returning a new iterator). Ranks are within
         a batch."""
         program = self.program
+        program.on(engine)  # an unknown or missing engine is an error before any batch is read
         threads = default_threads() if threads is None else threads
         reads = batching.passes(batches, program)
         populations = batching.populations(self.ir, program, reads, invalid) if program.population_order else []
         for units, data in batching.each_batch(next(reads)):
             columns = to_columns(self.ir, data, units, invalid, threads)
-            yield self.scored(self.score_columns(columns, threads, populations), columns)
+            yield self.scored(self.score_columns(columns, threads, populations, engine), columns)
             del units, data, columns  # before the next batch is read
 
     def __repr__(self) -> str:

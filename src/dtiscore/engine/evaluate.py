@@ -109,6 +109,7 @@ class Layout:
     places: dict[str, tuple[tuple[int, int | None, float], ...]]  # group → (row, substitute row, max)
     inputs_read: dict[str, tuple[str, ...]]  # criterion → the inputs it reads
     group_row: dict[int, int]  # node row → row in Scores.group_max, for groups
+    members: dict[str, tuple]  # group → its members as a group kernel takes them (`group_members`)
 
     @property
     def maxima(self) -> tuple[float, ...]:
@@ -125,8 +126,20 @@ class Layout:
             for g in groups
         }
         group_rows = [i for i, node in enumerate(nodes) if isinstance(node, ir.Group)]
+        group_row = {r: k for k, r in enumerate(group_rows)}
+        members = {g.id: group_members(g, places[g.id], row, group_row, nodes) for g in groups}
         return cls(nodes, row, {c.id: i for i, c in enumerate(criteria)}, criteria, groups, places,
-                   {c.id: c.inputs for c in criteria}, {r: k for k, r in enumerate(group_rows)})
+                   {c.id: c.inputs for c in criteria}, group_row, members)
+
+
+def group_members(group: ir.Group, places, row: dict, group_row: dict, nodes) -> tuple:
+    """(member rows in file order, each one's row of group_max or -1 for a criterion, each
+    one's max, the sum of the places' maxima, the group's max, rescales?, the group's row,
+    its row of group_max): a group as a compiled group kernel takes it."""
+    members = [r for o, s, _ in places for r in ((o,) if s is None else (o, s))]
+    return (np.array(members, dtype=np.int64), np.array([group_row.get(r, -1) for r in members], dtype=np.int64),
+            np.array([float(nodes[r].max) for r in members]), float(sum(top for _, _, top in places)),
+            float(group.max), group.on_exclude == "rescale", row[group.id], group_row[row[group.id]])
 
 
 def group_places(group: ir.Group) -> list[tuple[ir.Node, ir.Criterion | None]]:
@@ -175,6 +188,7 @@ def evaluate(
     pops_defined = not any(np.isnan(p) for p in pops)
 
     points_rows = [layout.row[c] for c in program.criteria]
+    group_kernel = program.kernels.get("group")  # the engine's, or None: numpy's (`_group`)
     branch_rows = [layout.criterion_row[c] for c in program.criteria]
 
     def work(block: slice) -> None:
@@ -193,7 +207,14 @@ def evaluate(
                           inputs, bad, units, block, scores, r, layout.criterion_row[crit.id]):
                 whole[r] = scores.maxima[r]
         for group in layout.groups_bottom_up:
-            _group(group, layout, scores, block, whole)
+            if group_kernel is None:
+                _group(group, layout, scores, block, whole)
+                continue
+            for o, s, _ in layout.places[group.id]:
+                if s is not None:
+                    _settle_substitute(o, s, layout, scores, block, whole)
+            group_kernel(scores.points, scores.applicable, scores.group_max, block.start, block.stop,
+                         *layout.members[group.id])
 
     run_blocks(work, n, threads)
     return scores
@@ -342,22 +363,23 @@ def _group(group: ir.Group, layout: Layout, scores: Scores, block: slice, whole:
         whole[g] = _settled(group, raw, m_app, m_all, kept, top)  # the usual block
         applicable[g, block] = True
         return
+    # written straight into the group's rows; masked writes as np.copyto(where=), several
+    # times faster than boolean indexing on scattered masks
     m_app = np.broadcast_to(m_app, (m,))
     if group.on_exclude == "rescale":
-        scaled = raw * m_all
+        np.multiply(raw, m_all, out=kept)
         carries = m_app > 0.0  # where what applies carries no points: nothing to earn or lose
-        np.divide(scaled, m_app, out=scaled, where=carries)
-        np.minimum(scaled, group.max, out=scaled)
-        group_max = np.where(carries, group.max, 0.0)
-        scaled[~carries] = 0.0
+        np.divide(kept, m_app, out=kept, where=carries)
+        np.minimum(kept, group.max, out=kept)
+        np.copyto(kept, 0.0, where=~carries)
+        np.multiply(carries, float(group.max), out=top)  # group.max where it carries, else 0.0
     else:
-        group_max = np.minimum(m_app, group.max)
-        scaled = np.minimum(raw, group_max)
-    any_applicable = np.broadcast_to(any_applicable, (m,))
-    scaled[~any_applicable] = 0.0
-    group_max[~any_applicable] = 0.0
-    kept[:] = scaled
-    top[:] = group_max
+        np.minimum(m_app, group.max, out=top)
+        np.minimum(raw, top, out=kept)
+    if any_applicable is not True:
+        none = ~np.broadcast_to(any_applicable, (m,))
+        np.copyto(kept, 0.0, where=none)
+        np.copyto(top, 0.0, where=none)
     applicable[g, block] = any_applicable
 
 

@@ -206,11 +206,6 @@ def _written_out(args: tuple, waiting: dict[int, Instr]) -> tuple:
             if items is not arg.items:
                 arg = Tup(items)
                 changed = True
-        elif isinstance(arg, Instr):  # a rule's kernel call, inside `store`
-            inner = _written_out(arg.args, waiting)
-            if inner is not arg.args:
-                arg = Instr(arg.op, arg.dest, inner)
-                changed = True
         new.append(arg)
     return tuple(new) if changed else args
 
@@ -273,7 +268,7 @@ def _names(instr: Instr) -> str:
     for item in items_used(instr):
         if not item.name:
             continue
-        if item is instr.dest or item.array in ("points", "branches"):  # `store` writes these
+        if item is instr.dest or item.array in ("points", "branches"):  # rules write these
             writes.setdefault(safe_name(item.name), None)
         else:
             reads.setdefault(f"{safe_name(item.name)}={item.code()}", None)

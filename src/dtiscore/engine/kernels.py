@@ -175,41 +175,58 @@ def population(func: str, values, fraction):
 
 # ---- scoring rules: each gives (points, branch) --------------------------------------
 # points are NaN where undefined; the branch code there does not matter (the evaluator
-# sets -1 wherever a criterion is not scored).
+# sets -1 wherever a criterion is not scored). The program passes each rule the
+# criterion's rows of the result (`points`, `branch`): the rule writes into them, and no
+# temporary is copied. Called without them, a rule makes its own arrays.
 
 
-def _ends(x: np.ndarray, top: float) -> np.ndarray:
-    """Branch codes of a clamp to [0, top]: 1 at the top, else 2 at zero, else 0."""
+def _rows(x: np.ndarray, points: np.ndarray | None, branch: np.ndarray | None, width: int = 2):
+    """The destination rows, or new arrays of x's shape (branch codes up to `width`)."""
+    if points is None:
+        return np.empty(x.shape), np.empty(x.shape, dtype=code_dtype(width))
+    return points, branch
+
+
+def _ends(x: np.ndarray, top: float, code: np.ndarray) -> np.ndarray:
+    """Branch codes of a clamp to [0, top], into `code`: 1 at the top, else 2 at zero, else 0."""
     at_top = x >= top
-    code = np.greater(x <= 0.0, at_top).view(np.int8) * np.int8(2)
-    code += at_top.view(np.int8)
+    np.multiply(np.greater(x <= 0.0, at_top), code.dtype.type(2), out=code)
+    code += at_top
     return code
 
 
-def store(points: np.ndarray, branches: np.ndarray, rule) -> None:
-    """A rule's (points, branch codes) written into its rows of the result."""
-    np.copyto(points, rule[0])
-    np.copyto(branches, rule[1])
+def store(points: np.ndarray, branches: np.ndarray, rule) -> tuple:
+    """A rule's (points, branch codes) written into the destination rows (when there are
+    any: for the rules that compute into arrays of their own first)."""
+    if points is not None:
+        np.copyto(points, rule[0])
+        np.copyto(branches, rule[1], casting="unsafe")
+        return points, branches
+    return rule
 
 
-def limited(x, top: float):
+def limited(x, top: float, points=None, branch=None):
     """x clamped to [0, top]."""
     x = _vector(x)
-    return clamped(x, 0.0, top), _ends(x, top)
+    points, branch = _rows(x, points, branch)
+    clamped(x, 0.0, top, out=points)
+    return points, _ends(x, top, branch)
 
 
-def fraction_of(fraction, top: float):
+def fraction_of(fraction, top: float, points=None, branch=None):
     """top × fraction clamped to [0, 1]; branches as `limited`."""
     fraction = _vector(fraction)
-    points = clamped(fraction, 0.0, 1.0)
+    points, branch = _rows(fraction, points, branch)
+    clamped(fraction, 0.0, 1.0, out=points)
     points *= top
-    return points, _ends(fraction, 1.0)
+    return points, _ends(fraction, 1.0, branch)
 
 
-def clamped(x: np.ndarray, low: float, high: float) -> np.ndarray:
-    """A new array of min(max(x, low), high); NaN stays NaN."""
-    points = np.maximum(x, _full(low, x.shape))
-    return np.minimum(points, _full(high, x.shape), out=points)
+def clamped(x: np.ndarray, low: float, high: float, out: np.ndarray | None = None) -> np.ndarray:
+    """min(max(x, low), high), into `out` or a new array; NaN stays NaN."""
+    shape = x.shape if out is None else out.shape
+    points = np.maximum(x, _full(low, shape), out=out)
+    return np.minimum(points, _full(high, shape), out=points)
 
 
 def _full(value: float, shape: tuple[int, ...]) -> np.ndarray | float:
@@ -231,47 +248,61 @@ def _full_array(value: float, n: int) -> np.ndarray:
     return array
 
 
+_CACHES = [_full_array]  # what `clear` forgets; other engines' kernels add theirs
+
+
 def clear() -> None:
-    """Forget the constant arrays kept for `_full` (`dtiscore.clear_cache`)."""
-    _full_array.cache_clear()
+    """Forget the constant arrays kept for `_full` and the other engines' tables
+    (`dtiscore.clear_cache`)."""
+    for cache in _CACHES:
+        cache.cache_clear()
 
 
-def linear(x, start, end, top: float):
-    """0 points at start, top at end, straight between; a step where start == end."""
+def linear(x, start, end, top: float, points=None, branch=None):
+    """0 points at start, top at end, straight between; a step where start == end. (Rare:
+    limits that vary by unit; computed apart, then stored.)"""
     x, start, end = np.broadcast_arrays(*(_vector(v) for v in (x, start, end)))
     span = end - start
     flat = start == end  # not span == 0: inf - inf is NaN, yet a step, as the reference says
     with np.errstate(all="ignore"):  # inf - inf, x / 0 (a step, below) and overflow to ±inf
-        points, branch = fraction_of((x - start) / span, top)
+        made, codes = fraction_of((x - start) / span, top)
     if flat.any():
         reached = flat & (x >= end)
-        points = np.where(flat, np.where(reached, top, 0.0), points)
-        points = _undefined_where(points, x, start, end)
-        branch = np.where(flat, np.where(reached, 1, 2), branch).astype(np.int8)
-    return points, branch
+        made = np.where(flat, np.where(reached, top, 0.0), made)
+        made = _undefined_where(made, x, start, end)
+        codes = np.where(flat, np.where(reached, 1, 2), codes).astype(np.int8)
+    return store(points, branch, (made, codes))
 
 
-def linear_fixed(x, start: float, end: float, top: float):
+def linear_fixed(x, start: float, end: float, top: float, points=None, branch=None):
     """`linear` whose limits are different constants (the usual case)."""
-    return fraction_of((_vector(x) - start) / (end - start), top)
+    fraction = _vector(x) - start
+    fraction /= end - start  # in place: the same float as (x - start) / (end - start)
+    return fraction_of(fraction, top, points, branch)
 
 
-def award(cond, top: float):
+def award(cond, top: float, points=None, branch=None):
     cond = _vector(cond)
-    return cond * top, (cond == 1.0).view(np.int8)
+    points, branch = _rows(cond, points, branch, 1)
+    np.multiply(cond, top, out=points)
+    np.equal(cond, 1.0, out=branch, casting="unsafe")
+    return points, branch
 
 
 _BAND_TESTS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less}
 _BAND_FAILS = {">=": np.less, ">": np.less_equal, "<=": np.greater, "<": np.greater_equal}
 
 
-def steps(x, bands, otherwise: float):
+def steps(x, bands, otherwise: float, points=None, branch=None):
     """bands: (op, threshold, points) in order; the first that holds decides."""
     x = _vector(x)
-    index = _band_index(x, bands)
+    points, branch = _rows(x, points, branch, len(bands))
+    index = _band_index(x, bands, branch)
     table = np.array([b[2] for b in bands] + [otherwise])
-    points = _undefined_where(np.take(table, index, mode="clip"), x)  # "clip": no bounds check
-    return points, index
+    np.take(table, index, mode="clip", out=points)  # "clip": no bounds check
+    if has_nan(x):
+        np.copyto(points, NAN, where=np.isnan(x))
+    return points, branch
 
 
 def code_dtype(largest: int) -> np.dtype:
@@ -283,15 +314,15 @@ def code_dtype(largest: int) -> np.dtype:
     return np.dtype(np.int64)
 
 
-def _band_index(x: np.ndarray, bands) -> np.ndarray:
-    """The position of the first band that holds (len(bands) for else), per unit, as int8
-    (wider past 127 bands).
+def _band_index(x: np.ndarray, bands, index: np.ndarray) -> np.ndarray:
+    """The position of the first band that holds (len(bands) for else), per unit, into
+    `index` (int8, or wider past 127 bands).
 
     Bands that nest (each holds only where the next one does too: `>= 90, >= 70, > 50`)
     are the usual case: then the first that holds is the count of those that fail, one
     comparison and one int8 addition per band. Otherwise later bands are overruled by
     earlier ones with int8 arithmetic (no np.where, whose branches mispredict)."""
-    index = np.zeros(x.shape, dtype=code_dtype(len(bands)))
+    index.fill(0)
     if _nested(bands):
         for op, threshold, _ in bands:
             index += _BAND_FAILS[op](x, threshold).view(np.int8)
@@ -320,48 +351,51 @@ def _overrule_codes(codes: np.ndarray, code: int, where: np.ndarray) -> None:
     codes += (codes.dtype.type(code) - codes) * where.view(np.int8)
 
 
-def cases(conditions, values, otherwise, top: float):
+def cases(conditions, values, otherwise, top: float, points=None, branch=None):
     """The first condition that holds gives its value (clamped to [0, top]); a condition
     with no value before the first that holds makes the result undefined."""
     shape = np.broadcast_shapes((1,), *(np.shape(c) for c in conditions),
                                 *(np.shape(v) for v in values), np.shape(otherwise))
     raw = np.broadcast_to(_array(otherwise), shape)
     dtype = code_dtype(len(conditions))
-    branch = np.full(shape, len(conditions), dtype=dtype)
+    codes = np.full(shape, len(conditions), dtype=dtype)
     for position in range(len(conditions) - 1, -1, -1):  # later cases first
         cond = np.broadcast_to(_array(conditions[position]), shape)
         holds = cond == 1.0
         unknown = np.isnan(cond)
         raw = np.where(holds, values[position], raw)
-        branch = np.where(holds, dtype.type(position), branch).astype(dtype)
+        codes = np.where(holds, dtype.type(position), codes).astype(dtype)
         if unknown.any():  # no value here: undefined, whatever later cases say
             raw = np.where(unknown, NAN, raw)
-    return limited(raw, top)[0], branch
+    return store(points, branch, (limited(raw, top)[0], codes))
 
 
 # ---- rules on conditions that are numpy bool arrays (blocks with no missing value) ----
 
 
-def award_bool(cond, top: float):
+def award_bool(cond, top: float, points=None, branch=None):
     cond = np.asarray(cond, dtype=bool).reshape(-1)
-    return cond * top, cond.view(np.int8)  # True × top is top, False × top is 0.0
+    points, branch = _rows(cond, points, branch, 1)
+    np.multiply(cond, top, out=points)  # True × top is top, False × top is 0.0
+    np.copyto(branch, cond, casting="unsafe")
+    return points, branch
 
 
-def cases_bool(conditions, values, otherwise, top: float):
+def cases_bool(conditions, values, otherwise, top: float, points=None, branch=None):
     """`cases` whose conditions cannot be undefined. The branch (the first condition that
     holds) is found with int8 arithmetic; constant values are looked up by it, and each
     value that varies by unit is put in where its case was taken."""
     if not conditions:
-        return cases(conditions, values, otherwise, top)
+        return cases(conditions, values, otherwise, top, points, branch)
     shape = np.broadcast_shapes((1,), *(np.shape(c) for c in conditions),
                                 *(np.shape(v) for v in values), np.shape(otherwise))
-    branch = np.full(shape, len(conditions), dtype=code_dtype(len(conditions)))
+    codes = np.full(shape, len(conditions), dtype=code_dtype(len(conditions)))
     for position in range(len(conditions) - 1, -1, -1):  # later cases first
-        _overrule_codes(branch, position, np.broadcast_to(conditions[position], shape))
+        _overrule_codes(codes, position, np.broadcast_to(conditions[position], shape))
     choices = list(values) + [otherwise]
     table = np.array([v if np.ndim(v) == 0 else 0.0 for v in choices], dtype=float)
-    raw = np.take(np.minimum(np.maximum(table, 0.0), top), branch, mode="clip")
+    raw = np.take(np.minimum(np.maximum(table, 0.0), top), codes, mode="clip")
     for position, value in enumerate(choices):
         if np.ndim(value) != 0:  # np.where, not a masked copy: ~4x faster on scattered masks
-            raw = np.where(branch == position, clamped(_vector(value), 0.0, top), raw)
-    return raw, branch
+            raw = np.where(codes == position, clamped(_vector(value), 0.0, top), raw)
+    return store(points, branch, (raw, codes))

@@ -16,6 +16,7 @@ from typing import Callable
 import attrs
 import numpy as np
 
+from ..errors import DtiError
 from ..language import ir
 from . import kernels
 from .fold import folded
@@ -52,6 +53,24 @@ class Program:
     general: "Later" = attrs.field(repr=False, eq=False)  # the Code for any block
     unranked: tuple[int, ...] = ()  # the outputs of the framework's `rank exclude when` conditions
     _folds: dict = attrs.field(factory=dict, repr=False, eq=False)  # id(expr) → (expr, folded)
+    kernels: dict = attrs.field(factory=dict, repr=False, eq=False)  # the engine's, in place of numpy's
+    _engines: dict = attrs.field(factory=dict, repr=False, eq=False)  # engine → this program on it
+    _engines_lock: threading.Lock = attrs.field(factory=threading.Lock, repr=False, eq=False)
+
+    def on(self, engine: str) -> "Program":
+        """This program run by an engine (`ENGINES`): the same source, loaded into a
+        namespace where that engine's kernels stand in for numpy's; made once per engine."""
+        name = engine_name(engine)
+        if name == "numpy":
+            return self
+        with self._engines_lock:
+            if name not in self._engines:
+                extra = engine_kernels(name)
+                general = self.general
+                self._engines[name] = attrs.evolve(
+                    self, clean_code=self.clean_code.loaded(extra),
+                    general=Later(lambda: general.get().loaded(extra)), kernels=extra, engines={})
+            return self._engines[name]
 
     @property
     def population_function(self) -> Callable:
@@ -137,14 +156,20 @@ class Code:
     def disassembly(self) -> str:
         return function_disassembly(self.signature, list(self.instrs))
 
+    def loaded(self, extra: dict[str, Callable]) -> "Code":
+        """The same source loaded again, with `extra` kernels in place of numpy's."""
+        return attrs.evolve(self, function=load(self.source, extra)[self.signature.split("(")[0]])
+
 
 _counter = iter(range(1, 1 << 62))
 
 
-def load(source: str) -> dict[str, Callable]:
-    """The functions `source` defines, in a namespace of kernels only."""
+def load(source: str, extra: dict[str, Callable] | None = None) -> dict[str, Callable]:
+    """The functions `source` defines, in a namespace of kernels only (`extra`: an
+    engine's kernels in place of numpy's)."""
     filename = f"<dtiscore program {next(_counter)}>"
     namespace = {name: getattr(kernels, name) for name in KERNEL_NAMES}
+    namespace.update(extra or {})
     namespace.update(np=np, NAN=math.nan, INF=math.inf)
     exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - generated from IR only
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
@@ -175,5 +200,29 @@ KERNEL_NAMES = (
     "divide", "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
     "logical_and", "logical_or", "logical_not", "choose", "round_half_away", "population",
     "limited", "fraction_of", "linear", "linear_fixed", "award", "steps", "cases",
-    "award_bool", "cases_bool", "as_float", "minimum", "maximum", "store",
+    "award_bool", "cases_bool", "as_float", "minimum", "maximum",
 )
+
+
+# ---- engines ------------------------------------------------------------------------
+
+ENGINES = ("auto", "numpy", "numba")  # what `engine=` takes
+
+
+def engine_name(engine: str) -> str:
+    """The engine that runs for `engine=`: "auto" is numpy (see docs/api.md for why)."""
+    if engine not in ENGINES:
+        raise DtiError(f"unknown engine {engine!r}: choose one of {', '.join(map(repr, ENGINES))}")
+    return "numpy" if engine == "auto" else engine
+
+
+def engine_kernels(name: str) -> dict[str, Callable]:
+    """The kernels an engine puts in place of numpy's (numba's are imported here, lazily)."""
+    if name != "numba":
+        return {}
+    try:
+        from . import numba_kernels
+    except ImportError as error:
+        raise DtiError(f"engine 'numba' needs numba, which could not be imported ({error}): "
+                       "install it with pip install 'dtiscore[numba]'") from None
+    return numba_kernels.KERNELS

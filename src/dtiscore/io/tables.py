@@ -63,13 +63,13 @@ def _read(path, kind, delimiter, sheet, unit_column, progress) -> Table:
 
 
 def score_table(framework: "CompiledFramework", table: Table, *, invalid: str = "raise",
-                decimal_comma: bool = False) -> "Scored":
+                decimal_comma: bool = False, engine: str = "auto") -> "Scored":
     """Score a table read by `read_table`; a `DataError` names file:row, unit, column, value.
     decimal_comma: numbers in text cells are written `848,47` (only then: `1,234` is ambiguous)."""
     try:
         with gc_paused():
             return framework.score(scoring_columns(framework, table, decimal_comma), units=table.units,
-                                   invalid=invalid)
+                                   invalid=invalid, engine=engine)
     except DataError as error:
         raise locate(error, table) from None
 
