@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import attrs
 
@@ -20,7 +20,7 @@ UNIT_COLUMN = "unit"
 @attrs.frozen(eq=False)
 class Table:
     """A data file as read: unit ids, each column's raw cells (text or values, parsed later by
-    each input's type), and where each unit stands in the file.
+    each input's type; a CSV file's are `TextCells`), and where each unit stands in the file.
 
     rows[i] is unit i's row as a person finds it: a CSV line number, a spreadsheet row, or a
     record number (JSON, Parquet), counting from 1. header_row is the header's row (0 where
@@ -36,6 +36,10 @@ class Table:
 
     def __len__(self) -> int:
         return len(self.units)
+
+    def cells(self, name: str) -> list[Any]:
+        """A column's cells as a list of Python values (text for CSV)."""
+        return list(self.columns[name])
 
     def where(self, position: int | None = None) -> str:
         """`file:row` of a unit (by position), of the header (None), or the file alone."""
@@ -94,8 +98,45 @@ def from_cells(source: str, names: list[str], rows: list[int], by_column: Sequen
                                  f"which has no name in the header (row {header_row})"])
     used = [position for position, name in enumerate(names) if name]
     _check_header(source, [names[p] for p in used], header_row, unit_column, positions=[p + 1 for p in used])
-    columns = {names[position]: list(by_column[position]) for position in used}
+    columns = {names[position]: _cells(by_column[position]) for position in used}
     return _finish(source, columns, rows, header_row, unit_column, text)
+
+
+def _cells(values: Sequence[Any]) -> Sequence[Any]:
+    """A column's cells as a list; an Arrow array (CSV text read by Arrow) as `TextCells`."""
+    return TextCells(values) if hasattr(values, "to_pylist") else list(values)
+
+
+class TextCells(Sequence):
+    """A column of text cells held by Arrow (a CSV file read by Arrow's reader): a sequence of
+    str like any other column, which scoring reads as Arrow (`__arrow_array__`), at C speed,
+    without a Python object per cell."""
+
+    __slots__ = ("arrow",)
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, arrow: Any):
+        self.arrow = arrow
+
+    def __len__(self) -> int:
+        return len(self.arrow)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return self.arrow.to_pylist()[index]
+        return self.arrow[index].as_py()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.arrow.to_pylist())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and not isinstance(other, str) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"TextCells({list(self)!r})" if len(self) <= 20 else f"TextCells(<{len(self):,} cells>)"
+
+    def __arrow_array__(self, type: Any = None) -> Any:
+        return self.arrow
 
 
 def _blank_row(cells: Sequence[Any]) -> bool:
