@@ -4,9 +4,8 @@ or of dictionary-encoded values (what the CSV reader makes); numeric and bool Ar
 become numpy arrays there, as any other column.
 
 A column of numbers is cast to float64 in one step; Arrow's cast takes what the data
-grammar takes (`cells`) and a little more ("nan", "inf"), which the cast turns into a
-NaN or an infinity of a cell that held text: those cells are marked bad, as the grammar
-says. Where the cast fails (a blank, a percent, a word), the cells that are plain numbers
+grammar takes (`cells`) and a little more ("nan", "inf"), which it turns into a NaN or an
+infinity: those few cells are read again by the grammar (no value, or bad). Where the cast fails (a blank, a percent, a word), the cells that are plain numbers
 by a regular expression are cast and only the others are read by `cells.parse`, once per
 distinct value. A bool, a choice or any dictionary-encoded column is read through its
 distinct values: `cells.parse` once per value of the dictionary, then one numpy take.
@@ -63,20 +62,18 @@ def _numbers(spec: ir.Input, values: Any) -> tuple[np.ndarray, np.ndarray]:
     nulls = _nulls(values)
     try:
         column = _floats(pc.cast(values, pa.float64()))
+        parsed = ~nulls
+        parsed &= ~np.isfinite(column)  # "nan", "inf", "1e400": what the grammar says of them
     except pa.ArrowInvalid:  # a cell the cast does not read: plain numbers cast, the others parsed
         matched = pc.fill_null(pc.match_substring_regex(values, PLAIN_NUMBER), False)
-        plain = _filled(matched, False)
         column = np.full(len(values), math.nan)
-        column[plain] = _floats(pc.cast(values.filter(matched), pa.float64()))
-        rest = ~plain & ~nulls
-        if rest.any():
-            parsed, bad = _by_distinct(spec, values.filter(pa.array(rest)))
-            column[rest] = parsed
-            wrong = np.zeros(len(values), dtype=bool)
-            wrong[rest] = bad
-            return column, wrong
-        return column, np.zeros(len(values), dtype=bool)
-    return column, np.isnan(column) & ~nulls  # "nan" text: no number of the grammar
+        column[_filled(matched, False)] = _floats(pc.cast(values.filter(matched), pa.float64()))
+        parsed = ~_filled(matched, False) & ~nulls
+    wrong = np.zeros(len(values), dtype=bool)
+    if parsed.any():
+        column = column if column.flags.writeable else column.copy()
+        column[parsed], wrong[parsed] = _by_distinct(spec, values.filter(pa.array(parsed)))
+    return column, wrong
 
 
 def _by_distinct(spec: ir.Input, values: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -108,8 +108,7 @@ def read_block(data: bytes, layout: csvfile.Layout, first_row: int, start: int =
     import pyarrow as pa
     import pyarrow.csv as pv
 
-    size = len(data) - start
-    lines = data.count(b"\n", start) + (size > 0 and not data.endswith(b"\n"))
+    lines = data.count(b"\n", start) + (len(data) > start and not data.endswith(b"\n"))
     if not lines or data.find(b"\x00", start) >= 0 or data.count(b"\r", start) != data.count(b"\r\n", start):
         return None
     names = [f"c{position}" for position in range(layout.width)]
@@ -124,13 +123,14 @@ def read_block(data: bytes, layout: csvfile.Layout, first_row: int, start: int =
         return None
     if table.num_rows != lines or _too_long(table):
         return None
+    if layout.unit_column not in layout.names:  # an error, which the Python reader words
+        return None
     columns: list[Any] = [table.column(position) for position in range(layout.width)]
-    if layout.unit_column in layout.names:
-        position = layout.names.index(layout.unit_column)
-        units = columns[position].to_pylist()
-        if not all(map(str.strip, units)):  # an empty id, or a row of blanks: the Python reader's rules
-            return None
-        columns[position] = units
+    position = layout.names.index(layout.unit_column)
+    units = columns[position].to_pylist()
+    if not all(map(str.strip, units)):  # an empty id, or a blank line (Arrow: a row of empty cells)
+        return None
+    columns[position] = units
     for position, name in enumerate(layout.names):
         if not name:
             columns[position] = columns[position].to_pylist()
