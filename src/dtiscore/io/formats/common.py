@@ -174,10 +174,12 @@ def _check_header(source: str, names: list[str], header_row: int, unit_column: s
 
 def _finish(source: str, columns: dict[str, Sequence[Any]], rows: list[int], header_row: int,
             unit_column: str, text: bool = False) -> Table:
-    units = [unit_text(value) for value in columns.pop(unit_column)]
+    units = _unit_texts(columns.pop(unit_column))
+    ascii_only = "".join(units).isascii()  # then no two ids differ in Unicode form only
+    if ascii_only and all(units) and len(set(units)) == len(units):
+        return Table(source, units, columns, rows, header_row, text)  # the usual file, at C speed
     seen: dict[str, int] = {}
     problems: list[DataProblem] = []
-    ascii_only = "".join(units).isascii()  # then no two ids differ in Unicode form only
     for position, unit in enumerate(units):
         key = unit if ascii_only else unicodedata.normalize("NFC", unit)
         if not unit:
@@ -193,6 +195,15 @@ def _finish(source: str, columns: dict[str, Sequence[Any]], rows: list[int], hea
     if problems:
         raise DataError(problems)
     return Table(source, units, columns, rows, header_row, text)
+
+
+def _unit_texts(values: Sequence[Any]) -> list[str]:
+    """`unit_text` of each id; text ids (a CSV file's) stripped in one C loop."""
+    values = list(values)
+    try:
+        return list(map(str.strip, values))
+    except TypeError:  # ids of other types (a spreadsheet's numbers, None)
+        return [unit_text(value) for value in values]
 
 
 def twice(source: str, unit: str, first: int, row: int) -> str:

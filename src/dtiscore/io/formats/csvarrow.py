@@ -109,7 +109,8 @@ def read_block(data: bytes, layout: csvfile.Layout, first_row: int, start: int =
     import pyarrow.csv as pv
 
     lines = data.count(b"\n", start) + (len(data) > start and not data.endswith(b"\n"))
-    if not lines or data.find(b"\x00", start) >= 0 or data.count(b"\r", start) != data.count(b"\r\n", start):
+    if not lines or data.find(b"\x00", start) >= 0 or (
+            data.find(b"\r", start) >= 0 and data.count(b"\r", start) != data.count(b"\r\n", start)):
         return None
     names = [f"c{position}" for position in range(layout.width)]
     try:
