@@ -132,18 +132,20 @@ def _plain_bools(spec, cells: list[str]) -> np.ndarray | None:
 _PLAIN = re.compile(r"[0-9eE.+-]*")  # over these characters numpy reads what the grammar reads
 
 
-class CsvChunks:
-    """A CSV file as batches for `Framework.score_batches`, at most `size` rows each: every
-    call starts a new pass over the file (population functions take passes first). The
-    first pass also checks that no unit id repeats across chunks. `current` is the chunk
-    last read, which locates a data error."""
+class FileChunks:
+    """A CSV or Parquet file as batches for `Framework.score_batches`, at most `size` rows
+    each: every call starts a new pass over the file (population functions take passes
+    first). The first pass also checks that no unit id repeats across chunks. `current` is
+    the chunk last read, which locates a data error."""
 
     def __init__(self, framework: "CompiledFramework", path: str | os.PathLike, size: int, *,
                  delimiter: str | None = None, decimal_comma: bool = False, thousands: str | None = None,
                  unit_column: str = UNIT_COLUMN, progress: Callable[[str], None] | None = None):
-        if Path(path).suffix.lower() not in CSV_SUFFIXES:
-            raise DtiError(f"{os.fspath(path)}: only CSV files (.csv, .tsv, .txt) are read a chunk at a time; "
-                           "other formats are read whole: score it without a chunk size, or save it as CSV")
+        self.kind = READ_FORMATS.get(Path(path).suffix.lower())
+        if self.kind not in ("csv", "parquet"):
+            raise DtiError(f"{os.fspath(path)}: only CSV (.csv, .tsv, .txt) and Parquet (.parquet, .pq) files are read "
+                           "a chunk at a time; other formats are read whole: score it without a chunk size, or save "
+                           "it as CSV")
         self.framework, self.path, self.size = framework, path, size
         self.delimiter = "\t" if delimiter is None and Path(path).suffix.lower() == ".tsv" else delimiter
         self.decimal_comma, self.thousands = decimal_comma, thousands
@@ -154,8 +156,7 @@ class CsvChunks:
     def __call__(self) -> Iterator[tuple[list[str], dict[str, Any]]]:
         self.passes += 1
         units = 0
-        for self.current in csvarrow.read_chunks(self.path, self.size, self.delimiter, self.unit_column,
-                                                 check_units=self.passes == 1):
+        for self.current in self._tables(check_units=self.passes == 1):
             units += len(self.current)
             if self.progress:
                 self.progress(f"pass {self.passes}: {units:,} units")
@@ -163,8 +164,17 @@ class CsvChunks:
                                                       self.thousands)
             self.current = None  # one chunk's cells in memory at a time: let this one go before the next
 
+    def _tables(self, check_units: bool) -> Iterator[Table]:
+        if self.kind == "csv":
+            return csvarrow.read_chunks(self.path, self.size, self.delimiter, self.unit_column, check_units)
+        return csvfile.read_chunks(self.path, self.size, None, self.unit_column, check_units, reader=_parquet_chunks)
 
-CSV_SUFFIXES = tuple(suffix for suffix, kind in READ_FORMATS.items() if kind == "csv")
+
+CsvChunks = FileChunks  # its name before Parquet files were read a chunk at a time
+
+
+def _parquet_chunks(path, size: int, delimiter, unit_column: str) -> Iterator[Table]:
+    return parquet.read_chunks(path, size, unit_column)
 
 
 def score_chunks(framework: "CompiledFramework", chunks: CsvChunks, invalid: str = "raise") -> Iterator[tuple["Scored", Table]]:

@@ -106,7 +106,7 @@ def read_chunks(path: str | os.PathLike, size: int, delimiter: str | None = None
     unit id that is also in an earlier chunk is an error, raised after the last chunk (the
     ids are kept as 64-bit hashes, 8 bytes a unit, and confirmed by reading them again).
     reader(path, size, delimiter, unit_column): the tables (default: this module's reader;
-    `csvarrow` passes Arrow's)."""
+    `csvarrow` passes Arrow's, `tables.FileChunks` the Parquet reader's)."""
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise DtiError(f"a chunk holds at least one row: the chunk size must be a whole number ≥ 1, not {size!r}")
     name = os.fspath(path)
@@ -122,7 +122,7 @@ def read_chunks(path: str | os.PathLike, size: int, delimiter: str | None = None
     except UnicodeDecodeError as error:
         raise DataError([f"{name}: not UTF-8 text ({error.reason}) after the rows read so far; {NOT_UTF8}"]) from None
     if seen is not None and seen.candidates().size:
-        _check_repeated(path, size, delimiter, unit_column, seen.candidates())
+        _check_repeated(path, size, delimiter, unit_column, seen.candidates(), reader)
 
 
 def _read_chunks(path: str | os.PathLike, size: int, delimiter: str | None, unit_column: str) -> Iterator[Table]:
@@ -177,14 +177,14 @@ class UnitIds:
         return np.flatnonzero(np.isin(hashes, repeated)) if repeated.size else repeated
 
 
-def _check_repeated(path, size: int, delimiter, unit_column: str, positions: np.ndarray) -> None:
+def _check_repeated(path, size: int, delimiter, unit_column: str, positions: np.ndarray, reader=None) -> None:
     """Read the ids at `positions` again and report those that truly repeat, as the
     whole-file reader does (a hash shared by different ids is no error)."""
     wanted = set(positions.tolist())
     first: dict[str, tuple[str, int]] = {}
     problems: list[DataProblem] = []
     position = 0
-    for table in read_chunks(path, size, delimiter, unit_column, check_units=False):
+    for table in read_chunks(path, size, delimiter, unit_column, check_units=False, reader=reader):
         for unit, row in zip(table.units, table.rows):
             if position in wanted:
                 key = unicodedata.normalize("NFC", unit)
