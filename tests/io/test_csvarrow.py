@@ -140,3 +140,30 @@ def test_streamed_chunks_score_as_the_whole_file(tmp_path):
     chunks = CsvChunks(FRAMEWORK, path, 7)
     totals = np.concatenate([result.total for result, _ in score_chunks(FRAMEWORK, chunks)])
     assert np.array_equal(totals, whole.total)
+
+
+POPULATION = dtiscore.loads("""framework pops "Population" {
+    max 15
+    input spending number
+    input dossiers count
+    input online count <= dossiers
+    input staff count
+    criterion a "Spending" max 5 { linear spending from 0 to best(spending) }
+    criterion b "Online" max 5 { proportional ratio(online, best(online)) }
+    criterion c "Staff" max 5 { linear staff from 0 to 10 }
+}""")
+
+
+def test_a_pass_for_population_values_reads_only_their_columns(tmp_path):
+    path = tmp_path / "data.csv"
+    rows = [f"u{i},{i},{10 + i},{i},{i}" for i in range(9)]
+    rows[7] = "u7,7,17,7,many"  # a bad count in a column no population function reads
+    path.write_text("unit,spending,dossiers,online,staff\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    chunks = CsvChunks(POPULATION, path, 4)
+    assert chunks._populations == {"spending", "online", "dossiers"}  # online's bound decides its values
+    first = list(chunks())
+    assert [list(table.columns) for table in csvarrow.read_chunks(path, 4, only={"spending"})] == [["spending"]] * 3
+    assert np.isnan(first[0][1]["staff"]).all() and list(first[2][1]["spending"]) == ["8"]
+    with pytest.raises(dtiscore.DataError) as info:
+        list(score_chunks(POPULATION, CsvChunks(POPULATION, path, 4)))
+    assert str(info.value) == f"{path}:9: unit 'u7', column 'staff': 'many' is not a count (a whole number ≥ 0)"

@@ -10,6 +10,7 @@ module per format; Excel and Parquet need the `excel` and `parquet` extras.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import re
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
+from ..engine.batches import passes_needed, population_inputs
 from ..engine.cells import parse as parse_value
 from ..engine.columns import _plainly_fine as plainly_fine  # the rules of reading a value
 from ..errors import DataError, DataProblem, DtiError, did_you_mean
@@ -154,27 +156,38 @@ class FileChunks:
         self.current: Table | None = None
 
     def __call__(self) -> Iterator[tuple[list[str], dict[str, Any]]]:
+        """One pass. A pass for population values reads only the columns they need (the
+        others are given as no value); a bad value elsewhere is reported by the scoring pass."""
         self.passes += 1
+        only = self._populations if self.passes < passes_needed(self.framework.program) else None
         units = 0
-        for self.current in self._tables(check_units=self.passes == 1):
+        for self.current in self._tables(self.passes == 1, only):
             units += len(self.current)
             if self.progress:
                 self.progress(f"pass {self.passes}: {units:,} units")
-            yield self.current.units, scoring_columns(self.framework, self.current, self.decimal_comma,
-                                                      self.thousands)
+            columns = scoring_columns(self.framework, self.current, self.decimal_comma, self.thousands)
+            if only is not None:
+                columns.update({name: np.full(len(self.current), np.nan) for name in self.framework.inputs
+                                if name not in only})
+            yield self.current.units, columns
             self.current = None  # one chunk's cells in memory at a time: let this one go before the next
 
-    def _tables(self, check_units: bool) -> Iterator[Table]:
+    @functools.cached_property
+    def _populations(self) -> frozenset[str]:
+        return population_inputs(self.framework.ir, self.framework.program)
+
+    def _tables(self, check_units: bool, only: frozenset[str] | None) -> Iterator[Table]:
         if self.kind == "csv":
-            return csvarrow.read_chunks(self.path, self.size, self.delimiter, self.unit_column, check_units)
-        return csvfile.read_chunks(self.path, self.size, None, self.unit_column, check_units, reader=_parquet_chunks)
+            return csvarrow.read_chunks(self.path, self.size, self.delimiter, self.unit_column, check_units, only)
+        return csvfile.read_chunks(self.path, self.size, None, self.unit_column, check_units,
+                                   reader=functools.partial(_parquet_chunks, only=only))
 
 
 CsvChunks = FileChunks  # its name before Parquet files were read a chunk at a time
 
 
-def _parquet_chunks(path, size: int, delimiter, unit_column: str) -> Iterator[Table]:
-    return parquet.read_chunks(path, size, unit_column)
+def _parquet_chunks(path, size: int, delimiter, unit_column: str, only=None) -> Iterator[Table]:
+    return parquet.read_chunks(path, size, unit_column, only)
 
 
 def score_chunks(framework: "CompiledFramework", chunks: CsvChunks, invalid: str = "raise") -> Iterator[tuple["Scored", Table]]:

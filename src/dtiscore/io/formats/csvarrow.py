@@ -12,10 +12,11 @@ that is not UTF-8. The header and the `#` lines before it are read by `csvfile` 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import os
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Collection, Iterator
 
 import attrs
 
@@ -101,10 +102,12 @@ def _line_text(line: bytes) -> str:
         raise _Irregular from None
 
 
-def read_block(data: bytes, layout: csvfile.Layout, first_row: int, start: int = 0) -> csvfile.Block | None:
+def read_block(data: bytes, layout: csvfile.Layout, first_row: int, start: int = 0,
+               only: Collection[str] | None = None) -> csvfile.Block | None:
     """Whole lines after the header (`data` from `start`, no quote in them) read by Arrow,
     columns as Arrow text (the unit column as Python text); None where the Python reader must
-    read them."""
+    read them. only: the names of the columns wanted (and the unit column), the others left
+    out of the block (None, not read)."""
     import pyarrow as pa
     import pyarrow.csv as pv
 
@@ -119,23 +122,32 @@ def read_block(data: bytes, layout: csvfile.Layout, first_row: int, start: int =
             read_options=pv.ReadOptions(column_names=names, block_size=_ARROW_BLOCK),
             parse_options=pv.ParseOptions(delimiter=layout.delimiter, quote_char=False, ignore_empty_lines=False),
             convert_options=pv.ConvertOptions(column_types={name: pa.string() for name in names},
-                                              strings_can_be_null=False))
+                                              strings_can_be_null=False, include_columns=_wanted(layout, only)))
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # a row of the wrong width, text that is not UTF-8
         return None
     if table.num_rows != lines or _too_long(table):
         return None
     if layout.unit_column not in layout.names:  # an error, which the Python reader words
         return None
-    columns: list[Any] = [table.column(position) for position in range(layout.width)]
+    columns: list[Any] = [table.column(f"c{position}") if f"c{position}" in table.column_names else None
+                          for position in range(layout.width)]
     position = layout.names.index(layout.unit_column)
     units = columns[position].to_pylist()
     if not all(map(str.strip, units)):  # an empty id, or a blank line (Arrow: a row of empty cells)
         return None
     columns[position] = units
     for position, name in enumerate(layout.names):
-        if not name:
+        if not name and columns[position] is not None:
             columns[position] = columns[position].to_pylist()
     return csvfile.Block(list(range(first_row, first_row + lines)), columns, [], lines)
+
+
+def _wanted(layout: csvfile.Layout, only: Collection[str] | None) -> list[str] | None:
+    """Arrow's names of the columns to read (None: every one)."""
+    if only is None:
+        return None
+    keep = set(only) | {layout.unit_column}
+    return [f"c{position}" for position, name in enumerate(layout.names) if name in keep]
 
 
 _ARROW_BLOCK = 1 << 24  # bytes Arrow parses at a time (its threads share the blocks)
@@ -151,12 +163,16 @@ def _too_long(table) -> bool:
 
 
 def read_chunks(path: str | os.PathLike, size: int, delimiter: str | None = None,
-                unit_column: str = UNIT_COLUMN, check_units: bool = True) -> Iterator[Table]:
-    """The file as tables of at most `size` rows, as `csvfile.read_chunks` gives them."""
-    return csvfile.read_chunks(path, size, delimiter, unit_column, check_units, reader=_chunks)
+                unit_column: str = UNIT_COLUMN, check_units: bool = True,
+                only: Collection[str] | None = None) -> Iterator[Table]:
+    """The file as tables of at most `size` rows, as `csvfile.read_chunks` gives them. only:
+    the columns wanted (and the unit column); others may be left out of the tables."""
+    return csvfile.read_chunks(path, size, delimiter, unit_column, check_units,
+                               reader=functools.partial(_chunks, only=only))
 
 
-def _chunks(path: str | os.PathLike, size: int, delimiter: str | None, unit_column: str) -> Iterator[Table]:
+def _chunks(path: str | os.PathLike, size: int, delimiter: str | None, unit_column: str,
+            only: Collection[str] | None = None) -> Iterator[Table]:
     name = os.fspath(path)
     with open(name, "rb") as handle:
         if handle.read(len(_BOM)) != _BOM:
@@ -170,7 +186,7 @@ def _chunks(path: str | os.PathLike, size: int, delimiter: str | None, unit_colu
         while block := list(itertools.islice(handle, size)):
             data = b"".join(block)
             del block
-            parsed = None if b'"' in data else read_block(data, layout, row)
+            parsed = None if b'"' in data else read_block(data, layout, row, only=only)
             if parsed is None:  # the Python reader from here on
                 rest = itertools.chain(io.StringIO(data.decode("utf-8"), newline=""),
                                        io.TextIOWrapper(handle, encoding="utf-8", newline=""))
@@ -182,8 +198,9 @@ def _chunks(path: str | os.PathLike, size: int, delimiter: str | None, unit_colu
                 break
             del data
             row, empty = row + parsed.lines, False
-            table = from_cells(name, layout.names, parsed.rows, parsed.columns, layout.header_row, unit_column,
-                               text=True)
+            kept = [position for position, column in enumerate(parsed.columns) if column is not None]
+            table = from_cells(name, [layout.names[p] for p in kept], parsed.rows, [parsed.columns[p] for p in kept],
+                               layout.header_row, unit_column, text=True)
             del parsed
             yield table
             del table

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import Iterator, Mapping, Sequence
+from typing import Collection, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -24,15 +24,18 @@ def read(path: str | os.PathLike, unit_column: str = UNIT_COLUMN) -> Table:
     return _table(name, table, 1, unit_column, pa)
 
 
-def read_chunks(path: str | os.PathLike, size: int, unit_column: str = UNIT_COLUMN) -> Iterator[Table]:
+def read_chunks(path: str | os.PathLike, size: int, unit_column: str = UNIT_COLUMN,
+                only: Collection[str] | None = None) -> Iterator[Table]:
     """The file as tables of at most `size` rows, read a batch of rows at a time from its row
     groups (a file larger than memory is never read whole); a file without rows gives one
-    empty table."""
+    empty table. only: the columns wanted (and the unit column); the others are not read."""
     pa, pq = _pyarrow()
     name = os.fspath(path)
     with _reading(name, pa):
         file = pq.ParquetFile(name)
-        batches = file.iter_batches(batch_size=size)
+        names = file.schema_arrow.names
+        wanted = None if only is None else [n for n in names if n in set(only) | {unit_column}]
+        batches = file.iter_batches(batch_size=size, columns=wanted)
     first = 1
     while True:
         with _reading(name, pa):
