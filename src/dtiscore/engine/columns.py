@@ -245,6 +245,8 @@ def _convert(spec: ir.Input, raw: np.ndarray, units: list):
         wrong = np.zeros(len(column), dtype=bool) if complete else _numeric_problems(spec, column)
     elif raw.dtype.kind == "b" and spec.kind == "bool":
         return _bool_floats(raw), np.zeros(len(raw), dtype=bool), True, problems
+    elif raw.dtype.kind in "fiu" and spec.kind in ("bool", "choice"):
+        column, wrong = _coded(spec, raw)
     else:
         column, missing = _parse_distinct(spec, raw)
         wrong = np.isnan(column) & ~missing
@@ -260,6 +262,18 @@ def _convert(spec: ir.Input, raw: np.ndarray, units: list):
         problems.append(DataProblem(f"... column '{spec.name}' has {int(wrong.sum()) - 50} more bad values",
                                     column=spec.name))
     return column, wrong, complete, problems
+
+
+def _coded(spec: ir.Input, raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A numeric column of a bool (0 and 1 are its values) or a choice (no number is), NaN
+    being no value: what `cells.parse` says of each number, in whole-column passes."""
+    column = raw.astype(float)
+    given = ~np.isnan(column)
+    if spec.kind == "choice":
+        return np.full(len(column), np.nan), given
+    wrong = given & (column != 0) & (column != 1)
+    column[wrong] = np.nan
+    return column, wrong
 
 
 def _floats(raw: np.ndarray) -> np.ndarray:

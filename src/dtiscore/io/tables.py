@@ -167,8 +167,8 @@ class FileChunks:
                 self.progress(f"pass {self.passes}: {units:,} units")
             columns = scoring_columns(self.framework, self.current, self.decimal_comma, self.thousands)
             if only is not None:
-                columns.update({name: np.full(len(self.current), np.nan) for name in self.framework.inputs
-                                if name not in only})
+                columns.update(dict.fromkeys((name for name in self.framework.inputs if name not in only),
+                                             np.full(len(self.current), np.nan)))
             yield self.current.units, columns
             self.current = None  # one chunk's cells in memory at a time: let this one go before the next
 
