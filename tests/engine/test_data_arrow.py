@@ -226,3 +226,20 @@ def _float_buffer(data, shape) -> np.ndarray:
     if shape == "pandas arrow":
         return np.asarray(pa.array(column.array).to_numpy())
     return np.asarray(column)
+
+
+def test_the_example_file_scores_alike_from_every_shape():
+    """docs/data.md's example: a pyarrow Table (types inferred by Arrow), polars, records."""
+    import pyarrow.csv
+    from pathlib import Path
+
+    from dtiscore.io.tables import read_table, score_table
+
+    root = Path(__file__).resolve().parents[2]
+    framework = dtiscore.load(root / "frameworks" / "vn-dti-department.dti")
+    table = pyarrow.csv.read_csv(root / "examples" / "department.csv")
+    want = score_table(framework, read_table(root / "examples" / "department.csv"))
+    for data in (table, pl.from_arrow(table), table.to_pylist(), table.to_pandas(types_mapper=pd.ArrowDtype)):
+        result = framework.score(data)
+        assert list(result.units) == list(want.units)
+        assert np.array_equal(result.total, want.total), type(data)
