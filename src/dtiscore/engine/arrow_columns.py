@@ -5,9 +5,9 @@ become numpy arrays there, as any other column.
 
 A column of numbers is cast to float64 in one step; Arrow's cast takes what the data
 grammar takes (`cells`) and a little more ("nan", "inf"), which it turns into a NaN or an
-infinity: those few cells are read again by the grammar (no value, or bad). Where the cast fails (a blank, a percent, a word), the cells that are plain numbers
-by a regular expression are cast and only the others are read by `cells.parse`, once per
-distinct value. A bool, a choice or any dictionary-encoded column is read through its
+infinity: those few cells are read again by the grammar (no value, or bad). Where the cast
+fails (a blank, a percent, a word), the cells that are plain numbers by a regular
+expression are cast and only the others are read by `cells.parse`, once per distinct value. A bool, a choice or any dictionary-encoded column is read through its
 distinct values: `cells.parse` once per value of the dictionary, then one numpy take.
 """
 

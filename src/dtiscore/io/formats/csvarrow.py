@@ -14,11 +14,11 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import itertools
 import os
 from typing import Any, Callable, Collection, Iterator
 
 import attrs
+import numpy as np
 
 from ...errors import DataError
 from . import csvfile
@@ -183,14 +183,12 @@ def _chunks(path: str | os.PathLike, size: int, delimiter: str | None, unit_colu
             yield from csvfile.read_chunks(path, size, delimiter, unit_column, check_units=False)
             return
         row, empty = layout.first_row, True
-        while block := list(itertools.islice(handle, size)):
-            data = b"".join(block)
-            del block
+        for start, data in _line_blocks(handle, size):
             parsed = None if b'"' in data else read_block(data, layout, row, only=only)
             if parsed is None:  # the Python reader from here on
-                rest = itertools.chain(io.StringIO(data.decode("utf-8"), newline=""),
-                                       io.TextIOWrapper(handle, encoding="utf-8", newline=""))
                 del data
+                handle.seek(start)
+                rest = io.TextIOWrapper(handle, encoding="utf-8", newline="")
                 for table in csvfile.tables(rest, attrs.evolve(layout, first_row=row), size):
                     empty = False
                     yield table
@@ -206,3 +204,30 @@ def _chunks(path: str | os.PathLike, size: int, delimiter: str | None, unit_colu
             del table
         if empty:
             yield csvfile.no_rows(layout)
+
+
+def _line_blocks(handle, size: int) -> Iterator[tuple[int, bytes]]:
+    """(where it starts in the file, a block of at most `size` whole lines) from the handle's
+    position on, read in large reads and cut at the size-th newline (no object per line)."""
+    start, data = handle.tell(), b""
+    line_bytes = 256  # a guess of a line's length, then each block's measure
+    while True:
+        parts, lines = [data], data.count(b"\n")
+        while lines < size and (more := handle.read(max(1 << 16, int((size - lines) * line_bytes * 1.05)))):
+            parts.append(more)
+            lines += more.count(b"\n")
+        data = b"".join(parts)
+        del parts
+        if not data:
+            return
+        if lines >= size:
+            newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+            cut = int(newlines[size - 1]) + 1
+            del newlines
+        else:
+            cut = len(data)
+        line_bytes = max(1, cut // size)
+        block, data = data[:cut], data[cut:]
+        yield start, block
+        start += len(block)
+        del block
