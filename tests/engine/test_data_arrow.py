@@ -243,3 +243,15 @@ def test_the_example_file_scores_alike_from_every_shape():
         result = framework.score(data)
         assert list(result.units) == list(want.units)
         assert np.array_equal(result.total, want.total), type(data)
+
+
+def test_score_batches_takes_record_batches_and_a_parquet_file(tmp_path):
+    import pyarrow.parquet as pq
+
+    table = pa.table({"unit": UNITS, **PLAIN})
+    scored = list(FRAMEWORK.score_batches(table.to_batches(max_chunksize=2)))
+    assert [list(result.units) for result in scored] == [UNITS[:2], UNITS[2:]]
+    assert np.array_equal(np.concatenate([result.total for result in scored]), WANT.total)
+    pq.write_table(table, tmp_path / "data.parquet", row_group_size=1)
+    batches = lambda: pq.ParquetFile(tmp_path / "data.parquet").iter_batches(batch_size=1)  # noqa: E731
+    assert np.array_equal(np.concatenate([r.total for r in FRAMEWORK.score_batches(batches)]), WANT.total)
