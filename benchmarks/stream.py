@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 import dtiscore
-from dtiscore.io.formats import csvfile
+from dtiscore.io.formats import csvarrow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import synthetic_data  # noqa: E402
@@ -98,7 +98,7 @@ def _texts(kind: str, values: np.ndarray) -> list[str]:
 def read_alone(path: Path, size: int) -> float:
     """Seconds to read the file a chunk at a time, with every check, scoring nothing."""
     start = time.perf_counter()
-    for _ in csvfile.read_chunks(path, size):
+    for _ in csvarrow.read_chunks(path, size):
         pass
     return time.perf_counter() - start
 

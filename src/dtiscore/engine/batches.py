@@ -23,8 +23,7 @@ from ..language import ir
 def passes(batches: Iterable | Callable[[], Iterable], program: Program) -> Iterator[Iterable]:
     """As many fresh iterations over the batches as scoring them needs: one per level of
     population functions, and one to score."""
-    levels = program.population_levels()
-    needed = 2 + max(levels) if levels else 1
+    needed = passes_needed(program)
     if callable(batches):
         return (batches() for _ in range(needed))
     if needed > 1 and iter(batches) is batches:
@@ -34,6 +33,26 @@ def passes(batches: Iterable | Callable[[], Iterable], program: Program) -> Iter
             "or a function that returns a new iterator)"
         )
     return (batches for _ in range(needed))
+
+
+def passes_needed(program: Program) -> int:
+    """Reads of the batches scoring takes: one per level of population functions, one to score."""
+    levels = program.population_levels()
+    return 2 + max(levels) if levels else 1
+
+
+def population_inputs(framework: ir.Framework, program: Program) -> frozenset[str]:
+    """The inputs a pass for population values reads: those the population functions read,
+    and the `<=` bounds that decide whether their values are valid."""
+    names = set(ir.columns_used(*(population.arg for population in program.population_order)))
+    bounds = {spec.name: spec.at_most for spec in framework.inputs}
+    todo = list(names)
+    while todo:
+        bound = bounds.get(todo.pop())
+        if bound is not None and bound not in names:
+            names.add(bound)
+            todo.append(bound)
+    return frozenset(names)
 
 
 def each_batch(batches: Iterable) -> Iterator[tuple[Any, Any]]:

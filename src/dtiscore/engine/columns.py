@@ -19,8 +19,10 @@ import numpy as np
 
 from ..errors import DataError, DataProblem
 from ..language import ir
+from . import arrow_columns
 from .buffers import take
 from .cells import explain, missing as _missing, parse as _parse, show
+from .sources import arrow_of, as_mapping, units_of
 
 
 
@@ -46,15 +48,15 @@ def to_columns(
     invalid: str = "raise",
     threads: int = 1,
 ) -> Columns:
-    """Convert and check `data` (a mapping of input name → 1-D array-like, or a pandas
-    DataFrame). With invalid="mark", bad values become no value and are reported per unit
+    """Convert and check `data` (a mapping of input name → 1-D array-like, a pandas or polars
+    DataFrame, a pyarrow Table or RecordBatch, or a list of records). With invalid="mark", bad values become no value and are reported per unit
     (their criteria get status `invalid`) instead of raising. Columns of many units are
     checked on `threads` threads (numpy's passes release the GIL)."""
     if invalid not in ("raise", "mark"):
         raise ValueError("invalid must be 'raise' or 'mark'")
     if units is not None and (isinstance(units, (str, bytes, Mapping, set, frozenset)) or not hasattr(units, "__len__")):
         raise TypeError(f"units must be a sequence of unit ids, one per unit, not {type(units).__name__}")
-    mapping = _as_mapping(data)
+    mapping = as_mapping(data)
     absent = [spec.name for spec in framework.inputs if spec.name not in mapping]
     if absent:
         raise DataError([DataProblem(f"missing column '{name}' (input {name}: {_type_word(spec)})", column=name)
@@ -63,7 +65,7 @@ def to_columns(
     lengths = {name: len(values) for name, values in raw.items()}
     n = _common_length(lengths, units)
     if units is None:
-        units = _frame_units(data, n)
+        units = units_of(data, mapping, n)
     unit_ids = list(units) if units is not None else list(range(n))
     if units is not None:  # 0..n-1 are distinct
         _check_unit_ids(unit_ids)
@@ -101,27 +103,6 @@ def _each(work, items, threads: int) -> list:
         return list(pool.map(work, items))
 
 
-def _as_mapping(data: Any) -> Mapping[str, Any]:
-    if hasattr(data, "columns") and hasattr(data, "to_numpy") and hasattr(data, "__getitem__"):
-        return {str(name): data[name].to_numpy() for name in data.columns}  # a DataFrame
-    if isinstance(data, Mapping):
-        return data
-    raise DataError([f"data must be a mapping of input name → column, or a pandas DataFrame, not {type(data).__name__}"])
-
-
-def _frame_units(data: Any, n: int) -> list | None:
-    """A DataFrame's unit ids: its `unit` column, else its index unless that is the default
-    0..n-1 (so `result.to_pandas()` and frames indexed by unit round-trip)."""
-    if not (hasattr(data, "columns") and hasattr(data, "index")):
-        return None
-    if "unit" in data.columns:
-        return data["unit"].tolist()
-    index = data.index
-    if type(index).__name__ == "RangeIndex" and index.name is None and index.start == 0 and index.step == 1:
-        return None
-    return index.tolist() if len(index) == n else None
-
-
 def _as_array(name: str, values: Any) -> np.ndarray:
     """A column as a 1-D array, its values as given. Text, a mapping, a set or a single value
     where a column is expected is an error: numpy would split "75" into two units, 7 and 5."""
@@ -131,8 +112,12 @@ def _as_array(name: str, values: Any) -> np.ndarray:
     if isinstance(values, (Mapping, set, frozenset)):
         raise DataError([DataProblem(f"column '{name}' is a {type(values).__name__}, not a column: pass a "
                                      "list, array or pandas Series with one value per unit", column=name)])
-    if type(values).__module__.startswith("pyarrow"):  # an Arrow array: nulls need a copy
-        values = values.to_numpy(zero_copy_only=False)
+    arrow = arrow_of(values)
+    values = values if arrow is None else arrow
+    if arrow_columns.is_arrow(values):
+        if arrow_columns.is_text(values):
+            return values  # read by arrow_columns, at C speed
+        values = _arrow_numpy(values)
     elif hasattr(values, "to_numpy"):
         values = values.to_numpy()
     array = values
@@ -155,6 +140,14 @@ def _as_array(name: str, values: Any) -> np.ndarray:
         cells[np.isnat(array)] = None
         return cells
     return array
+
+
+def _arrow_numpy(values: Any) -> np.ndarray:
+    """A numeric or bool Arrow column as numpy: its own buffer when it has one chunk and no
+    null, else a copy (a null becomes NaN, or None where NaN is no value of the type)."""
+    if hasattr(values, "num_chunks") and values.num_chunks == 1:
+        values = values.chunk(0)
+    return values.to_numpy(zero_copy_only=False)
 
 
 def _mixed(values) -> bool:
@@ -240,12 +233,20 @@ def _convert(spec: ir.Input, raw: np.ndarray, units: list):
     problems found)."""
     problems: list[DataProblem] = []
     complete = False
-    if raw.dtype.kind in "fiu" and spec.kind in ("count", "number", "share"):
+    if arrow_columns.is_arrow(raw):
+        column, wrong = arrow_columns.convert(spec, raw)
+        complete = not wrong.any() and (_plainly_fine(spec, column) if spec.type == ir.NUM
+                                        else not np.isnan(column).any())
+        if spec.type == ir.NUM and not complete:
+            wrong |= _numeric_problems(spec, column)
+    elif raw.dtype.kind in "fiu" and spec.kind in ("count", "number", "share"):
         column = _floats(raw)
         complete = _plainly_fine(spec, column)
         wrong = np.zeros(len(column), dtype=bool) if complete else _numeric_problems(spec, column)
     elif raw.dtype.kind == "b" and spec.kind == "bool":
         return _bool_floats(raw), np.zeros(len(raw), dtype=bool), True, problems
+    elif raw.dtype.kind in "fiu" and spec.kind in ("bool", "choice"):
+        column, wrong = _coded(spec, raw)
     else:
         column, missing = _parse_distinct(spec, raw)
         wrong = np.isnan(column) & ~missing
@@ -254,12 +255,25 @@ def _convert(spec: ir.Input, raw: np.ndarray, units: list):
     if not wrong.any():
         return column, wrong, complete, problems
     for i in np.flatnonzero(wrong)[:50]:
-        problems.append(DataProblem(f"unit {show(units[i])}, column '{spec.name}': {explain(spec, raw[i])}",
+        cell = raw[int(i)].as_py() if arrow_columns.is_arrow(raw) else raw[i]
+        problems.append(DataProblem(f"unit {show(units[i])}, column '{spec.name}': {explain(spec, cell)}",
                                     position=int(i), column=spec.name))
     if wrong.sum() > 50:
         problems.append(DataProblem(f"... column '{spec.name}' has {int(wrong.sum()) - 50} more bad values",
                                     column=spec.name))
     return column, wrong, complete, problems
+
+
+def _coded(spec: ir.Input, raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A numeric column of a bool (0 and 1 are its values) or a choice (no number is), NaN
+    being no value: what `cells.parse` says of each number, in whole-column passes."""
+    column = raw.astype(float)
+    given = ~np.isnan(column)
+    if spec.kind == "choice":
+        return np.full(len(column), np.nan), given
+    wrong = given & (column != 0) & (column != 1)
+    column[wrong] = np.nan
+    return column, wrong
 
 
 def _floats(raw: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ module per format; Excel and Parquet need the `excel` and `parquet` extras.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import re
@@ -18,12 +19,14 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..engine.cells import NUMBER, parse as parse_value, show
+from ..engine.batches import passes_needed, population_inputs
+from ..engine.cells import parse as parse_value
 from ..engine.columns import _plainly_fine as plainly_fine  # the rules of reading a value
 from ..errors import DataError, DataProblem, DtiError, did_you_mean
-from .formats import csvfile, excel, jsonfile, parquet, terminal
+from .formats import csvarrow, csvfile, excel, jsonfile, parquet, terminal
 from .formats.common import UNIT_COLUMN, Table
 from .headers import with_input_ids
+from .separators import local_numbers
 
 if TYPE_CHECKING:
     from ..engine.compiled import CompiledFramework
@@ -52,7 +55,7 @@ def _read(path, kind, delimiter, sheet, unit_column, progress) -> Table:
     if kind == "csv":
         if delimiter is None and Path(path).suffix.lower() == ".tsv":
             delimiter = "\t"
-        return csvfile.read(path, delimiter, unit_column, progress)
+        return csvarrow.read(path, delimiter, unit_column, progress)
     if kind == "xlsx":
         return excel.read(path, sheet, unit_column)
     if kind == "parquet":
@@ -63,26 +66,29 @@ def _read(path, kind, delimiter, sheet, unit_column, progress) -> Table:
 
 
 def score_table(framework: "CompiledFramework", table: Table, *, invalid: str = "raise",
-                decimal_comma: bool = False, engine: str = "auto") -> "Scored":
+                decimal_comma: bool = False, thousands: str | None = None, engine: str = "auto") -> "Scored":
     """Score a table read by `read_table`; a `DataError` names file:row, unit, column, value.
-    decimal_comma: numbers in text cells are written `848,47` (only then: `1,234` is ambiguous)."""
+    decimal_comma: numbers in text cells are written `848,47` (only then: `1,234` is ambiguous);
+    thousands: the character that groups digits by three (`1.234.567`), only when declared."""
     try:
         with gc_paused():
-            return framework.score(scoring_columns(framework, table, decimal_comma), units=table.units,
+            return framework.score(scoring_columns(framework, table, decimal_comma, thousands), units=table.units,
                                    invalid=invalid, engine=engine)
     except DataError as error:
         raise locate(error, table) from None
 
 
-def scoring_columns(framework: "CompiledFramework", table: Table, decimal_comma: bool = False) -> dict[str, Any]:
-    """The table's columns as `Framework.score` takes them. Cells stay as they are, in object
-    arrays (no dtype is guessed), except a numeric input's column of text cells that are all
-    plain numbers the input takes: that is read at C speed, to the very floats that reading
-    cell by cell gives. Any other column is read cell by cell, which names each bad value."""
+def scoring_columns(framework: "CompiledFramework", table: Table, decimal_comma: bool = False,
+                    thousands: str | None = None) -> dict[str, Any]:
+    """The table's columns as `Framework.score` takes them. Arrow text (CSV) is handed over as
+    it is, for the engine to read at C speed. Other cells stay as they are, in object arrays
+    (no dtype is guessed), except a numeric input's column of text cells that are all plain
+    numbers the input takes: that is read at C speed, to the very floats that reading cell by
+    cell gives. Any other column is read cell by cell, which names each bad value."""
     table = with_input_ids(framework, table)  # headers written as labels (a template's) name inputs: io.headers
     columns: dict[str, Any] = dict(table.columns)
-    if decimal_comma:
-        columns.update(_decimal_comma(framework, table))
+    if decimal_comma or thousands is not None:
+        columns.update(local_numbers(framework, table, decimal_comma, thousands))
     for spec in framework.ir.inputs:
         if isinstance(columns.get(spec.name), list):
             columns[spec.name] = _typed(spec, columns[spec.name], table.text)
@@ -130,37 +136,60 @@ def _plain_bools(spec, cells: list[str]) -> np.ndarray | None:
 _PLAIN = re.compile(r"[0-9eE.+-]*")  # over these characters numpy reads what the grammar reads
 
 
-class CsvChunks:
-    """A CSV file as batches for `Framework.score_batches`, at most `size` rows each: every
-    call starts a new pass over the file (population functions take passes first). The
-    first pass also checks that no unit id repeats across chunks. `current` is the chunk
-    last read, which locates a data error."""
+class FileChunks:
+    """A CSV or Parquet file as batches for `Framework.score_batches`, at most `size` rows
+    each: every call starts a new pass over the file (population functions take passes
+    first). The first pass also checks that no unit id repeats across chunks. `current` is
+    the chunk last read, which locates a data error."""
 
     def __init__(self, framework: "CompiledFramework", path: str | os.PathLike, size: int, *,
-                 delimiter: str | None = None, decimal_comma: bool = False, unit_column: str = UNIT_COLUMN,
-                 progress: Callable[[str], None] | None = None):
-        if Path(path).suffix.lower() not in CSV_SUFFIXES:
-            raise DtiError(f"{os.fspath(path)}: only CSV files (.csv, .tsv, .txt) are read a chunk at a time; "
-                           "other formats are read whole: score it without a chunk size, or save it as CSV")
+                 delimiter: str | None = None, decimal_comma: bool = False, thousands: str | None = None,
+                 unit_column: str = UNIT_COLUMN, progress: Callable[[str], None] | None = None):
+        self.kind = READ_FORMATS.get(Path(path).suffix.lower())
+        if self.kind not in ("csv", "parquet"):
+            raise DtiError(f"{os.fspath(path)}: only CSV (.csv, .tsv, .txt) and Parquet (.parquet, .pq) files are read "
+                           "a chunk at a time; other formats are read whole: score it without a chunk size, or save "
+                           "it as CSV")
         self.framework, self.path, self.size = framework, path, size
         self.delimiter = "\t" if delimiter is None and Path(path).suffix.lower() == ".tsv" else delimiter
-        self.decimal_comma, self.unit_column, self.progress = decimal_comma, unit_column, progress
+        self.decimal_comma, self.thousands = decimal_comma, thousands
+        self.unit_column, self.progress = unit_column, progress
         self.passes = 0
         self.current: Table | None = None
 
     def __call__(self) -> Iterator[tuple[list[str], dict[str, Any]]]:
+        """One pass. A pass for population values reads only the columns they need (the
+        others are given as no value); a bad value elsewhere is reported by the scoring pass."""
         self.passes += 1
+        only = self._populations if self.passes < passes_needed(self.framework.program) else None
         units = 0
-        for self.current in csvfile.read_chunks(self.path, self.size, self.delimiter, self.unit_column,
-                                                check_units=self.passes == 1):
+        for self.current in self._tables(self.passes == 1, only):
             units += len(self.current)
             if self.progress:
                 self.progress(f"pass {self.passes}: {units:,} units")
-            yield self.current.units, scoring_columns(self.framework, self.current, self.decimal_comma)
+            columns = scoring_columns(self.framework, self.current, self.decimal_comma, self.thousands)
+            if only is not None:
+                columns.update(dict.fromkeys((name for name in self.framework.inputs if name not in only),
+                                             np.full(len(self.current), np.nan)))
+            yield self.current.units, columns
             self.current = None  # one chunk's cells in memory at a time: let this one go before the next
 
+    @functools.cached_property
+    def _populations(self) -> frozenset[str]:
+        return population_inputs(self.framework.ir, self.framework.program)
 
-CSV_SUFFIXES = tuple(suffix for suffix, kind in READ_FORMATS.items() if kind == "csv")
+    def _tables(self, check_units: bool, only: frozenset[str] | None) -> Iterator[Table]:
+        if self.kind == "csv":
+            return csvarrow.read_chunks(self.path, self.size, self.delimiter, self.unit_column, check_units, only)
+        return csvfile.read_chunks(self.path, self.size, None, self.unit_column, check_units,
+                                   reader=functools.partial(_parquet_chunks, only=only))
+
+
+CsvChunks = FileChunks  # its name before Parquet files were read a chunk at a time
+
+
+def _parquet_chunks(path, size: int, delimiter, unit_column: str, only=None) -> Iterator[Table]:
+    return parquet.read_chunks(path, size, unit_column, only)
 
 
 def score_chunks(framework: "CompiledFramework", chunks: CsvChunks, invalid: str = "raise") -> Iterator[tuple["Scored", Table]]:
@@ -271,7 +300,7 @@ def peers(result: "Scored", table: Table, name: str) -> Sequence[object]:
     if name in result.framework.inputs:
         return result.columns.values[name]
     if name in table.columns:
-        return [str(cell).strip() if cell is not None else None for cell in table.columns[name]]
+        return [str(cell).strip() if cell is not None else None for cell in table.cells(name)]
     close = did_you_mean(name, list(table.columns))
     raise DtiError(f"--rank-by {name}: no column {name!r} in {table.source}"
                    + (f" (did you mean '{close}'?)" if close else ""))
@@ -294,8 +323,8 @@ def with_rank(columns: dict, ranks: Sequence[int], name: str | None = None,
 
 def read_csv(path: str | os.PathLike, unit_column: str = UNIT_COLUMN) -> tuple[list[str], dict[str, list[str]]]:
     """(unit ids, column name → list of cell texts)."""
-    table = csvfile.read(path, None, unit_column)
-    return table.units, dict(table.columns)
+    table = csvarrow.read(path, None, unit_column)
+    return table.units, {name: table.cells(name) for name in table.columns}
 
 
 def parse_csv(text_: str, name: str = "<data>", unit_column: str = UNIT_COLUMN) -> tuple[list[str], dict[str, list[str]]]:
@@ -347,34 +376,3 @@ def _opened(target: Any) -> Iterator[Any]:
             yield handle
         except OSError as error:  # e.g. the disk is full
             raise DtiError(f"{os.fspath(target)}: cannot write: {error.strerror or error}") from None
-
-
-_POINT_NUMBER = re.compile(r"[+-]?[0-9.,]*[0-9][0-9.,]*\s*%?")
-
-
-def _decimal_comma(framework: "CompiledFramework", table: Table) -> dict[str, list]:
-    """Numeric input columns with `848,47` read as 848.47 (the data grammar with ',' as the
-    decimal mark); a `.` in a number is an error (with a decimal comma, `1.234` may mean
-    1234 or 1.234)."""
-    out: dict[str, list] = {}
-    problems: list[DataProblem] = []
-    for name, info in framework.inputs.items():
-        if info.type not in ("count", "number", "share") or name not in table.columns:
-            continue
-        cells = list(table.columns[name])
-        for position, cell in enumerate(cells):
-            if not isinstance(cell, str):
-                continue
-            value = cell.strip()
-            if NUMBER[","].fullmatch(value):
-                cells[position] = value.replace(",", ".")
-            elif "." in value and _POINT_NUMBER.fullmatch(value) and len(problems) < 50:
-                problems.append(DataProblem(
-                    f"{table.where(position)}: unit {show(table.units[position])}, column '{name}': {show(cell)} has a '.', "
-                    "but with --decimal-comma ',' is the decimal mark: write a decimal as 848,47 and a whole "
-                    "number without thousands separators",
-                    position, name))
-        out[name] = cells
-    if problems:
-        raise DataError(problems)
-    return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import attrs
 
@@ -20,7 +20,7 @@ UNIT_COLUMN = "unit"
 @attrs.frozen(eq=False)
 class Table:
     """A data file as read: unit ids, each column's raw cells (text or values, parsed later by
-    each input's type), and where each unit stands in the file.
+    each input's type; a CSV file's are `TextCells`), and where each unit stands in the file.
 
     rows[i] is unit i's row as a person finds it: a CSV line number, a spreadsheet row, or a
     record number (JSON, Parquet), counting from 1. header_row is the header's row (0 where
@@ -36,6 +36,10 @@ class Table:
 
     def __len__(self) -> int:
         return len(self.units)
+
+    def cells(self, name: str) -> list[Any]:
+        """A column's cells as a list of Python values (text for CSV)."""
+        return list(self.columns[name])
 
     def where(self, position: int | None = None) -> str:
         """`file:row` of a unit (by position), of the header (None), or the file alone."""
@@ -94,8 +98,45 @@ def from_cells(source: str, names: list[str], rows: list[int], by_column: Sequen
                                  f"which has no name in the header (row {header_row})"])
     used = [position for position, name in enumerate(names) if name]
     _check_header(source, [names[p] for p in used], header_row, unit_column, positions=[p + 1 for p in used])
-    columns = {names[position]: list(by_column[position]) for position in used}
+    columns = {names[position]: _cells(by_column[position]) for position in used}
     return _finish(source, columns, rows, header_row, unit_column, text)
+
+
+def _cells(values: Sequence[Any]) -> Sequence[Any]:
+    """A column's cells as a list; an Arrow array (CSV text read by Arrow) as `TextCells`."""
+    return TextCells(values) if hasattr(values, "to_pylist") else list(values)
+
+
+class TextCells(Sequence):
+    """A column of text cells held by Arrow (a CSV file read by Arrow's reader): a sequence of
+    str like any other column, which scoring reads as Arrow (`__arrow_array__`), at C speed,
+    without a Python object per cell."""
+
+    __slots__ = ("arrow",)
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, arrow: Any):
+        self.arrow = arrow
+
+    def __len__(self) -> int:
+        return len(self.arrow)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return self.arrow.to_pylist()[index]
+        return self.arrow[index].as_py()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.arrow.to_pylist())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and not isinstance(other, str) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"TextCells({list(self)!r})" if len(self) <= 20 else f"TextCells(<{len(self):,} cells>)"
+
+    def __arrow_array__(self, type: Any = None) -> Any:
+        return self.arrow
 
 
 def _blank_row(cells: Sequence[Any]) -> bool:
@@ -133,10 +174,12 @@ def _check_header(source: str, names: list[str], header_row: int, unit_column: s
 
 def _finish(source: str, columns: dict[str, Sequence[Any]], rows: list[int], header_row: int,
             unit_column: str, text: bool = False) -> Table:
-    units = [unit_text(value) for value in columns.pop(unit_column)]
+    units = _unit_texts(columns.pop(unit_column))
+    ascii_only = "".join(units).isascii()  # then no two ids differ in Unicode form only
+    if ascii_only and all(units) and len(set(units)) == len(units):
+        return Table(source, units, columns, rows, header_row, text)  # the usual file, at C speed
     seen: dict[str, int] = {}
     problems: list[DataProblem] = []
-    ascii_only = "".join(units).isascii()  # then no two ids differ in Unicode form only
     for position, unit in enumerate(units):
         key = unit if ascii_only else unicodedata.normalize("NFC", unit)
         if not unit:
@@ -152,6 +195,15 @@ def _finish(source: str, columns: dict[str, Sequence[Any]], rows: list[int], hea
     if problems:
         raise DataError(problems)
     return Table(source, units, columns, rows, header_row, text)
+
+
+def _unit_texts(values: Sequence[Any]) -> list[str]:
+    """`unit_text` of each id; text ids (a CSV file's) stripped in one C loop."""
+    values = list(values)
+    try:
+        return list(map(str.strip, values))
+    except TypeError:  # ids of other types (a spreadsheet's numbers, None)
+        return [unit_text(value) for value in values]
 
 
 def twice(source: str, unit: str, first: int, row: int) -> str:

@@ -27,7 +27,7 @@ from .common import UNIT_COLUMN, Table, from_cells, twice, unit_text
 DELIMITERS = (",", ";", "\t")
 _SHOWN = {",": "','", ";": "';'", "\t": "a tab"}
 PROGRESS_EVERY = 50_000  # lines a block holds when the whole file is read, between progress reports
-_NOT_UTF8 = "save it as 'CSV UTF-8' (in Excel: Save As → CSV UTF-8)"
+NOT_UTF8 = "save it as 'CSV UTF-8' (in Excel: Save As → CSV UTF-8)"
 
 
 @attrs.frozen
@@ -68,7 +68,7 @@ def read(path: str | os.PathLike, delimiter: str | None = None, unit_column: str
     except OSError as error:
         raise DataError([f"{name}: cannot read: {error.strerror or error}"]) from None
     except UnicodeDecodeError as error:
-        raise DataError([f"{name}: not UTF-8 text ({error.reason} at byte {error.start}); {_NOT_UTF8}"]) from None
+        raise DataError([f"{name}: not UTF-8 text ({error.reason} at byte {error.start}); {NOT_UTF8}"]) from None
     return parse(text, name, delimiter, unit_column, progress)
 
 
@@ -99,45 +99,62 @@ def parse(text: str, name: str = "<data>", delimiter: str | None = None, unit_co
 
 
 def read_chunks(path: str | os.PathLike, size: int, delimiter: str | None = None,
-                unit_column: str = UNIT_COLUMN, check_units: bool = True) -> Iterator[Table]:
+                unit_column: str = UNIT_COLUMN, check_units: bool = True,
+                reader: Callable[..., Iterator[Table]] | None = None) -> Iterator[Table]:
     """The file as tables of at most `size` rows each, read one after the other, with the
     whole-file reader's checks; a file without rows gives one empty table. check_units: a
     unit id that is also in an earlier chunk is an error, raised after the last chunk (the
-    ids are kept as 64-bit hashes, 8 bytes a unit, and confirmed by reading them again)."""
+    ids are kept as 64-bit hashes, 8 bytes a unit, and confirmed by reading them again).
+    reader(path, size, delimiter, unit_column): the tables (default: this module's reader;
+    `csvarrow` passes Arrow's, `tables.FileChunks` the Parquet reader's)."""
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise DtiError(f"a chunk holds at least one row: the chunk size must be a whole number ≥ 1, not {size!r}")
     name = os.fspath(path)
     seen = UnitIds() if check_units else None
     try:
-        with open(name, encoding="utf-8-sig", newline="") as lines:
-            for table in _chunks(lines, name, size, delimiter, unit_column):
-                if seen is not None:
-                    seen.add(table.units)
-                yield table
-                del table  # one chunk's cells in memory at a time (see `blocks`)
+        for table in (reader or _read_chunks)(path, size, delimiter, unit_column):
+            if seen is not None:
+                seen.add(table.units)
+            yield table
+            del table  # one chunk's cells in memory at a time (see `blocks`)
     except OSError as error:
         raise DataError([f"{name}: cannot read: {error.strerror or error}"]) from None
     except UnicodeDecodeError as error:
-        raise DataError([f"{name}: not UTF-8 text ({error.reason}) after the rows read so far; {_NOT_UTF8}"]) from None
+        raise DataError([f"{name}: not UTF-8 text ({error.reason}) after the rows read so far; {NOT_UTF8}"]) from None
     if seen is not None and seen.candidates().size:
-        _check_repeated(path, size, delimiter, unit_column, seen.candidates())
+        _check_repeated(path, size, delimiter, unit_column, seen.candidates(), reader)
 
 
-def _chunks(lines: Iterator[str], name: str, size: int, delimiter: str | None, unit_column: str) -> Iterator[Table]:
-    layout = read_layout(lines, name, delimiter, unit_column)
-    empty = True
+def _read_chunks(path: str | os.PathLike, size: int, delimiter: str | None, unit_column: str) -> Iterator[Table]:
+    name = os.fspath(path)
+    with open(name, encoding="utf-8-sig", newline="") as lines:
+        layout = read_layout(lines, name, delimiter, unit_column)
+        empty = True
+        for table in tables(lines, layout, size):
+            empty = False
+            yield table
+            del table
+        if empty:
+            yield no_rows(layout)
+
+
+def tables(lines: Iterator[str], layout: Layout, size: int) -> Iterator[Table]:
+    """Tables of at most `size` rows of the lines after the header (none where no row is left)."""
     for block in blocks(lines, layout, size):
         if block.mismatched:
-            raise DataError([_mismatch(name, block.mismatched, layout.width, layout.delimiter)])
+            raise DataError([_mismatch(layout.name, block.mismatched, layout.width, layout.delimiter)])
         if block.rows:
-            empty = False
-            table = from_cells(name, layout.names, block.rows, block.columns, layout.header_row, unit_column,
-                               text=True)
+            table = from_cells(layout.name, layout.names, block.rows, block.columns, layout.header_row,
+                               layout.unit_column, text=True)
             del block
             yield table
             del table
-    if empty:
-        yield from_cells(name, layout.names, [], [[] for _ in layout.names], layout.header_row, unit_column, text=True)
+
+
+def no_rows(layout: Layout) -> Table:
+    """The table of a file with a header and no row."""
+    return from_cells(layout.name, layout.names, [], [[] for _ in layout.names], layout.header_row,
+                      layout.unit_column, text=True)
 
 
 class UnitIds:
@@ -160,14 +177,14 @@ class UnitIds:
         return np.flatnonzero(np.isin(hashes, repeated)) if repeated.size else repeated
 
 
-def _check_repeated(path, size: int, delimiter, unit_column: str, positions: np.ndarray) -> None:
+def _check_repeated(path, size: int, delimiter, unit_column: str, positions: np.ndarray, reader=None) -> None:
     """Read the ids at `positions` again and report those that truly repeat, as the
     whole-file reader does (a hash shared by different ids is no error)."""
     wanted = set(positions.tolist())
     first: dict[str, tuple[str, int]] = {}
     problems: list[DataProblem] = []
     position = 0
-    for table in read_chunks(path, size, delimiter, unit_column, check_units=False):
+    for table in read_chunks(path, size, delimiter, unit_column, check_units=False, reader=reader):
         for unit, row in zip(table.units, table.rows):
             if position in wanted:
                 key = unicodedata.normalize("NFC", unit)

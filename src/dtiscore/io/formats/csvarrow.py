@@ -1,0 +1,233 @@
+"""CSV files read by pyarrow's C++ reader: the whole file (`read`) or a chunk of rows at a time
+(`read_chunks`), every cell kept as Arrow text for scoring to type by the framework's inputs
+(`engine.arrow_columns`), so a bad cell is an error naming it, never a failed read.
+
+The rules are those of the Python reader (`csvfile`), which this module hands the file to
+wherever the two could differ, so that every rule and error message is the same: a file or
+a chunk with a quote character, a blank line, a row of the wrong width, an empty unit id, a
+NUL or a carriage return that ends no line, a cell past the csv module's size limit, text
+that is not UTF-8. The header and the `#` lines before it are read by `csvfile` too.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import os
+from typing import Any, Callable, Collection, Iterator
+
+import attrs
+import numpy as np
+
+from ...errors import DataError
+from . import csvfile
+from .common import UNIT_COLUMN, Table, from_cells
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def read(path: str | os.PathLike, delimiter: str | None = None, unit_column: str = UNIT_COLUMN,
+         progress: Callable[[float], None] | None = None) -> Table:
+    """The whole file, as `csvfile.read` reads it."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise DataError([f"{name}: cannot read: {error.strerror or error}"]) from None
+    body = _body(data, name, delimiter, unit_column)
+    if body is not None:
+        layout, start = body
+        block = read_block(data, layout, layout.first_row, start)
+        if block is not None:
+            del data
+            if progress is not None:
+                progress(1.0)
+            return from_cells(name, layout.names, block.rows, block.columns, layout.header_row, unit_column,
+                              text=True)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DataError([f"{name}: not UTF-8 text ({error.reason} at byte {error.start}); {csvfile.NOT_UTF8}"]) from None
+    del data
+    return csvfile.parse(text, name, delimiter, unit_column, progress)
+
+
+class _Irregular(Exception):
+    """The Python reader must read this: its rules and messages apply."""
+
+
+def _body(data: bytes, name: str, delimiter: str | None, unit_column: str) -> tuple[csvfile.Layout, int] | None:
+    """(the header's layout, where the rows start in `data`), or None where the Python reader
+    must read the file (a quote anywhere, lines before the rows it would cut otherwise)."""
+    if b'"' in data:
+        return None
+    start = len(_BOM) if data.startswith(_BOM) else 0
+    lines = _Lines(data, start)
+    try:
+        return csvfile.read_layout(lines, name, delimiter, unit_column), lines.end
+    except _Irregular:
+        return None
+
+
+class _Lines:
+    """The lines of bytes from `start` as text, one at a time (only the header and the lines
+    before it are read this way); `end` is the byte after the last line given."""
+
+    def __init__(self, data: bytes, start: int):
+        self.data, self.end = data, start
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.end >= len(self.data):
+            raise StopIteration
+        stop = self.data.find(b"\n", self.end)
+        stop = len(self.data) if stop < 0 else stop + 1
+        line = _line_text(self.data[self.end:stop])
+        self.end = stop
+        return line
+
+
+def _line_text(line: bytes) -> str:
+    """A line of the header or before it as text; _Irregular where the Python reader would cut
+    it otherwise (a carriage return that ends no line, a quote) or cannot read it (not UTF-8)."""
+    if b'"' in line or line.count(b"\r") != line.count(b"\r\n"):
+        raise _Irregular
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Irregular from None
+
+
+def read_block(data: bytes, layout: csvfile.Layout, first_row: int, start: int = 0,
+               only: Collection[str] | None = None) -> csvfile.Block | None:
+    """Whole lines after the header (`data` from `start`, no quote in them) read by Arrow,
+    columns as Arrow text (the unit column as Python text); None where the Python reader must
+    read them. only: the names of the columns wanted (and the unit column), the others left
+    out of the block (None, not read)."""
+    import pyarrow as pa
+    import pyarrow.csv as pv
+
+    lines = data.count(b"\n", start) + (len(data) > start and not data.endswith(b"\n"))
+    if not lines or data.find(b"\x00", start) >= 0 or (
+            data.find(b"\r", start) >= 0 and data.count(b"\r", start) != data.count(b"\r\n", start)):
+        return None
+    names = [f"c{position}" for position in range(layout.width)]
+    try:
+        table = pv.read_csv(
+            pa.py_buffer(memoryview(data)[start:]),
+            read_options=pv.ReadOptions(column_names=names, block_size=_ARROW_BLOCK),
+            parse_options=pv.ParseOptions(delimiter=layout.delimiter, quote_char=False, ignore_empty_lines=False),
+            convert_options=pv.ConvertOptions(column_types={name: pa.string() for name in names},
+                                              strings_can_be_null=False, include_columns=_wanted(layout, only)))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # a row of the wrong width, text that is not UTF-8
+        return None
+    if table.num_rows != lines or _too_long(table):
+        return None
+    if layout.unit_column not in layout.names:  # an error, which the Python reader words
+        return None
+    columns: list[Any] = [table.column(f"c{position}") if f"c{position}" in table.column_names else None
+                          for position in range(layout.width)]
+    position = layout.names.index(layout.unit_column)
+    units = columns[position].to_pylist()
+    if not all(map(str.strip, units)):  # an empty id, or a blank line (Arrow: a row of empty cells)
+        return None
+    columns[position] = units
+    for position, name in enumerate(layout.names):
+        if not name and columns[position] is not None:
+            columns[position] = columns[position].to_pylist()
+    return csvfile.Block(list(range(first_row, first_row + lines)), columns, [], lines)
+
+
+def _wanted(layout: csvfile.Layout, only: Collection[str] | None) -> list[str] | None:
+    """Arrow's names of the columns to read (None: every one)."""
+    if only is None:
+        return None
+    keep = set(only) | {layout.unit_column}
+    return [f"c{position}" for position, name in enumerate(layout.names) if name in keep]
+
+
+_ARROW_BLOCK = 1 << 24  # bytes Arrow parses at a time (its threads share the blocks)
+
+
+def _too_long(table) -> bool:
+    """Whether a cell is longer than the csv module reads (its `field_size_limit`), which the
+    Python reader reports."""
+    import pyarrow.compute as pc
+
+    limit = csv.field_size_limit()
+    return any((pc.max(pc.binary_length(column)).as_py() or 0) > limit for column in table.columns)
+
+
+def read_chunks(path: str | os.PathLike, size: int, delimiter: str | None = None,
+                unit_column: str = UNIT_COLUMN, check_units: bool = True,
+                only: Collection[str] | None = None) -> Iterator[Table]:
+    """The file as tables of at most `size` rows, as `csvfile.read_chunks` gives them. only:
+    the columns wanted (and the unit column); others may be left out of the tables."""
+    return csvfile.read_chunks(path, size, delimiter, unit_column, check_units,
+                               reader=functools.partial(_chunks, only=only))
+
+
+def _chunks(path: str | os.PathLike, size: int, delimiter: str | None, unit_column: str,
+            only: Collection[str] | None = None) -> Iterator[Table]:
+    name = os.fspath(path)
+    with open(name, "rb") as handle:
+        if handle.read(len(_BOM)) != _BOM:
+            handle.seek(0)
+        try:
+            layout = csvfile.read_layout(map(_line_text, iter(handle.readline, b"")), name, delimiter, unit_column)
+        except _Irregular:
+            yield from csvfile.read_chunks(path, size, delimiter, unit_column, check_units=False)
+            return
+        row, empty = layout.first_row, True
+        for start, data in _line_blocks(handle, size):
+            parsed = None if b'"' in data else read_block(data, layout, row, only=only)
+            if parsed is None:  # the Python reader from here on
+                del data
+                handle.seek(start)
+                rest = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+                for table in csvfile.tables(rest, attrs.evolve(layout, first_row=row), size):
+                    empty = False
+                    yield table
+                    del table
+                break
+            del data
+            row, empty = row + parsed.lines, False
+            kept = [position for position, column in enumerate(parsed.columns) if column is not None]
+            table = from_cells(name, [layout.names[p] for p in kept], parsed.rows, [parsed.columns[p] for p in kept],
+                               layout.header_row, unit_column, text=True)
+            del parsed
+            yield table
+            del table
+        if empty:
+            yield csvfile.no_rows(layout)
+
+
+def _line_blocks(handle, size: int) -> Iterator[tuple[int, bytes]]:
+    """(where it starts in the file, a block of at most `size` whole lines) from the handle's
+    position on, read in large reads and cut at the size-th newline (no object per line)."""
+    start, data = handle.tell(), b""
+    line_bytes = 256  # a guess of a line's length, then each block's measure
+    while True:
+        parts, lines = [data], data.count(b"\n")
+        while lines < size and (more := handle.read(max(1 << 16, int((size - lines) * line_bytes * 1.05)))):
+            parts.append(more)
+            lines += more.count(b"\n")
+        data = b"".join(parts)
+        del parts
+        if not data:
+            return
+        if lines >= size:
+            newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+            cut = int(newlines[size - 1]) + 1
+            del newlines
+        else:
+            cut = len(data)
+        line_bytes = max(1, cut // size)
+        block, data = data[:cut], data[cut:]
+        yield start, block
+        start += len(block)
+        del block
