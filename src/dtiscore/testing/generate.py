@@ -255,8 +255,11 @@ def _declare_let_chain(draw, scope: Scope) -> None:
     names = [scope.fresh("l") for _ in range(shapes.let_chain_length(draw))]
     lines = [f"let {names[0]} = {start}"] + [f"let {b} = ({a} + 0.5)" for a, b in zip(names, names[1:])]
     scope.declarations += lines if draw(st.booleans()) else lines[::-1]
-    scope.nums.append(names[-1])
     scope.ranges[names[-1]] = (low + 0.5 * (len(names) - 1), high + 0.5 * (len(names) - 1))
+    if len(names) > shapes.LET_CHAIN_ANYWHERE:  # its end nests too deep to stand inside anything
+        scope.whole.append(names[-1])
+    else:
+        scope.nums.append(names[-1])
 
 
 # ---- criteria ---------------------------------------------------------------------------
@@ -321,6 +324,9 @@ def _big_rule(draw, scope: Scope, top: float) -> str:
 
 
 def _rule(draw, scope: Scope, top: float) -> str:
+    if scope.whole and draw(st.booleans()):  # a let chain at the nesting limit, whole
+        name = draw(st.sampled_from(scope.whole))
+        return f"score {name}" if draw(st.booleans()) else f"linear {name} from 0 to 100"
     if scope.rare(draw, 2):
         return _big_rule(draw, scope, top)
     rule = draw(st.sampled_from(RULES))
@@ -550,10 +556,13 @@ def frameworks(draw, max_depth: int = 3, max_criteria: int = 12, *, errors: bool
     _declare_lets(draw, scope)
     budget = [max(1, max_criteria)]
     children = _children(draw, scope, max(0, max_depth), budget, errors)
+    rescaled = scope.scale < 1 and draw(st.booleans())  # tiny maxima rescaled past an always-excluded sibling
+    if rescaled:
+        children.append(_Criterion(scope.fresh("q"), scope.scale, ["score 0", "exclude when true"], [f"max {number_text(scope.scale)}"]))
     top, cap = _place_max(draw, children, scope.scale)
     options = [f"max {number_text(top)}"] + (["cap"] if cap else [])
-    if draw(st.booleans()):
-        options.append(f"on_exclude {draw(st.sampled_from(('rescale', 'shrink')))}")
+    if rescaled or draw(st.booleans()):
+        options.append(f"on_exclude {'rescale' if rescaled else draw(st.sampled_from(('rescale', 'shrink')))}")
     if draw(st.booleans()):
         options.append(f"on_missing {draw(st.sampled_from(_policies(errors)))}")
     if draw(st.integers(0, 2)) == 0:

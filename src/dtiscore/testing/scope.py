@@ -75,6 +75,7 @@ class Scope:
     declarations: list[str] = attrs.field(factory=list)
     shallow: list[str] = attrs.field(factory=list)  # numeric inputs and params: one level deep
     shallow_bools: list[str] = attrs.field(factory=list)  # bool inputs and params
+    whole: list[str] = attrs.field(factory=list)  # lets nesting at the limit: a rule's whole expression only
 
     def fresh(self, prefix: str) -> str:
         return f"{prefix}{next(self.counter)}"

@@ -20,7 +20,7 @@ from ..language.nesting import MAX_DEPTH
 from .scope import COMPARISONS, Scope, against, literals
 
 NARROW = 127  # the most branches an int8 code holds: long rules straddle it
-MARGIN = 12  # levels a long chain leaves free for the rule around it and its own leaves
+MARGIN = 48  # levels a let chain that may be used anywhere leaves free for the expression around it
 
 
 def round_digits(draw) -> str:
@@ -31,6 +31,12 @@ def round_digits(draw) -> str:
 def branch_count(draw) -> int:
     """How many bands or `when`s a long rule has: around and well past int8's 127."""
     return draw(st.integers(NARROW - 7, 2 * NARROW + 46))
+
+
+def up_to(draw, low: int, high: int) -> int:
+    """An integer in [low, high], `high` itself about one time in four: a break that only
+    shows at the limit (Python's 200 nested parentheses, the stack) is met, not just neared."""
+    return min(high, draw(st.integers(low, high + (high - low) // 3)))
 
 
 def long_bands(draw, count: int, share: bool) -> list[tuple[str, str, float]]:
@@ -48,9 +54,11 @@ def long_bands(draw, count: int, share: bool) -> list[tuple[str, str, float]]:
     return [(op, text, float(text)) for text in texts]
 
 
-def chain_length(draw) -> int:
-    """Terms of a long left-nested chain (`a + b + ...`): up to the nesting limit."""
-    return draw(st.integers(MAX_DEPTH // 2, MAX_DEPTH - MARGIN))
+def chain_length(draw, leaf_levels: int = 1) -> int:
+    """Terms of a long left-nested chain (`a + b + ...`) that is a rule's whole expression:
+    up to the nesting limit itself. Its first term sits under one level per later term,
+    so the chain nests terms - 1 + leaf_levels levels."""
+    return up_to(draw, MAX_DEPTH // 2, MAX_DEPTH + 1 - leaf_levels)
 
 
 def argument_count(draw) -> int:
@@ -59,14 +67,18 @@ def argument_count(draw) -> int:
 
 
 def minus_run(draw) -> int:
-    """Unary minuses in a row (`- - - x`): each one a level."""
-    return draw(st.integers(MAX_DEPTH // 2, MAX_DEPTH - MARGIN))
+    """Unary minuses in a row (`- - - x`): each one a level, over a one-level leaf."""
+    return up_to(draw, MAX_DEPTH // 2, MAX_DEPTH - 1)
 
 
 def let_chain_length(draw) -> int:
-    """Lets in a chain, each one reading the one before (two levels a link), leaving room for
-    the expressions that use its end."""
-    return draw(st.integers(MAX_DEPTH // 8, (MAX_DEPTH - 4 * MARGIN) // 2))
+    """Lets in a chain, each reading the one before: two levels a link (the let and its
+    `+`). Up to MAX_DEPTH // 2 links, whose end nests at the limit: such an end can only be
+    a rule's whole expression; a chain of at most LET_CHAIN_ANYWHERE links fits anywhere."""
+    return up_to(draw, MAX_DEPTH // 8, MAX_DEPTH // 2)
+
+
+LET_CHAIN_ANYWHERE = (MAX_DEPTH - MARGIN) // 2  # links
 
 
 def tower_height(draw) -> int:
@@ -101,7 +113,7 @@ def long_num(draw, scope: Scope) -> tuple[str, tuple[float, float]]:
         func = draw(st.sampled_from((min, max)))
         return f"{func.__name__}({', '.join(a for a, _ in args)})", (func(r[0] for _, r in args), func(r[1] for _, r in args))
     if form == "ifs":  # `if c then a else if ...`: each `else` a level deeper
-        values = [leaf() for _ in range(chain_length(draw) // 2)]
+        values = [leaf() for _ in range(chain_length(draw, leaf_levels=2))]  # `v > 0`: two levels
         text = values[-1][0]
         for value, _ in values[-2::-1]:
             text = f"if {value} > 0 then {value} else {text}"
@@ -117,7 +129,7 @@ def long_cond(draw, scope: Scope) -> str:
     form = draw(st.sampled_from(("and", "or", "mixed", "allany", "count")))
     if form in ("and", "or", "mixed"):
         words = [form] if form != "mixed" else ["and", "or"]
-        terms = [leaf() for _ in range(chain_length(draw) // 2)]  # a comparison is two levels
+        terms = [leaf() for _ in range(chain_length(draw, leaf_levels=2))]  # a comparison is two levels
         text = terms[0]
         for i, term in enumerate(terms[1:]):
             text += f" {words[i % len(words)]} {term}"
