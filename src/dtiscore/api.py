@@ -56,6 +56,9 @@ def loads(text: str, params: Mapping[str, object] | None = None, filename: str =
 
 def load(path: str | os.PathLike, params: Mapping[str, object] | None = None) -> Framework:
     """A framework from a `.dti` file (UTF-8, with or without a byte-order mark)."""
+    if not isinstance(path, (str, os.PathLike)):  # open() takes an int as a file descriptor, and closes it
+        raise TypeError(f"load takes the path of a .dti file (a str or path), not {type(path).__name__}: "
+                        "for the text itself, use dtiscore.loads(text)")
     try:
         with open(path, encoding="utf-8-sig") as handle:
             text = handle.read()

@@ -10,16 +10,14 @@ are arrays over the common units, computed for all of them at once.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
 
-from ..errors import DtiError, UnknownIdError
+from ..engine.scored import Scored
+from ..errors import DtiError, UnknownIdError, instance
 from ..explain.wording import check_lang, number, signed
 
-if TYPE_CHECKING:
-    from ..engine.scored import Scored
 
 
 @attrs.frozen
@@ -168,4 +166,6 @@ class Comparison:
 
 def compare(before: "Scored", after: "Scored", labels: tuple[str, str] = ("before", "after")) -> Comparison:
     """Compare two results of the same units (by unit id; criteria and groups by id)."""
+    instance("before", before, Scored, "a Result")
+    instance("after", after, Scored, "a Result")
     return Comparison(before, after, labels)

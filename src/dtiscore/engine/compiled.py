@@ -20,7 +20,7 @@ from .compile import compile_program
 from .program import Program
 from .evaluate import Layout, Scores, default_threads, evaluate
 from .scored import Scored
-from ..errors import Diagnostic, Source, UnknownIdError
+from ..errors import Diagnostic, Source, UnknownIdError, threads as threads_argument
 from ..language import ir
 
 T = TypeVar("T")
@@ -193,7 +193,7 @@ class CompiledFramework:
         the criteria that read a bad value the status `invalid`. threads: how many threads
         score blocks of units (default: up to 4, by the cores there are).
         """
-        threads = default_threads() if threads is None else threads
+        threads = threads_argument(threads) or default_threads()
         columns = to_columns(self.ir, data, units, invalid, threads)
         return self.scored(self.score_columns(columns, threads), columns)
 
@@ -220,7 +220,7 @@ class CompiledFramework:
         more than once (a list, or a function returning a new iterator). Ranks are within
         a batch."""
         program = self.program
-        threads = default_threads() if threads is None else threads
+        threads = threads_argument(threads) or default_threads()
         reads = batching.passes(batches, program)
         populations = batching.populations(self.ir, program, reads, invalid) if program.population_order else []
         for units, data in batching.each_batch(next(reads)):

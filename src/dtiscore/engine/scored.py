@@ -15,7 +15,7 @@ import numpy as np
 from .columns import Columns
 from .evaluate import Layout, Scores, attribute
 from .ranks import competition_rank, index_rank, rank_within, view_columns
-from ..errors import DtiError, UnknownIdError
+from ..errors import ArgumentError, DtiError, UnknownIdError, whole
 from ..language import ir
 from ..language.reference import BAND_DECIMALS
 
@@ -174,7 +174,7 @@ class Scored:
                 raise UnknownIdError.of("input", by, self.columns.values)
             return rank_within(self.total, self.columns.values[by])
         if len(by) != len(self):
-            raise ValueError(f"rank(by=...) needs one value per unit ({len(self)}), got {len(by)}")
+            raise ArgumentError(f"rank(by=...) needs one value per unit ({len(self)}), got {len(by)}")
         return rank_within(self.total, by)
 
     @property
@@ -209,6 +209,7 @@ class Scored:
 
     def input_row(self, position: int) -> dict[str, float]:
         """One unit's inputs in their float encoding (NaN = no value)."""
+        position = whole("position", position, 0, len(self) - 1)
         return {name: float(column[position]) for name, column in self.columns.values.items()}
 
     def table(self, groups: bool = True) -> dict[str, np.ndarray | list]:
