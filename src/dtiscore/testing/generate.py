@@ -246,20 +246,7 @@ def _declare_lets(draw, scope: Scope) -> None:
             scope.declarations.append(f"let {name} = {text}")
             scope.nums.append(name)
     if scope.rare(draw, 4):  # declared after the others, which do not read it: its depth stays known
-        _declare_let_chain(draw, scope)
-
-
-def _declare_let_chain(draw, scope: Scope) -> None:
-    """A long chain of lets, each reading the one before, declared in either order."""
-    start, (low, high) = shapes.shallow_num(draw, scope)
-    names = [scope.fresh("l") for _ in range(shapes.let_chain_length(draw))]
-    lines = [f"let {names[0]} = {start}"] + [f"let {b} = ({a} + 0.5)" for a, b in zip(names, names[1:])]
-    scope.declarations += lines if draw(st.booleans()) else lines[::-1]
-    scope.ranges[names[-1]] = (low + 0.5 * (len(names) - 1), high + 0.5 * (len(names) - 1))
-    if len(names) > shapes.LET_CHAIN_ANYWHERE:  # its end nests too deep to stand inside anything
-        scope.whole.append(names[-1])
-    else:
-        scope.nums.append(names[-1])
+        shapes.declare_let_chain(draw, scope)
 
 
 # ---- criteria ---------------------------------------------------------------------------
@@ -536,7 +523,7 @@ def _groups(node) -> list[_Group]:
 
 @st.composite
 def frameworks(draw, max_depth: int = 3, max_criteria: int = 12, *, errors: bool = False,
-               population: bool = True, rarity: int = RARITY) -> str:
+               population: bool = True, rarity: int = RARITY, beyond: bool = False) -> str:
     """Source text of a random valid framework.
 
     max_depth: how deeply groups nest under the framework; max_criteria: how many criteria
@@ -547,10 +534,12 @@ def frameworks(draw, max_depth: int = 3, max_criteria: int = 12, *, errors: bool
     groups, long let chains, maxima at the ends of the scale, extreme constants) is drawn
     about once in `rarity` chances; 1 draws one wherever it fits, 0 never.
 
-    The text loads without errors (it may have warnings: unused names, unguarded ratios)."""
-    scope = Scope(population=population, rarity=rarity)
+    The text loads without errors (it may have warnings: unused names, unguarded ratios);
+    with beyond=True big shapes pass the checker's limits (nesting, the scale of max) half
+    the time, and the text may be refused with a CheckError naming the limit."""
+    scope = Scope(population=population, rarity=rarity, beyond=beyond)
     if scope.rare(draw, 4):
-        scope.scale = shapes.points_scale(draw, max(MAXIMA) * max(1, max_criteria), min(m for m in MAXIMA if m))
+        scope.scale = shapes.points_scale(draw, scope, max(MAXIMA) * max(1, max_criteria), min(m for m in MAXIMA if m))
     _declare_inputs(draw, scope, errors)
     _declare_params(draw, scope)
     _declare_lets(draw, scope)

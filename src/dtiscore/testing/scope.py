@@ -64,6 +64,7 @@ class Scope:
 
     population: bool = True
     rarity: int = RARITY  # a big shape about once in this many chances (0: never)
+    beyond: bool = False  # big shapes may pass the checker's limits
     scale: float = 1.0  # every max is a multiple of this (a power of two)
     counter: itertools.count = attrs.field(factory=itertools.count)
     nums: list[str] = attrs.field(factory=list)  # numeric inputs, params and lets
