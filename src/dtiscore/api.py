@@ -66,6 +66,8 @@ def load(path: str | os.PathLike, params: Mapping[str, object] | None = None) ->
         raise DtiError(f"{path}: cannot read: {error.strerror or error}") from None
     except UnicodeDecodeError as error:
         raise DtiError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except ValueError as error:  # a NUL character, which no path holds
+        raise DtiError(f"{path!r}: cannot read: {error}") from None
     return loads(text, params, os.fspath(path))
 
 
