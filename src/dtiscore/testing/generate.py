@@ -535,8 +535,8 @@ def frameworks(draw, max_depth: int = 3, max_criteria: int = 12, *, errors: bool
     about once in `rarity` chances; 1 draws one wherever it fits, 0 never.
 
     The text loads without errors (it may have warnings: unused names, unguarded ratios);
-    with beyond=True big shapes pass the checker's limits (nesting, the scale of max) half
-    the time, and the text may be refused with a CheckError naming the limit."""
+    with beyond=True big shapes pass the checker's limits (nesting up to four times, the
+    scale of max) half the time, and the text may be refused with a CheckError naming the limit."""
     scope = Scope(population=population, rarity=rarity, beyond=beyond)
     if scope.rare(draw, 4):
         scope.scale = shapes.points_scale(draw, scope, max(MAXIMA) * max(1, max_criteria), min(m for m in MAXIMA if m))

@@ -36,9 +36,10 @@ def branch_count(draw) -> int:
 def up_to(draw, scope: Scope, low: int, high: int) -> int:
     """An integer in [low, high], `high` itself about one time in four: a break that only
     shows at the limit (Python's 200 nested parentheses, the stack) is met, not just neared.
-    Where the scope goes `beyond` the limits, half the time up to twice `high`."""
+    Where the scope goes `beyond` the limits, half the time up to four times `high` (a phase
+    that recurses may hold out to twice the limit)."""
     if scope.beyond and draw(st.booleans()):
-        return draw(st.integers(high, 2 * high))
+        return draw(st.integers(high, 4 * high))
     return min(high, draw(st.integers(low, high + (high - low) // 3)))
 
 
