@@ -12,6 +12,7 @@ from .analyses.diff import FrameworkDiff, diff
 from .analyses.robustness import Robustness, robustness
 from .analyses.sensitivity import Sensitivity, sensitivity
 from .errors import (
+    ArgumentError,
     CheckError,
     DataError,
     Diagnostic,
@@ -29,7 +30,7 @@ from .analyses.sustain import Sustainability, sustainability
 __all__ = [
     "load", "loads", "clear_cache", "Framework", "Node", "InputInfo", "Result", "View", "STATUSES",
     "DtiError", "FrameworkError", "DtiSyntaxError", "CheckError", "DataError",
-    "MissingDataError", "UnknownIdError", "Diagnostic",
+    "MissingDataError", "UnknownIdError", "ArgumentError", "Diagnostic",
     "compare", "Comparison", "sustainability", "Sustainability", "diff", "FrameworkDiff",
     "sensitivity", "Sensitivity", "robustness", "Robustness",
 ]

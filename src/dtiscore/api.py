@@ -56,6 +56,9 @@ def loads(text: str, params: Mapping[str, object] | None = None, filename: str =
 
 def load(path: str | os.PathLike, params: Mapping[str, object] | None = None) -> Framework:
     """A framework from a `.dti` file (UTF-8, with or without a byte-order mark)."""
+    if not isinstance(path, (str, os.PathLike)):  # open() takes an int as a file descriptor, and closes it
+        raise TypeError(f"load takes the path of a .dti file (a str or path), not {type(path).__name__}: "
+                        "for the text itself, use dtiscore.loads(text)")
     try:
         with open(path, encoding="utf-8-sig") as handle:
             text = handle.read()
@@ -63,6 +66,8 @@ def load(path: str | os.PathLike, params: Mapping[str, object] | None = None) ->
         raise DtiError(f"{path}: cannot read: {error.strerror or error}") from None
     except UnicodeDecodeError as error:
         raise DtiError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except ValueError as error:  # a NUL character, which no path holds
+        raise DtiError(f"{path!r}: cannot read: {error}") from None
     return loads(text, params, os.fspath(path))
 
 

@@ -8,6 +8,8 @@ so that a framework author can find the mistake without reading a traceback.
 from __future__ import annotations
 
 import difflib
+import math
+import numbers
 import functools
 from typing import Iterable, Sequence
 
@@ -150,3 +152,59 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """The closest known name, when one is close enough to be a likely typo."""
     matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None
+
+
+# ---- a public function's arguments: the one place their errors are worded ----------------
+
+
+class ArgumentError(DtiError, ValueError):
+    """An argument of a public function has a value it does not take (a DtiError, and a
+    ValueError for code that expects one). The message names the argument and what it takes."""
+
+
+def choice(argument: str, value: object, choices: Sequence[str]) -> str:
+    """`value`, one of `choices`; else TypeError (not a str) or ArgumentError, naming both."""
+    listed = ", ".join(repr(c) for c in choices)
+    if not isinstance(value, str):
+        raise TypeError(f"{argument} must be one of {listed}, not {type(value).__name__}")
+    if value not in choices:
+        hint = did_you_mean(value, choices)
+        raise ArgumentError(f"{argument} must be one of {listed}, not {value!r}"
+                            + (f" (did you mean {hint!r}?)" if hint else ""))
+    return value
+
+
+def whole(argument: str, value: object, least: int = 0, most: int | None = None) -> int:
+    """`value` as an int in [least, most]: TypeError for what is no whole number (bools
+    included), ArgumentError for one outside."""
+    span = f"≥ {least}" if most is None else f"from {least} to {most}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{argument} must be a whole number {span}, not {type(value).__name__}")
+    if value < least or (most is not None and value > most):
+        raise ArgumentError(f"{argument} must be a whole number {span}, not {value}")
+    return int(value)
+
+
+def instance(argument: str, value: object, kind: type, what: str) -> None:
+    """TypeError naming the argument unless `value` is a `kind` (`what` says it in words)."""
+    if not isinstance(value, kind):
+        raise TypeError(f"{argument} must be {what}, not {type(value).__name__}")
+
+
+def real(argument: str, value: object) -> float:
+    """`value` as a finite float: TypeError for what is no real number (bools included),
+    ArgumentError for one no float holds or an infinity or NaN."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{argument} must be a number, not {type(value).__name__}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ArgumentError(f"{argument} must be a finite number, not {value!r:.40}")
+    return number
+
+
+def threads(value: object) -> int | None:
+    """`threads=`: None (the default) or a whole number ≥ 1."""
+    return None if value is None else whole("threads", value, 1)

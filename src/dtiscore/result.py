@@ -10,6 +10,7 @@ from .engine.scored import STATUS_NAMES, Scored, View
 from .explain.explanation import Explanation, explain_unit
 from .explain.ledger import Ledger
 from .explain.whatif import Gain, Plan, gains, plan
+from .errors import real
 from .explain.wording import check_lang, default_lang
 from .io.frames import result_frame
 
@@ -41,7 +42,7 @@ class Result(Scored):
     def plan(self, unit: object, target_total: float) -> Plan:
         """The fewest criteria whose next steps take the unit's total to `target_total`
         (`dtiscore.explain.whatif.Plan`)."""
-        return plan(self, self.position(unit), target_total)
+        return plan(self, self.position(unit), real("target_total", target_total))
 
     def rollup(self, mapping, how: str = "mean", weights=None) -> Rollup:
         """Units combined into parents (communes → district; merged provinces → one):

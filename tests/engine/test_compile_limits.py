@@ -225,3 +225,14 @@ def test_generated_lines_nest_a_bounded_depth():
     framework.score({"x": [1.0, 2.0], "y": [3.0, None]})
     source = framework.program.source
     assert paren_depth(source) <= 3 * instructions.MAX_DEPTH + 4
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize("values, expected", [
+    ([1e308, 1e308], False), ([-1.7e308, -1.7e308, 5.0], False), ([math.inf, -math.inf], False),
+    ([1e308, math.nan, 1e308], True), ([], False),
+])
+def test_looking_for_a_missing_value_warns_of_nothing(values, expected):
+    """Values near the float range (constants and data alike) are values of the language: the
+    search for a missing one must not overflow into a RuntimeWarning, nor mistake inf - inf."""
+    assert kernels.has_nan(np.array(values, dtype=float)) is expected

@@ -425,7 +425,7 @@ def test_the_messages_in_the_data_doc_are_the_real_ones(tmp_path, monkeypatch):
     }""")
     monkeypatch.chdir(tmp_path)
     for column, cell in [("dossiers", "1_5"), ("spending", "１２"), ("spending", "inf"), ("spending", "1e400"),
-                         ("online_share", "5%%")]:
+                         ("online_share", "5%%"), ("online_share", "82")]:
         cells = {"dossiers": "1", "spending": "1", "online_share": "1", column: cell}
         Path("data.csv").write_text("unit,dossiers,spending,online_share\nhanoi,1,1,1\n"
                                     f"hue,{cells['dossiers']},{cells['spending']},{cells['online_share']}\n",

@@ -16,18 +16,16 @@ passed or was passed by, and on which criteria.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
 
 from .attribution import Contribution, unit_steps
 from ..engine.ranks import NO_RANK
-from ..errors import DtiError, UnknownIdError
+from ..engine.scored import Scored
+from ..errors import DtiError, UnknownIdError, instance
 from ..explain.wording import check_lang, number, signed
 
-if TYPE_CHECKING:
-    from ..engine.scored import Scored
 
 
 @attrs.frozen
@@ -265,4 +263,6 @@ class Comparison:
 
 def compare(before: "Scored", after: "Scored", labels: tuple[str, str] = ("before", "after")) -> Comparison:
     """Compare two results of the same units (by unit id; criteria and groups by id)."""
+    instance("before", before, Scored, "a Result")
+    instance("after", after, Scored, "a Result")
     return Comparison(before, after, labels)

@@ -10,17 +10,18 @@ the params and in every formula that used it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 import attrs
 import numpy as np
 
 from .compare import Comparison
+from ..engine.compiled import CompiledFramework
+from ..errors import instance
 from ..explain.wording import check_lang, expr_text, number, signed
 from ..language import ir
 
 if TYPE_CHECKING:
-    from ..engine.compiled import CompiledFramework
     from ..engine.scored import Scored
 
 KINDS = ("added", "removed", "renamed", "moved", "title", "max", "formula", "policy", "let", "param")
@@ -103,6 +104,8 @@ class FrameworkDiff:
 def diff(old: "CompiledFramework", new: "CompiledFramework", data: Any = None, units=None) -> FrameworkDiff:
     """The changes from framework `old` to `new`; with `data` (as `Framework.score` takes it),
     the same units scored under both (`FrameworkDiff.comparison`)."""
+    instance("old", old, CompiledFramework, "a Framework")
+    instance("new", new, CompiledFramework, "a Framework")
     if data is None:
         return framework_diff(old, new)
     (before, absent_old), (after, absent_new) = (score_where_allowed(f, data, units) for f in (old, new))
@@ -112,6 +115,8 @@ def diff(old: "CompiledFramework", new: "CompiledFramework", data: Any = None, u
 def score_where_allowed(framework: "CompiledFramework", data: Any, units=None) -> tuple["Scored", tuple[str, ...]]:
     """`data` scored under `framework`, each input the data lacks scored as missing (the
     framework's missing-data policies apply); and the names of those inputs."""
+    if not (isinstance(data, Mapping) or hasattr(data, "columns")):
+        raise TypeError(f"data must be a mapping of input name → column, or a DataFrame, not {type(data).__name__}")
     absent = tuple(spec.name for spec in framework.ir.inputs if spec.name not in data)
     if absent:
         rows = len(data) if hasattr(data, "columns") else len(next(iter(data.values()), ()))

@@ -13,18 +13,17 @@ first.
 from __future__ import annotations
 
 from itertools import combinations
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import numpy as np
 
 from .copies import score_copies
 from ..engine.ranks import NO_RANK
-from ..errors import DtiError
+from ..engine.scored import Scored
+from ..errors import DtiError, instance, threads as threads_argument, whole
 from ..language import ir
 
-if TYPE_CHECKING:
-    from ..engine.scored import Scored
 
 
 @attrs.frozen(eq=False)
@@ -55,8 +54,8 @@ def evidence_items(framework) -> tuple[str, ...]:
 
 def robustness(result: "Scored", k: int, threads: int | None = None) -> Robustness:
     """Each unit's worst rank if up to `k` of its evidence items were rejected."""
-    if int(k) != k or k < 0:
-        raise DtiError(f"the number of rejected items must be a whole number ≥ 0, not {k!r}")
+    instance("result", result, Scored, "a Result")
+    k, threads = whole("k (the number of rejected items)", k), threads_argument(threads)
     framework, n = result.framework, len(result)
     items = evidence_items(framework)
     read = {name for p in framework.program.population_order for name in ir.columns_used(p.arg)}

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import DtiError
+from ..errors import ArgumentError, DtiError, choice
 from ..engine.ranks import competition_rank, index_rank, rank_within, view_columns
 
 if TYPE_CHECKING:
@@ -126,8 +126,7 @@ class Rollup:
 
 
 def rollup(result: "Scored", mapping, how: str = "mean", weights=None) -> Rollup:
-    if how not in HOWS:
-        raise ValueError(f"how must be one of {', '.join(HOWS)}, not {how!r}")
+    choice("how", how, HOWS)
     parents_of = _parents(result, mapping)
     keep = np.array([i for i, p in enumerate(parents_of) if p is not None], dtype=np.intp)
     if not len(keep):
@@ -137,8 +136,11 @@ def rollup(result: "Scored", mapping, how: str = "mean", weights=None) -> Rollup
     w = None
     if weights is not None:
         if how == "sum":
-            raise ValueError("weights apply to how='mean'")
-        w = np.asarray(weights, dtype=float)
+            raise ArgumentError("weights apply to how='mean'")
+        try:
+            w = np.asarray(weights, dtype=float)
+        except (TypeError, ValueError, OverflowError):
+            raise TypeError(f"weights must be numbers, one per unit, not {weights!r:.60}") from None
         if w.shape != (len(result),):
             raise DtiError(f"weights: {len(result)} values needed (one per unit), got {w.size}")
         if (w[keep] < 0).any() or np.isnan(w[keep]).any():

@@ -15,20 +15,21 @@ keep their values over the units as scored.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import Any, Callable, Mapping
 
 import attrs
 import numpy as np
 
 from .copies import row_ranks, score_copies
 from ..engine.compiled import CompiledFramework
-from ..errors import DtiError, FrameworkError, UnknownIdError
+from ..engine.scored import Scored
+from ..errors import DtiError, FrameworkError, UnknownIdError, instance, real, threads as threads_argument, whole
 from ..language import ir
 from ..language.check import check
 from ..language.parse import parse
 
-if TYPE_CHECKING:
-    from ..engine.scored import Scored
+MOST_SAMPLES = 1_000_000  # samples × units floats are held at once
+
 
 PERCENTILES = (5.0, 50.0, 95.0)  # low, median, high
 _NUDGE = 0.7236067977499789 * 2.0 ** -30  # how far a sentinel is from the nominal value, relatively
@@ -79,12 +80,15 @@ def sensitivity(result: "Scored", vary: Mapping[str, tuple[float, float]] | None
     from its (low, high) range, and (with `weights`, a fraction such as 0.1 for ±10%) each
     top-level group's points are multiplied by a factor drawn from [1 − weights, 1 + weights];
     `samples` draws (`seed` draws the same samples again)."""
+    instance("result", result, Scored, "a Result")
     framework = result.framework
     if not vary and weights is None:
         raise DtiError("name at least one param to vary, or vary the weights")
-    if int(samples) != samples or samples < 1:
-        raise DtiError(f"samples must be a whole number ≥ 1, not {samples!r}")
-    samples = int(samples)
+    if vary is not None:
+        instance("vary", vary, Mapping, "a mapping of param name → (low, high)")
+    samples, threads = whole("samples", samples, 1, MOST_SAMPLES), threads_argument(threads)
+    seed = None if seed is None else whole("seed", seed)
+    weights = None if weights is None else real("weights", weights)
     ranges = _ranges(framework, vary) if vary else {}
     groups = tuple(c for c in framework.root.children if framework.node(c).kind == "group") if weights is not None else ()
     if weights is not None and not 0 <= weights < 1:

@@ -12,16 +12,15 @@ it scored in the latest period.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 import attrs
 import numpy as np
 
-from ..errors import DtiError, UnknownIdError
+from ..engine.scored import Scored
+from ..errors import DtiError, UnknownIdError, instance, real
 from ..explain.wording import check_lang, number
 
-if TYPE_CHECKING:
-    from ..engine.scored import Scored
 
 TOLERANCE = 1e-9
 
@@ -169,4 +168,6 @@ class Sustainability:
 def sustainability(results: Sequence["Scored"], threshold: float = 1.0) -> Sustainability:
     """Which criteria each unit held at points / max ≥ threshold in every period
     (results oldest first; units matched by id, criteria by id)."""
-    return Sustainability(results, threshold)
+    for result in results:
+        instance("results", result, Scored, "a sequence of Results")
+    return Sustainability(results, real("threshold", threshold))

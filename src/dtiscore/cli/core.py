@@ -103,7 +103,7 @@ def _chunk_size(text: str) -> int:
         size = 0
     if size < 1:
         raise argparse.ArgumentTypeError(f"a chunk size is a number of rows, a whole number ≥ 1, not {text!r}")
-    return size
+    return min(size, sys.maxsize)  # more rows than any file holds: the whole file in one chunk
 
 
 def parse_params(pairs: list[str]) -> dict[str, object]:

@@ -57,9 +57,12 @@ def _positive(text: str) -> int:
         value = int(text)
     except ValueError:
         value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number ≥ 1")
+    if not 1 <= value <= MOST:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to {MOST}")
     return value
+
+
+MOST = 1_000_000  # examples or units a verify run can draw
 
 
 # ---- fmt ------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ..errors import DataError, DataProblem
+from ..errors import DataError, DataProblem, choice
 from ..language import ir
 from . import arrow_columns
 from .buffers import take
@@ -52,8 +52,7 @@ def to_columns(
     DataFrame, a pyarrow Table or RecordBatch, or a list of records). With invalid="mark", bad values become no value and are reported per unit
     (their criteria get status `invalid`) instead of raising. Columns of many units are
     checked on `threads` threads (numpy's passes release the GIL)."""
-    if invalid not in ("raise", "mark"):
-        raise ValueError("invalid must be 'raise' or 'mark'")
+    choice("invalid", invalid, ("raise", "mark"))
     if units is not None and (isinstance(units, (str, bytes, Mapping, set, frozenset)) or not hasattr(units, "__len__")):
         raise TypeError(f"units must be a sequence of unit ids, one per unit, not {type(units).__name__}")
     mapping = as_mapping(data)

@@ -20,7 +20,7 @@ from .compile import compile_program
 from .program import Program
 from .evaluate import Layout, Scores, default_threads, evaluate
 from .scored import Scored
-from ..errors import Diagnostic, Source, UnknownIdError
+from ..errors import Diagnostic, Source, UnknownIdError, threads as threads_argument
 from ..language import ir
 
 T = TypeVar("T")
@@ -195,7 +195,7 @@ class CompiledFramework:
         (default: numpy), "numpy" or "numba" (`pip install 'dtiscore[numba]'`): the same
         results, bit for bit.
         """
-        threads = default_threads() if threads is None else threads
+        threads = threads_argument(threads) or default_threads()
         self.program.on(engine)  # an unknown or missing engine is an error before any work
         columns = to_columns(self.ir, data, units, invalid, threads)
         return self.scored(self.score_columns(columns, threads, engine=engine), columns)
@@ -224,7 +224,7 @@ class CompiledFramework:
         a batch."""
         program = self.program
         program.on(engine)  # an unknown or missing engine is an error before any batch is read
-        threads = default_threads() if threads is None else threads
+        threads = threads_argument(threads) or default_threads()
         reads = batching.passes(batches, program)
         populations = batching.populations(self.ir, program, reads, invalid) if program.population_order else []
         for units, data in batching.each_batch(next(reads)):

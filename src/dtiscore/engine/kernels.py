@@ -34,10 +34,15 @@ def _vector(x) -> np.ndarray:
 
 
 def has_nan(x) -> bool:
-    """Whether x holds a NaN: one summing pass, no temporary (inf - inf also says yes,
-    which only costs the careful path). Scalars (population values) count too."""
+    """Whether x holds a NaN: one summing pass, no temporary; a sum gone NaN by overflow
+    (inf - inf) is told apart by a second look. Values near the float range are values of
+    the language: the sum overflows without a warning. Scalars (population values) count too."""
     if isinstance(x, np.ndarray):
-        return x.size > 0 and bool(np.isnan(np.add.reduce(x, axis=None)))
+        if x.size == 0:
+            return False
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = np.add.reduce(x, axis=None)
+        return bool(np.isnan(total)) and bool(np.isnan(x).any())
     return isinstance(x, float) and x != x
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from .columns import Columns
 from .evaluate import Layout, Scores, attribute
 from .ranks import competition_rank, index_rank, rank_cells, rank_within, view_columns
-from ..errors import DtiError, UnknownIdError
+from ..errors import ArgumentError, DtiError, UnknownIdError, whole
 from ..language import ir
 from ..language.reference import BAND_DECIMALS
 
@@ -180,7 +180,7 @@ class Scored:
                 raise UnknownIdError.of("input", by, self.columns.values)
             return rank_within(values, self.columns.values[by], ranked)
         if len(by) != len(self):
-            raise ValueError(f"rank(by=...) needs one value per unit ({len(self)}), got {len(by)}")
+            raise ArgumentError(f"rank(by=...) needs one value per unit ({len(self)}), got {len(by)}")
         return rank_within(values, by, ranked)
 
     @property
@@ -237,6 +237,7 @@ class Scored:
 
     def input_row(self, position: int) -> dict[str, float]:
         """One unit's inputs in their float encoding (NaN = no value)."""
+        position = whole("position", position, 0, len(self) - 1)
         return {name: float(column[position]) for name, column in self.columns.values.items()}
 
     def table(self, groups: bool = True) -> dict[str, np.ndarray | list]:

@@ -15,6 +15,7 @@ import math
 import unicodedata
 from typing import Mapping
 
+from ..errors import choice
 from ..language import ir
 
 LANGS = ("vi", "en")
@@ -109,9 +110,7 @@ def default_lang(title: str) -> str:
 
 
 def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
-    return lang
+    return choice("lang", lang, LANGS)
 
 
 def number(value: float, lang: str = "en", decimals: int = 2) -> str:

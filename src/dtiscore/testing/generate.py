@@ -246,17 +246,7 @@ def _declare_lets(draw, scope: Scope) -> None:
             scope.declarations.append(f"let {name} = {text}")
             scope.nums.append(name)
     if scope.rare(draw, 4):  # declared after the others, which do not read it: its depth stays known
-        _declare_let_chain(draw, scope)
-
-
-def _declare_let_chain(draw, scope: Scope) -> None:
-    """A long chain of lets, each reading the one before, declared in either order."""
-    start, (low, high) = shapes.shallow_num(draw, scope)
-    names = [scope.fresh("l") for _ in range(shapes.let_chain_length(draw))]
-    lines = [f"let {names[0]} = {start}"] + [f"let {b} = ({a} + 0.5)" for a, b in zip(names, names[1:])]
-    scope.declarations += lines if draw(st.booleans()) else lines[::-1]
-    scope.nums.append(names[-1])
-    scope.ranges[names[-1]] = (low + 0.5 * (len(names) - 1), high + 0.5 * (len(names) - 1))
+        shapes.declare_let_chain(draw, scope)
 
 
 # ---- criteria ---------------------------------------------------------------------------
@@ -321,6 +311,9 @@ def _big_rule(draw, scope: Scope, top: float) -> str:
 
 
 def _rule(draw, scope: Scope, top: float) -> str:
+    if scope.whole and draw(st.booleans()):  # a let chain at the nesting limit, whole
+        name = draw(st.sampled_from(scope.whole))
+        return f"score {name}" if draw(st.booleans()) else f"linear {name} from 0 to 100"
     if scope.rare(draw, 2):
         return _big_rule(draw, scope, top)
     rule = draw(st.sampled_from(RULES))
@@ -530,7 +523,7 @@ def _groups(node) -> list[_Group]:
 
 @st.composite
 def frameworks(draw, max_depth: int = 3, max_criteria: int = 12, *, errors: bool = False,
-               population: bool = True, rarity: int = RARITY) -> str:
+               population: bool = True, rarity: int = RARITY, beyond: bool = False) -> str:
     """Source text of a random valid framework.
 
     max_depth: how deeply groups nest under the framework; max_criteria: how many criteria
@@ -541,19 +534,24 @@ def frameworks(draw, max_depth: int = 3, max_criteria: int = 12, *, errors: bool
     groups, long let chains, maxima at the ends of the scale, extreme constants) is drawn
     about once in `rarity` chances; 1 draws one wherever it fits, 0 never.
 
-    The text loads without errors (it may have warnings: unused names, unguarded ratios)."""
-    scope = Scope(population=population, rarity=rarity)
+    The text loads without errors (it may have warnings: unused names, unguarded ratios);
+    with beyond=True big shapes pass the checker's limits (nesting up to four times, the
+    scale of max) half the time, and the text may be refused with a CheckError naming the limit."""
+    scope = Scope(population=population, rarity=rarity, beyond=beyond)
     if scope.rare(draw, 4):
-        scope.scale = shapes.points_scale(draw, max(MAXIMA) * max(1, max_criteria), min(m for m in MAXIMA if m))
+        scope.scale = shapes.points_scale(draw, scope, max(MAXIMA) * max(1, max_criteria), min(m for m in MAXIMA if m))
     _declare_inputs(draw, scope, errors)
     _declare_params(draw, scope)
     _declare_lets(draw, scope)
     budget = [max(1, max_criteria)]
     children = _children(draw, scope, max(0, max_depth), budget, errors)
+    rescaled = scope.scale < 1 and draw(st.booleans())  # tiny maxima rescaled past an always-excluded sibling
+    if rescaled:
+        children.append(_Criterion(scope.fresh("q"), scope.scale, ["score 0", "exclude when true"], [f"max {number_text(scope.scale)}"]))
     top, cap = _place_max(draw, children, scope.scale)
     options = [f"max {number_text(top)}"] + (["cap"] if cap else [])
-    if draw(st.booleans()):
-        options.append(f"on_exclude {draw(st.sampled_from(('rescale', 'shrink')))}")
+    if rescaled or draw(st.booleans()):
+        options.append(f"on_exclude {'rescale' if rescaled else draw(st.sampled_from(('rescale', 'shrink')))}")
     if draw(st.booleans()):
         options.append(f"on_missing {draw(st.sampled_from(_policies(errors)))}")
     if draw(st.integers(0, 2)) == 0:

@@ -64,6 +64,7 @@ class Scope:
 
     population: bool = True
     rarity: int = RARITY  # a big shape about once in this many chances (0: never)
+    beyond: bool = False  # big shapes may pass the checker's limits
     scale: float = 1.0  # every max is a multiple of this (a power of two)
     counter: itertools.count = attrs.field(factory=itertools.count)
     nums: list[str] = attrs.field(factory=list)  # numeric inputs, params and lets
@@ -75,6 +76,7 @@ class Scope:
     declarations: list[str] = attrs.field(factory=list)
     shallow: list[str] = attrs.field(factory=list)  # numeric inputs and params: one level deep
     shallow_bools: list[str] = attrs.field(factory=list)  # bool inputs and params
+    whole: list[str] = attrs.field(factory=list)  # lets nesting at the limit: a rule's whole expression only
 
     def fresh(self, prefix: str) -> str:
         return f"{prefix}{next(self.counter)}"

@@ -20,7 +20,7 @@ from ..language.nesting import MAX_DEPTH
 from .scope import COMPARISONS, Scope, against, literals
 
 NARROW = 127  # the most branches an int8 code holds: long rules straddle it
-MARGIN = 12  # levels a long chain leaves free for the rule around it and its own leaves
+MARGIN = 48  # levels a let chain that may be used anywhere leaves free for the expression around it
 
 
 def round_digits(draw) -> str:
@@ -31,6 +31,16 @@ def round_digits(draw) -> str:
 def branch_count(draw) -> int:
     """How many bands or `when`s a long rule has: around and well past int8's 127."""
     return draw(st.integers(NARROW - 7, 2 * NARROW + 46))
+
+
+def up_to(draw, scope: Scope, low: int, high: int) -> int:
+    """An integer in [low, high], `high` itself about one time in four: a break that only
+    shows at the limit (Python's 200 nested parentheses, the stack) is met, not just neared.
+    Where the scope goes `beyond` the limits, half the time up to four times `high` (a phase
+    that recurses may hold out to twice the limit)."""
+    if scope.beyond and draw(st.booleans()):
+        return draw(st.integers(high, 4 * high))
+    return min(high, draw(st.integers(low, high + (high - low) // 3)))
 
 
 def long_bands(draw, count: int, share: bool) -> list[tuple[str, str, float]]:
@@ -48,9 +58,11 @@ def long_bands(draw, count: int, share: bool) -> list[tuple[str, str, float]]:
     return [(op, text, float(text)) for text in texts]
 
 
-def chain_length(draw) -> int:
-    """Terms of a long left-nested chain (`a + b + ...`): up to the nesting limit."""
-    return draw(st.integers(MAX_DEPTH // 2, MAX_DEPTH - MARGIN))
+def chain_length(draw, scope: Scope, leaf_levels: int = 1) -> int:
+    """Terms of a long left-nested chain (`a + b + ...`) that is a rule's whole expression:
+    up to the nesting limit itself. Its first term sits under one level per later term,
+    so the chain nests terms - 1 + leaf_levels levels."""
+    return up_to(draw, scope, MAX_DEPTH // 2, MAX_DEPTH + 1 - leaf_levels)
 
 
 def argument_count(draw) -> int:
@@ -58,15 +70,19 @@ def argument_count(draw) -> int:
     return draw(st.integers(MAX_DEPTH // 2, 2 * MAX_DEPTH))
 
 
-def minus_run(draw) -> int:
-    """Unary minuses in a row (`- - - x`): each one a level."""
-    return draw(st.integers(MAX_DEPTH // 2, MAX_DEPTH - MARGIN))
+def minus_run(draw, scope: Scope) -> int:
+    """Unary minuses in a row (`- - - x`): each one a level, over a one-level leaf."""
+    return up_to(draw, scope, MAX_DEPTH // 2, MAX_DEPTH - 1)
 
 
-def let_chain_length(draw) -> int:
-    """Lets in a chain, each one reading the one before (two levels a link), leaving room for
-    the expressions that use its end."""
-    return draw(st.integers(MAX_DEPTH // 8, (MAX_DEPTH - 4 * MARGIN) // 2))
+def let_chain_length(draw, scope: Scope) -> int:
+    """Lets in a chain, each reading the one before: two levels a link (the let and its
+    `+`). Up to MAX_DEPTH // 2 links, whose end nests at the limit: such an end can only be
+    a rule's whole expression; a chain of at most LET_CHAIN_ANYWHERE links fits anywhere."""
+    return up_to(draw, scope, MAX_DEPTH // 8, MAX_DEPTH // 2)
+
+
+LET_CHAIN_ANYWHERE = (MAX_DEPTH - MARGIN) // 2  # links
 
 
 def tower_height(draw) -> int:
@@ -74,13 +90,31 @@ def tower_height(draw) -> int:
     return draw(st.integers(10, min(60, MAX_DEPTH - 10)))
 
 
-def points_scale(draw, most_points: float, least_points: float) -> float:
+def points_scale(draw, scope: Scope, most_points: float, least_points: float) -> float:
     """A power of two to multiply every max by: the largest that keeps the biggest possible
     total within MAX_POINTS, or the smallest that keeps the least nonzero max at or above
-    MIN_POINTS. A power of two keeps every sum of maxima exact."""
+    MIN_POINTS. A power of two keeps every sum of maxima exact. Beyond the limits: totals
+    near the float range, or maxima a float barely holds (subnormal)."""
+    if scope.beyond and draw(st.booleans()):
+        if draw(st.booleans()):
+            return 2.0 ** (1000 - math.ceil(math.log2(most_points)))
+        return 2.0 ** (-1070 - math.floor(math.log2(least_points)))
     if draw(st.booleans()):
         return 2.0 ** min(1023, math.floor(math.log2(MAX_POINTS / most_points)))
     return 2.0 ** max(-1074, math.ceil(math.log2(MIN_POINTS / least_points)))
+
+
+def declare_let_chain(draw, scope: Scope) -> None:
+    """A long chain of lets, each reading the one before, declared in either order."""
+    start, (low, high) = shallow_num(draw, scope)
+    names = [scope.fresh("l") for _ in range(let_chain_length(draw, scope))]
+    lines = [f"let {names[0]} = {start}"] + [f"let {b} = ({a} + 0.5)" for a, b in zip(names, names[1:])]
+    scope.declarations += lines if draw(st.booleans()) else lines[::-1]
+    scope.ranges[names[-1]] = (low + 0.5 * (len(names) - 1), high + 0.5 * (len(names) - 1))
+    if len(names) > LET_CHAIN_ANYWHERE:  # its end nests too deep to stand inside anything
+        scope.whole.append(names[-1])
+    else:
+        scope.nums.append(names[-1])
 
 
 # ---- long expressions, from leaves one level deep (so their depth is what is drawn) -------
@@ -91,7 +125,7 @@ def long_num(draw, scope: Scope) -> tuple[str, tuple[float, float]]:
     leaf = lambda: shallow_num(draw, scope)  # noqa: E731
     form = draw(st.sampled_from(("sum", "difference", "minmax", "ifs", "minuses")))
     if form in ("sum", "difference"):
-        terms = [leaf() for _ in range(chain_length(draw))]
+        terms = [leaf() for _ in range(chain_length(draw, scope))]
         (first, (low, high)), rest = terms[0], terms[1:]
         if form == "sum":
             return "(" + " + ".join(t for t, _ in terms) + ")", (low + sum(r[0] for _, r in rest), high + sum(r[1] for _, r in rest))
@@ -101,12 +135,12 @@ def long_num(draw, scope: Scope) -> tuple[str, tuple[float, float]]:
         func = draw(st.sampled_from((min, max)))
         return f"{func.__name__}({', '.join(a for a, _ in args)})", (func(r[0] for _, r in args), func(r[1] for _, r in args))
     if form == "ifs":  # `if c then a else if ...`: each `else` a level deeper
-        values = [leaf() for _ in range(chain_length(draw) // 2)]
+        values = [leaf() for _ in range(chain_length(draw, scope, leaf_levels=2))]  # `v > 0`: two levels
         text = values[-1][0]
         for value, _ in values[-2::-1]:
             text = f"if {value} > 0 then {value} else {text}"
         return f"({text})", (min(r[0] for _, r in values), max(r[1] for _, r in values))
-    times = minus_run(draw)
+    times = minus_run(draw, scope)
     text, (low, high) = leaf()
     return "(" + "- " * times + f"{text})", (-high, -low) if times % 2 else (low, high)
 
@@ -117,7 +151,7 @@ def long_cond(draw, scope: Scope) -> str:
     form = draw(st.sampled_from(("and", "or", "mixed", "allany", "count")))
     if form in ("and", "or", "mixed"):
         words = [form] if form != "mixed" else ["and", "or"]
-        terms = [leaf() for _ in range(chain_length(draw) // 2)]  # a comparison is two levels
+        terms = [leaf() for _ in range(chain_length(draw, scope, leaf_levels=2))]  # a comparison is two levels
         text = terms[0]
         for i, term in enumerate(terms[1:]):
             text += f" {words[i % len(words)]} {term}"

@@ -206,6 +206,14 @@ def _chunks(path: str | os.PathLike, size: int, delimiter: str | None, unit_colu
             yield csvfile.no_rows(layout)
 
 
+MAX_READ = 1 << 28  # bytes a read asks for at most: a chunk size past any file reads it in pieces
+
+
+def _read_size(lines: int, line_bytes: int) -> int:
+    """Bytes to read for about `lines` more lines, between 64 KiB and `MAX_READ`."""
+    return min(MAX_READ, max(1 << 16, int(lines * line_bytes * 1.05)))
+
+
 def _line_blocks(handle, size: int) -> Iterator[tuple[int, bytes]]:
     """(where it starts in the file, a block of at most `size` whole lines) from the handle's
     position on, read in large reads and cut at the size-th newline (no object per line)."""
@@ -213,7 +221,7 @@ def _line_blocks(handle, size: int) -> Iterator[tuple[int, bytes]]:
     line_bytes = 256  # a guess of a line's length, then each block's measure
     while True:
         parts, lines = [data], data.count(b"\n")
-        while lines < size and (more := handle.read(max(1 << 16, int((size - lines) * line_bytes * 1.05)))):
+        while lines < size and (more := handle.read(_read_size(size - lines, line_bytes))):
             parts.append(more)
             lines += more.count(b"\n")
         data = b"".join(parts)

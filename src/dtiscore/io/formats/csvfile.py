@@ -306,7 +306,7 @@ def _check_split(name: str, header: list[str], line: str, row: int, delimiter: s
     shown = line.strip()
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
     if others:
-        cause = (f"the cells are separated by {_SHOWN[others[0]]}, not {_SHOWN[delimiter]}"
+        cause = (f"the cells are separated by {_SHOWN[others[0]]}, not {_SHOWN.get(delimiter, repr(delimiter))}"
                  + (f"; drop --delimiter or pass --delimiter '{others[0]}'" if forced else ""))
     else:
         cause = "dtiscore reads cells separated by ',', ';' or a tab (--delimiter to choose another)"
@@ -319,7 +319,7 @@ def _mismatch(name: str, rows: list[tuple[int, list[str]]], width: int, delimite
     joined = "".join(cells)
     if len(cells) < width and any(d in joined for d in DELIMITERS if d != delimiter):
         other = next(d for d in DELIMITERS if d != delimiter and d in joined)
-        text += f" (this row looks separated by {_SHOWN[other]}, the header by {_SHOWN[delimiter]})"
+        text += f" (this row looks separated by {_SHOWN[other]}, the header by {_SHOWN.get(delimiter, repr(delimiter))})"
     elif len(cells) > width and delimiter == ",":
         text += (" (a number written with a decimal comma, like 848,47, splits in two in a ','-separated"
                  " file: quote it, or separate the cells with ';')")
