@@ -19,6 +19,7 @@ import numpy as np
 
 from ..language import ir
 from .ledger_rows import ledger_rows
+from .reason_texts import reason_texts
 from .reasons import CODES, reason_codes, reasons_of
 from .values import Values
 
@@ -132,12 +133,11 @@ class Ledger:
             invalid = self.result.columns.invalid
             points = self["points"]
             for k, rows in _by_criterion(self.criteria):
-                crit = framework.ir_node(scores.criteria[k])
                 positions = self.positions[rows]
-                built = reasons.build(crit, Values(self.result, positions), scores.status[k, positions],
-                                      scores.branch[k, positions], points[rows],
-                                      {name: mask[positions] for name, mask in invalid.items()})
-                self._text[rows] = [r.text(self.lang) for r in built]
+                self._text[rows] = reason_texts(reasons, framework.ir_node(scores.criteria[k]),
+                                                Values(self.result, positions), scores.status[k, positions],
+                                                scores.branch[k, positions], points[rows],
+                                                {name: mask[positions] for name, mask in invalid.items()}, self.lang)
         return self._text
 
     # ---- selections
