@@ -16,9 +16,12 @@ from ..analyses.html_report import render_html
 from ..analyses.robustness import robustness
 from ..analyses.sensitivity import sensitivity
 from ..analyses.sustain import sustainability
-from ..io.tables import locate, read_table, score_table, scoring_columns, write_table
+from ..io.output import STREAMED_FORMATS, output_format, write_table, writing
+from ..io.tables import locate, read_table, score_table, scoring_columns
 from ..explain.wording import LANGS
-from .core import data_options, params_option, parse_params
+from .core import (STDOUT_FORMATS, data_options, output_option, params_option, parse_params, read_and_score,
+                   thousands_hook)
+from .progress import Progress
 
 
 def register(commands) -> None:
@@ -64,7 +67,8 @@ def register(commands) -> None:
                                                     "max, points, lost, status, reason")
     ledger.add_argument("framework", metavar="FILE.dti")
     ledger.add_argument("data", metavar="DATA")
-    ledger.add_argument("-o", "--output", metavar="OUT.csv", help="write here instead of standard output")
+    output_option(ledger)
+    ledger.add_argument("--format", choices=STDOUT_FORMATS, help="csv (default), tsv, json, jsonl or table")
     ledger.add_argument("--top", type=int, metavar="K", help="only each unit's K biggest deductions")
     ledger.add_argument("--lang", choices=LANGS, help="language of the reasons")
     params_option(ledger)
@@ -92,8 +96,8 @@ def register(commands) -> None:
                       "drawn from 1 − P to 1 + P (e.g. ±10%%)")
     vary.add_argument("--samples", type=int, default=1000, metavar="N", help="draws of the params (default 1000)")
     vary.add_argument("--seed", type=int, default=0, metavar="S", help="the same seed draws the same samples (default 0)")
-    vary.add_argument("-o", "--output", metavar="OUT", help="write the table here (.csv, .json, .txt, ...)")
-    vary.add_argument("--format", choices=("csv", "json", "table"), help="csv (default), json or table")
+    output_option(vary)
+    vary.add_argument("--format", choices=STDOUT_FORMATS, help="csv (default), tsv, json, jsonl or table")
     params_option(vary)
     data_options(vary)
     vary.set_defaults(run=_sensitivity)
@@ -103,21 +107,22 @@ def register(commands) -> None:
     reject.add_argument("framework", metavar="FILE.dti")
     reject.add_argument("data", metavar="DATA")
     reject.add_argument("--reject", type=int, required=True, metavar="K", help="evidence items rejected, at most")
-    reject.add_argument("-o", "--output", metavar="OUT", help="write the table here (.csv, .json, .txt, ...)")
-    reject.add_argument("--format", choices=("csv", "json", "table"), help="csv (default), json or table")
+    output_option(reject)
+    reject.add_argument("--format", choices=STDOUT_FORMATS, help="csv (default), tsv, json, jsonl or table")
     params_option(reject)
     data_options(reject)
     reject.set_defaults(run=_robustness)
 
 
 def _output_options(command) -> None:
-    command.add_argument("-o", "--output", metavar="OUT", help="write the table here (.csv, .json, .txt, ...)")
-    command.add_argument("--format", choices=("text", "csv", "json", "table"),
-                         help="text (default for --unit), csv (default), json or table")
+    output_option(command)
+    command.add_argument("--format", choices=("text",) + STDOUT_FORMATS,
+                         help="text (default for --unit), csv (default), tsv, json, jsonl or table")
     command.add_argument("--lang", choices=LANGS, help="language of the text")
 
 
 def _score_file(framework, path, args):
+    thousands_hook(args)
     table = read_table(path, delimiter=getattr(args, "delimiter", None), sheet=getattr(args, "sheet", None))
     return score_table(framework, table, decimal_comma=getattr(args, "decimal_comma", False))
 
@@ -135,7 +140,8 @@ def _score_old(framework, args):
 
 
 def _write(columns: dict, args) -> None:
-    write_table(args.output or sys.stdout, columns, None if args.format in (None, "text") else args.format)
+    write_table(args.output or sys.stdout, columns, None if args.format in (None, "text") else args.format,
+                args.decimal_comma)
 
 
 def _compare(args) -> int:
@@ -218,14 +224,26 @@ def _report(args) -> int:
 
 
 def _deductions(args) -> int:
-    framework = load(args.framework, params=parse_params(args.param))
-    ledger = _score_file(framework, args.data, args).deductions(lang=args.lang)
-    if args.top is not None:
-        ledger = ledger.top(args.top)
-    if args.output:
-        ledger.to_csv(args.output)
-    else:
-        ledger.to_csv(sys.stdout)
+    """The ledger written a block of units at a time (its reason texts made a block at a
+    time), with progress on a terminal."""
+    progress = Progress.for_file(args.data)
+    try:
+        result, _ = read_and_score(args, progress)
+        progress.stage("deductions")
+        ledger = result.deductions(lang=args.lang)
+        if args.top is not None:
+            ledger = ledger.top(args.top)
+        target = args.output or sys.stdout
+        format = output_format(target, args.format)
+        if format not in STREAMED_FORMATS:
+            write_table(target, ledger.to_dict(), format, args.decimal_comma)
+            return 0
+        with writing(target, format, args.decimal_comma) as writer:
+            for columns in ledger.blocks():
+                writer.write(columns)
+                progress.stage(f"writing {len(ledger):,} deductions: unit {columns['unit'][-1]}")
+    finally:
+        progress.done()
     return 0
 
 
@@ -259,14 +277,14 @@ def _sensitivity(args) -> int:
     weights = None if args.vary_weights is None else _share(args.vary_weights)
     found = sensitivity(_score_file(framework, args.data, args), ranges, samples=args.samples, seed=args.seed,
                         weights=weights)
-    write_table(args.output or sys.stdout, found.table(), args.format if args.format or args.output else "csv")
+    write_table(args.output or sys.stdout, found.table(), args.format, args.decimal_comma)
     return 0
 
 
 def _robustness(args) -> int:
     framework = load(args.framework, params=parse_params(args.param))
     found = robustness(_score_file(framework, args.data, args), args.reject)
-    write_table(args.output or sys.stdout, found.table(), args.format if args.format or args.output else "csv")
+    write_table(args.output or sys.stdout, found.table(), args.format, args.decimal_comma)
     return 0
 
 

@@ -8,7 +8,8 @@ import sys
 from ..api import load
 from ..errors import DtiError, did_you_mean
 from ..io.stream import score_csv
-from ..io.tables import CsvChunks, peers, read_table, score_table, with_rank, write_table
+from ..io.output import FORMATS, WRITE_FORMATS, write_table
+from ..io.tables import CsvChunks, peers, read_table, score_table, with_rank
 from .progress import Progress
 
 
@@ -21,11 +22,11 @@ def register(commands) -> None:
     score = commands.add_parser("score", help="score every unit of a data file (CSV, Excel, Parquet, JSON)")
     score.add_argument("framework", metavar="FILE.dti")
     score.add_argument("data", metavar="DATA", help="a .csv, .xlsx, .parquet, .json or .jsonl file")
-    score.add_argument("-o", "--output", metavar="OUT",
-                       help="write here instead of standard output (.csv, .json, .txt, .xlsx or .parquet)")
-    score.add_argument("--format", choices=("csv", "json", "table"),
-                       help="csv, json (a list of records) or table (aligned text, rounded, best rank first); "
-                            "default: table on a terminal, csv when piped or written with -o")
+    output_option(score)
+    score.add_argument("--format", choices=STDOUT_FORMATS,
+                       help="csv, tsv, json (a list of records), jsonl (a record a line) or table (aligned text, "
+                            "rounded, best rank first); default: table on a terminal, csv when piped, and with "
+                            "-o the output's extension")
     score.add_argument("--rank-by", metavar="COLUMN",
                        help="rank within peer groups: units with the same value in COLUMN (an input or "
                             "another column of the data file, e.g. has_procedures) are ranked among themselves")
@@ -54,6 +55,16 @@ def register(commands) -> None:
     lsp.set_defaults(run=_lsp)
 
 
+STDOUT_FORMATS = tuple(f for f in FORMATS if f not in ("xlsx", "parquet"))  # what a terminal or a pipe takes
+
+
+def output_option(command: argparse.ArgumentParser, metavar: str = "OUT") -> None:
+    """-o: the file to write, its format chosen by its extension (`io.output`)."""
+    command.add_argument("-o", "--output", metavar=metavar,
+                         help="write here instead of standard output; the extension chooses the format: "
+                              + ", ".join(WRITE_FORMATS) + " (floats in full; .txt is rounded for reading)")
+
+
 def params_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                          help="override a param (repeatable); VALUE is a number, a percent or true/false")
@@ -65,7 +76,11 @@ def data_options(command: argparse.ArgumentParser) -> None:
     group.add_argument("--delimiter", metavar="CHAR", type=_delimiter,
                        help="CSV cell separator (default: ',', ';' or tab, whichever the header uses); 'tab' for a tab")
     group.add_argument("--decimal-comma", action="store_true",
-                       help="numbers are written with a decimal comma (848,47)")
+                       help="numbers are written with a decimal comma (848,47), in the data file and in the CSV "
+                            "or TSV written (then ';'-separated), as a spreadsheet set up for a decimal comma does")
+    group.add_argument("--thousands", metavar="SEP", type=_thousands,
+                       help="the data file's numbers have this thousands separator (1.234.567 with '.'); "
+                            "never guessed")
     group.add_argument("--sheet", metavar="NAME", help="Excel: the sheet to read (default: the first)")
 
 
@@ -74,6 +89,27 @@ def _delimiter(text: str) -> str:
     if len(text) != 1:
         raise argparse.ArgumentTypeError(f"a delimiter is one character (or 'tab'), not {text!r}")
     return text
+
+
+def _thousands(text: str) -> str:
+    text = " " if text.lower() == "space" else text
+    if text not in (".", ",", " ", "'", "\u00a0"):
+        raise argparse.ArgumentTypeError(f"a thousands separator is '.', ',', ' ' (or 'space') or \"'\", not {text!r}")
+    return text
+
+
+def thousands_hook(args) -> None:
+    """--thousands, declared: the columnar CSV reader takes it (`args.thousands`); until it
+    does, a clear error rather than numbers read wrong."""
+    separator = getattr(args, "thousands", None)
+    if separator is None:
+        return
+    mark = "," if getattr(args, "decimal_comma", False) else "."
+    if separator == mark:
+        raise DtiError(f"--thousands {separator!r}: {separator!r} is the decimal mark"
+                       + ("" if mark == "," else " (with --decimal-comma, ',' is, and '.' may separate thousands)"))
+    raise DtiError(f"--thousands {separator!r}: reading thousands separators is not supported yet; "
+                   "write the numbers without them")
 
 
 def _chunk_size(text: str) -> int:
@@ -128,6 +164,7 @@ def read_and_score(args, progress: Progress | None = None):
     """(Result, Table): the framework scored on the data file, which is read with the
     command's data options; data errors name file:row, unit, column and value."""
     framework = load(args.framework, params=parse_params(args.param))
+    thousands_hook(args)
     table = read_table(args.data, delimiter=getattr(args, "delimiter", None), sheet=getattr(args, "sheet", None),
                        progress=progress.reading if progress else None)
     if progress:
@@ -150,7 +187,7 @@ def _score(args) -> int:
         format = args.format or (None if args.output else "table" if terminal else "csv")
         if format == "table" and terminal:
             columns = by_rank(columns)
-        write_table(args.output or sys.stdout, columns, format)
+        write_table(args.output or sys.stdout, columns, format, args.decimal_comma)
     finally:
         progress.done()
     return 0
@@ -179,11 +216,12 @@ def _number(value) -> float | None:
 def _score_chunked(args, progress: Progress) -> int:
     """`score --chunk-size N`: the same output, the CSV file read N rows at a time."""
     framework = load(args.framework, params=parse_params(args.param))
+    thousands_hook(args)
     chunks = CsvChunks(framework, args.data, args.chunk_size, delimiter=args.delimiter,
                        decimal_comma=args.decimal_comma, progress=progress.stage)
     try:
         score_csv(framework, chunks, args.output or sys.stdout, args.format if args.format or args.output else "csv",
-                  args.rank_by)
+                  args.rank_by, decimal_comma=args.decimal_comma)
     finally:
         progress.done()
     return 0
