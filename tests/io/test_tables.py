@@ -158,7 +158,7 @@ def test_decimal_comma_not_assumed(framework, tmp_path, capsys):
     error = one_error(capsys, "score", framework, path)
     assert error == f"{path}:2: unit 'hanoi', column 'spending': '848,47' is not a number within 0..100000"
     code, out, _ = run(capsys, "score", framework, path, "--decimal-comma")
-    assert code == 0 and "84.9694" in out
+    assert code == 0 and "84,9694" in out and ";" in out  # the output is written with a decimal comma too
 
 
 def test_decimal_comma_rejects_a_point(framework, tmp_path, capsys):

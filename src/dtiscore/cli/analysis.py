@@ -16,9 +16,11 @@ from ..analyses.html_report import render_html
 from ..analyses.robustness import robustness
 from ..analyses.sensitivity import sensitivity
 from ..analyses.sustain import sustainability
-from ..io.tables import locate, read_table, scoring_columns, write_table
+from ..io.output import STREAMED_FORMATS, output_format, write_table, writing
+from ..io.tables import locate, read_table, scoring_columns
 from ..explain.wording import LANGS, counted, word
-from .core import data_options, file_progress, params_option, parse_params, read_and_score, write_columns
+from .core import (STDOUT_FORMATS, data_options, file_progress, output_option, params_option, parse_params,
+                   read_and_score, write_columns)
 from .progress import shown
 
 
@@ -66,7 +68,8 @@ def register(commands) -> None:
                                                     "max, points, lost, status, reason")
     ledger.add_argument("framework", metavar="FILE.dti")
     ledger.add_argument("data", metavar="DATA")
-    ledger.add_argument("-o", "--output", metavar="OUT.csv", help="write here instead of standard output")
+    output_option(ledger)
+    ledger.add_argument("--format", choices=STDOUT_FORMATS, help="csv (default), tsv, json, jsonl or table")
     ledger.add_argument("--top", type=int, metavar="K", help="only each unit's K biggest deductions")
     ledger.add_argument("--lang", choices=LANGS, help="language of the reasons (default: vi for a framework with a "
                         "Vietnamese title) and, where given, of the statuses (vi: thiếu số liệu, không áp dụng, ...)")
@@ -90,8 +93,8 @@ def register(commands) -> None:
     vary.add_argument("framework", metavar="FILE.dti")
     vary.add_argument("data", metavar="DATA")
     _vary_options(vary, "")
-    vary.add_argument("-o", "--output", metavar="OUT", help="write the table here (.csv, .json, .txt, ...)")
-    vary.add_argument("--format", choices=("csv", "json", "table"), help="csv (default), json or table")
+    output_option(vary)
+    vary.add_argument("--format", choices=STDOUT_FORMATS, help="csv (default), tsv, json, jsonl or table")
     params_option(vary)
     data_options(vary)
     vary.set_defaults(run=_sensitivity)
@@ -101,8 +104,8 @@ def register(commands) -> None:
     reject.add_argument("framework", metavar="FILE.dti")
     reject.add_argument("data", metavar="DATA")
     reject.add_argument("--reject", type=int, required=True, metavar="K", help="evidence items rejected, at most")
-    reject.add_argument("-o", "--output", metavar="OUT", help="write the table here (.csv, .json, .txt, ...)")
-    reject.add_argument("--format", choices=("csv", "json", "table"), help="csv (default), json or table")
+    output_option(reject)
+    reject.add_argument("--format", choices=STDOUT_FORMATS, help="csv (default), tsv, json, jsonl or table")
     params_option(reject)
     data_options(reject)
     reject.set_defaults(run=_robustness)
@@ -129,9 +132,9 @@ def _varied(result, args):
 
 
 def _output_options(command) -> None:
-    command.add_argument("-o", "--output", metavar="OUT", help="write the table here (.csv, .json, .txt, ...)")
-    command.add_argument("--format", choices=("text", "csv", "json", "table"),
-                         help="text (default for --unit), csv (default), json or table")
+    output_option(command)
+    command.add_argument("--format", choices=("text",) + STDOUT_FORMATS,
+                         help="text (default for --unit), csv (default), tsv, json, jsonl or table")
     command.add_argument("--lang", choices=LANGS, help="language of the text")
 
 
@@ -153,7 +156,8 @@ def _score_old(framework, args):
 
 
 def _write(columns: dict, args) -> None:
-    write_columns(args.output or sys.stdout, columns, None if args.format in (None, "text") else args.format, args.lang)
+    write_columns(args.output or sys.stdout, columns, None if args.format in (None, "text") else args.format,
+                  args.lang, args.decimal_comma)
 
 
 def _compare(args) -> int:
@@ -249,6 +253,8 @@ def _report(args) -> int:
 
 
 def _deductions(args) -> int:
+    """The ledger written a block of units at a time (its reason texts made a block at a
+    time), with progress on a terminal."""
     framework = load(args.framework, params=parse_params(args.param))
     with shown(file_progress(args)) as progress:
         result = read_and_score(args, progress, framework)[0]
@@ -256,13 +262,25 @@ def _deductions(args) -> int:
         ledger = result.deductions(lang=args.lang)
         if args.top is not None:
             ledger = ledger.top(args.top)
-        columns = ledger.to_dict()
-        if args.lang:  # statuses as words of the language asked for; reason_code stays the code
-            words = {status: word(status, args.lang) for status in set(columns["status"])}
-            columns["status"] = [words[status] for status in columns["status"]]
-        progress.stage("writing")
-        write_table(args.output or sys.stdout, columns, "csv")
+        target = args.output or sys.stdout
+        format = output_format(target, args.format)
+        if format not in STREAMED_FORMATS:
+            write_table(target, _worded(ledger.to_dict(), args.lang), format, args.decimal_comma)
+            return 0
+        with writing(target, format, args.decimal_comma) as writer:
+            for columns in ledger.blocks():
+                writer.write(_worded(columns, args.lang))
+                progress.stage(f"writing deductions: unit {columns['unit'][-1]}")
     return 0
+
+
+def _worded(columns: dict, lang: str | None) -> dict:
+    """A ledger's statuses as words of the language asked for (`--lang`); reason_code stays
+    the code, and without --lang the statuses stay the names programs read."""
+    if not lang:
+        return columns
+    words = {status: word(status, lang) for status in set(columns["status"])}
+    return {**columns, "status": [words[status] for status in columns["status"]]}
 
 
 def _diff(args) -> int:
@@ -296,14 +314,14 @@ def _sensitivity(args) -> int:
     found = _varied(result, args)
     if found is None:
         raise DtiError("name at least one param to vary, or vary the weights (--vary NAME=LO..HI, --vary-weights ±P%)")
-    write_table(args.output or sys.stdout, found.table(), args.format if args.format or args.output else "csv")
+    write_table(args.output or sys.stdout, found.table(), args.format, args.decimal_comma)
     return 0
 
 
 def _robustness(args) -> int:
     framework = load(args.framework, params=parse_params(args.param))
     found = robustness(_score_file(framework, args.data, args), args.reject)
-    write_table(args.output or sys.stdout, found.table(), args.format if args.format or args.output else "csv")
+    write_table(args.output or sys.stdout, found.table(), args.format, args.decimal_comma)
     return 0
 
 

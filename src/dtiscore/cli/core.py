@@ -12,7 +12,8 @@ from ..engine.ranks import rank_cells
 from ..explain.wording import LANGS, counted, headings, points_text
 from ..io.formats import terminal as text_table
 from ..io.stream import score_csv
-from ..io.tables import WRITE_FORMATS, CsvChunks, peers, read_table, score_table, with_rank, write_table
+from ..io.output import FORMATS, WRITE_FORMATS, write_table
+from ..io.tables import CsvChunks, peers, read_table, score_table, with_rank
 from .progress import Progress, is_terminal, shown
 
 
@@ -26,11 +27,11 @@ def register(commands) -> None:
     score = commands.add_parser("score", help="score every unit of a data file (CSV, Excel, Parquet, JSON)")
     score.add_argument("framework", metavar="FILE.dti")
     score.add_argument("data", metavar="DATA", help="a .csv, .xlsx, .parquet, .json or .jsonl file")
-    score.add_argument("-o", "--output", metavar="OUT",
-                       help="write here instead of standard output (.csv, .json, .txt, .xlsx or .parquet)")
-    score.add_argument("--format", choices=("csv", "json", "table"),
-                       help="csv, json (a list of records) or table (aligned text, rounded, best rank first); "
-                            "default: table on a terminal, csv when piped or written with -o")
+    output_option(score)
+    score.add_argument("--format", choices=STDOUT_FORMATS,
+                       help="csv, tsv, json (a list of records), jsonl (a record a line) or table (aligned text, "
+                            "rounded, best rank first); default: table on a terminal, csv when piped, and with "
+                            "-o the output's extension")
     score.add_argument("--rank-by", metavar="COLUMN",
                        help="rank within peer groups: units with the same value in COLUMN (an input or "
                             "another column of the data file, e.g. has_procedures) are ranked among themselves")
@@ -67,6 +68,16 @@ def lang_option(command: argparse.ArgumentParser, what: str) -> None:
     command.add_argument("--lang", choices=LANGS, help=what)
 
 
+STDOUT_FORMATS = tuple(f for f in FORMATS if f not in ("xlsx", "parquet"))  # what a terminal or a pipe takes
+
+
+def output_option(command: argparse.ArgumentParser, metavar: str = "OUT") -> None:
+    """-o: the file to write, its format chosen by its extension (`io.output`)."""
+    command.add_argument("-o", "--output", metavar=metavar,
+                         help="write here instead of standard output; the extension chooses the format: "
+                              + ", ".join(WRITE_FORMATS) + " (floats in full; .txt is rounded for reading)")
+
+
 def params_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                          help="override a param (repeatable); VALUE is a number, a percent or true/false")
@@ -78,7 +89,11 @@ def data_options(command: argparse.ArgumentParser) -> None:
     group.add_argument("--delimiter", metavar="CHAR", type=_delimiter,
                        help="CSV cell separator (default: ',', ';' or tab, whichever the header uses); 'tab' for a tab")
     group.add_argument("--decimal-comma", action="store_true",
-                       help="numbers are written with a decimal comma (848,47)")
+                       help="numbers are written with a decimal comma (848,47), in the data file and in the CSV "
+                            "or TSV written (then ';'-separated), as a spreadsheet set up for a decimal comma does")
+    group.add_argument("--thousands", metavar="SEP", type=_thousands,
+                       help="the data file's numbers have this thousands separator (1.234.567 with '.'); "
+                            "never guessed")
     group.add_argument("--sheet", metavar="NAME", help="Excel: the sheet to read (default: the first)")
     progress_option(command)
 
@@ -94,6 +109,24 @@ def _delimiter(text: str) -> str:
     if len(text) != 1:
         raise argparse.ArgumentTypeError(f"a delimiter is one character (or 'tab'), not {text!r}")
     return text
+
+
+def _thousands(text: str) -> str:
+    text = " " if text.lower() == "space" else text
+    if text not in (".", ",", " ", "'", "\u00a0"):
+        raise argparse.ArgumentTypeError(f"a thousands separator is '.', ',', ' ' (or 'space') or \"'\", not {text!r}")
+    return text
+
+
+def thousands(args) -> str | None:
+    """The thousands separator `--thousands` declares (None: not declared, never guessed);
+    it cannot be the decimal mark."""
+    separator = getattr(args, "thousands", None)
+    mark = "," if getattr(args, "decimal_comma", False) else "."
+    if separator is not None and separator == mark:
+        raise DtiError(f"--thousands {separator!r}: {separator!r} is the decimal mark"
+                       + ("" if mark == "," else " (with --decimal-comma, ',' is, and '.' may separate thousands)"))
+    return separator
 
 
 def _chunk_size(text: str) -> int:
@@ -146,12 +179,13 @@ def read_and_score(args, progress: Progress | None = None, framework=None, path:
     file (default: the command's DATA), which is read with the command's data options;
     data errors name file:row, unit, column and value."""
     framework = framework if framework is not None else load(args.framework, params=parse_params(args.param))
+    separator = thousands(args)
     table = read_table(path or args.data, delimiter=getattr(args, "delimiter", None),
                        sheet=getattr(args, "sheet", None), progress=progress.reading if progress else None)
     if progress:
         progress.stage(f"scoring {counted(len(table), 'unit')}")
     result = score_table(framework, table, decimal_comma=getattr(args, "decimal_comma", False),
-                         engine=getattr(args, "engine", "auto"))
+                         thousands=separator, engine=getattr(args, "engine", "auto"))
     return result, table
 
 
@@ -169,18 +203,18 @@ def _score(args) -> int:
         format = args.format or (None if args.output else "table" if terminal else "csv")
         if format == "table" and terminal:
             columns = by_rank(columns)
-        write_columns(args.output or sys.stdout, columns, format, args.lang)
+        write_columns(args.output or sys.stdout, columns, format, args.lang, args.decimal_comma)
     return 0
 
 
-def write_columns(target, columns: dict, format: str | None, lang: str | None) -> None:
+def write_columns(target, columns: dict, format: str | None, lang: str | None, decimal_comma: bool = False) -> None:
     """`write_table`, with a text table's headings in `lang` where it is given (unit →
     đơn vị); data formats (CSV, JSON, Excel, Parquet) keep the column names, which
     programs read."""
     text = format == "table" or (format is None and not hasattr(target, "write")
                                  and WRITE_FORMATS.get(Path(target).suffix.lower()) == "table")
     if not (lang and text):
-        write_table(target, columns, format)
+        write_table(target, columns, format, decimal_comma)
         return
     rendered = text_table.render(columns, headings(columns, lang))
     if hasattr(target, "write"):
@@ -212,10 +246,10 @@ def _score_chunked(args, progress: Progress) -> int:
     """`score --chunk-size N`: the same output, the CSV file read N rows at a time."""
     framework = load(args.framework, params=parse_params(args.param))
     chunks = CsvChunks(framework, args.data, args.chunk_size, delimiter=args.delimiter,
-                       decimal_comma=args.decimal_comma, progress=progress.stage)
+                       decimal_comma=args.decimal_comma, thousands=thousands(args), progress=progress.stage)
     try:
         score_csv(framework, chunks, args.output or sys.stdout, args.format if args.format or args.output else "csv",
-                  args.rank_by)
+                  args.rank_by, decimal_comma=args.decimal_comma)
     finally:
         progress.done()
     return 0

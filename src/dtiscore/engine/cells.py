@@ -163,3 +163,13 @@ def show(value: Any) -> str:
         return text
     size = len(value) if isinstance(value, (str, bytes)) else len(text)
     return f"{text[:SHOWN]}… ({size:,} characters)"
+
+
+def float_text(value: float) -> str:
+    """A float as a file holds it: the shortest text that reads back as the same float (its
+    `repr`, which this grammar reads), without a trailing `.0` (`85`, not `85.0`); no value
+    (NaN) is an empty cell."""
+    if value != value:
+        return ""
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text

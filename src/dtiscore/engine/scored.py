@@ -223,6 +223,11 @@ class Scored:
 
     def position(self, unit: object) -> int:
         """The row of a unit, by id (or by position when ids are the default 0..n-1)."""
+        if "unit_positions" not in self.__dict__ and isinstance(self.units, list):
+            try:  # the first lookup: a C-speed scan, not a dict of every unit (40 ms at 100k)
+                return self.units.index(unit)
+            except ValueError:
+                pass
         lookup = self.unit_positions
         if unit in lookup:
             return lookup[unit]

@@ -13,12 +13,14 @@ from __future__ import annotations
 import csv
 import io
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 
+from ..engine.cells import float_text
 from ..language import ir
 from .ledger_rows import ledger_rows
+from .reason_texts import reason_texts
 from .reasons import CODES, reason_codes, reasons_of
 from .values import Values
 
@@ -132,12 +134,11 @@ class Ledger:
             invalid = self.result.columns.invalid
             points = self["points"]
             for k, rows in _by_criterion(self.criteria):
-                crit = framework.ir_node(scores.criteria[k])
                 positions = self.positions[rows]
-                built = reasons.build(crit, Values(self.result, positions), scores.status[k, positions],
-                                      scores.branch[k, positions], points[rows],
-                                      {name: mask[positions] for name, mask in invalid.items()})
-                self._text[rows] = [r.text(self.lang) for r in built]
+                self._text[rows] = reason_texts(reasons, framework.ir_node(scores.criteria[k]),
+                                                Values(self.result, positions), scores.status[k, positions],
+                                                scores.branch[k, positions], points[rows],
+                                                {name: mask[positions] for name, mask in invalid.items()}, self.lang)
         return self._text
 
     # ---- selections
@@ -177,8 +178,21 @@ class Ledger:
             columns[name] = pd.Categorical(columns[name])
         return pd.DataFrame(columns)
 
+    def blocks(self, units: int = 20_000) -> Iterator[dict[str, np.ndarray]]:
+        """The columns (`to_dict`) of a block of `units` units at a time, rows in ledger
+        order: a ledger of millions of rows is written with its reason texts made, and
+        held, a block at a time."""
+        if len(self) and not (np.diff(self.positions) >= 0).all():  # not by unit: one block
+            yield self.to_dict()
+            return
+        starts = np.searchsorted(self.positions, np.arange(0, len(self.result) + units, units))
+        for start, stop in zip(starts[:-1], starts[1:]):
+            if stop > start:
+                yield self._subset(np.arange(start, stop), ordered=True).to_dict()
+
     def to_csv(self, target=None) -> str | None:
-        """Write CSV to a path or an open text file; with no target, return the text."""
+        """Write CSV to a path or an open text file (floats in full); with no target,
+        return the text."""
         if target is None:
             buffer = io.StringIO()
             self._write(buffer)
@@ -193,9 +207,9 @@ class Ledger:
     def _write(self, handle) -> None:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(COLUMNS)
-        columns = [self[name] for name in COLUMNS]
-        for row in zip(*columns):
-            writer.writerow([f"{v:.10g}" if isinstance(v, float) else v for v in row])
+        for columns in self.blocks():
+            writer.writerows(zip(*(list(map(float_text, values.tolist())) if values.dtype.kind == "f" else values
+                                   for values in columns.values())))
 
 
 def _criterion_codes(result: "Scored", k: int, positions) -> np.ndarray:

@@ -2,13 +2,15 @@
 unit, most lost first (file order among equals), made a block of units at a time.
 
 A block's lost points are attributed into a small buffer that stays in cache (the whole
-result's lost points are never held: at 1M units that would be ~900 MB) and each unit's
-criteria are put in order by one vectorised sort of integer keys: a lost value's bits,
-inverted so that more comes first, with the criterion's position in the low bits (ties go in
-file order). Those low bits cost the lost value its last few bits, so values that differ
-only there land in one run of equal keys, in criterion order: the slots of such runs are
-put in exact order by a second, 1-D sort of narrow keys (where the run starts, the lost
-value's left-out bits, the criterion). Same rows, order and floats as a stable argsort.
+result's lost points are never held: at 1M units that would be ~900 MB; blocks of 2,048
+units keep their keys, about 1.6 MB, in cache: 1.4–2 × faster than 16,384 on a loaded
+2-core machine) and each unit's criteria are put in order by one vectorised sort of integer
+keys: a lost value's bits, inverted so that more comes first, with the criterion's position
+in the low bits (ties go in file order). Those low bits cost the lost value its last few
+bits, so values that differ only there land in one run of equal keys, in criterion order:
+the slots of such runs are put in exact order by a second, 1-D sort of narrow keys (where
+the run starts, the lost value's left-out bits, the criterion). Same rows, order and floats
+as a stable argsort.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ _ALL = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
 
 
 def ledger_rows(layout: Layout, scores: Scores, threads: int | None = None,
-                size: int = BLOCK // 4) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                size: int = BLOCK // 32) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(unit positions, criterion positions, lost points) of every row with lost points."""
     n = scores.points.shape[1]
     rows = np.array([layout.row[c] for c in scores.criteria], dtype=np.intp)

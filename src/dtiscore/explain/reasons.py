@@ -53,6 +53,32 @@ class Reason:
         return {"code": self.code, "params": dict(self.params), "text": self.text(lang)}
 
 
+@attrs.frozen
+class Field:
+    """A parameter that differs from unit to unit (the points, a rule's value, target, ...),
+    standing in for its value while the text of many units is laid out once
+    (`reason_texts`): `expr` is the expression whose value it is (None: the points)."""
+
+    key: str
+    expr: Any = attrs.field(default=None, eq=False)
+
+
+class Template(dict):
+    """Parameters holding `Field`s: rendering them gives a text with a token where each
+    field's value goes, and `specs` says how each token's value is written."""
+
+    def __init__(self, params: Mapping[str, Any]):
+        super().__init__(params)
+        self.specs: list[tuple] = []
+
+    def token(self, spec: tuple) -> str:
+        self.specs.append(spec)
+        return f"{TOKEN}{len(self.specs) - 1}{TOKEN}"
+
+
+TOKEN = "\x00"
+
+
 # ---- codes for many units at once -----------------------------------------------------------
 
 
@@ -340,6 +366,8 @@ def _(rule: ir.CasesRule):
 
 
 def _f(value: float) -> float | None:
+    if isinstance(value, Field):
+        return value  # type: ignore[return-value]
     value = float(value)
     return None if value != value else value
 
@@ -352,6 +380,8 @@ def render(reason: Reason, lang: str = "en") -> str:
 
 
 def _v(p: Mapping, key: str = "value", lang: str = "en", against: str | None = None) -> str:
+    if isinstance(p.get(key), Field):
+        return p.token(("value", key, p.get("kind", "number"), tuple(p.get("options") or ()), against))
     return format_value(_nan(p.get(key)), p.get("kind", "number"), lang, tuple(p.get("options") or ()),
                         _nan(p.get(against)) if against else None)
 
@@ -360,8 +390,15 @@ def _nan(value):
     return float("nan") if value is None else value
 
 
+def _n(p: Mapping, key: str, lang: str) -> str:
+    """A number parameter (`wording.number`)."""
+    if isinstance(p.get(key), Field):
+        return p.token(("number", key))
+    return number(p[key], lang)
+
+
 def _pts(p: Mapping, lang: str) -> str:
-    points, top = number(p["points"], lang), number(p["max"], lang)
+    points, top = _n(p, "points", lang), number(p["max"], lang)
     return f"{points} of {top} points" if lang == "en" else f"đạt {points}/{top} điểm"
 
 
@@ -374,6 +411,8 @@ def _vi_subject(p: Mapping) -> str:
 
 
 def _limit(p: Mapping, key: str, lang: str) -> str:
+    if isinstance(p.get(key), Field):
+        return p.token(("value", key, p.get("kind", "number"), tuple(p.get("options") or ()), None))
     return format_value(_nan(p[key]), p.get("kind", "number"), lang, tuple(p.get("options") or ()))
 
 
@@ -400,7 +439,7 @@ _EN: dict[str, Callable[[Mapping, str], str]] = {
                                 + (f" (the lowest is {SYMBOLS[p['op']]} {_limit(p, 'threshold', l)})" if p["op"] else "")
                                 + f" → {_pts(p, l)}"),
     "deduct.none": lambda p, l: f"{_en_subject(p)} = {_v(p, lang=l)} → {_pts(p, l)}",
-    "deduct": lambda p, l: (f"{_en_subject(p)} = {_v(p, lang=l)}, {number(p['amount'], l)} points off each"
+    "deduct": lambda p, l: (f"{_en_subject(p)} = {_v(p, lang=l)}, {_n(p, 'amount', l)} points off each"
                             f" → {_pts(p, l)}"),
     "cases.when": lambda p, l: f"case {p['case']}: {p['condition']} → {_pts(p, l)}",
     "cases.else": lambda p, l: f"no case holds (else) → {_pts(p, l)}",
@@ -443,7 +482,7 @@ _VI: dict[str, Callable[[Mapping, str], str]] = {
                                    else " chưa đạt mức nào")
                                 + f": {_pts(p, l)}"),
     "deduct.none": lambda p, l: f"{_vi_subject(p)} {_v(p, lang=l)}: {_pts(p, l)}",
-    "deduct": lambda p, l: (f"{_vi_subject(p)} {_v(p, lang=l)}, mỗi lần trừ {number(p['amount'], l)} điểm: "
+    "deduct": lambda p, l: (f"{_vi_subject(p)} {_v(p, lang=l)}, mỗi lần trừ {_n(p, 'amount', l)} điểm: "
                             f"{_pts(p, l)}"),
     "cases.when": lambda p, l: f"Trường hợp {p['case']} ({p['condition']}): {_pts(p, l)}",
     "cases.else": lambda p, l: f"Không trường hợp nào thỏa mãn: {_pts(p, l)}",

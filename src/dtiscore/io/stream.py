@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def score_csv(framework: "CompiledFramework", chunks: CsvChunks, target: Any, format: str | None = None,
-              rank_by: str | None = None, invalid: str = "raise") -> int:
+              rank_by: str | None = None, invalid: str = "raise", decimal_comma: bool = False) -> int:
     """Score a CSV file a chunk at a time (`chunks`: a `tables.CsvChunks`) and write what
     `dtiscore score` writes for the whole file, csv or json, with memory bounded by the
     chunk size. Returns how many units were scored.
@@ -51,7 +51,7 @@ def score_csv(framework: "CompiledFramework", chunks: CsvChunks, target: Any, fo
         ranked = ranking.ranked()
         view_ranks = {name: index_rank(np.concatenate(parts), ranked) for name, parts in views.items()}
         stash.seek(0)
-        with writing(target, format) as writer:
+        with writing(target, format, decimal_comma) as writer:
             done = 0
             for columns in _set_aside(stash):
                 count = len(columns["unit"])

@@ -23,9 +23,10 @@ from ..engine.batches import passes_needed, population_inputs
 from ..engine.cells import parse as parse_value
 from ..engine.columns import _plainly_fine as plainly_fine  # the rules of reading a value
 from ..errors import DataError, DataProblem, DtiError, did_you_mean
-from .formats import csvarrow, csvfile, excel, jsonfile, parquet, terminal
+from .formats import csvarrow, csvfile, excel, jsonfile, parquet
 from .formats.common import UNIT_COLUMN, Table
 from .headers import with_input_ids
+from .output import WRITE_FORMATS, streamed_format, write_table, writing  # writing lives in output.py
 from .separators import local_numbers
 
 if TYPE_CHECKING:
@@ -37,8 +38,6 @@ __all__ = ["Table", "UNIT_COLUMN", "read_table", "score_table", "write_table", "
 
 READ_FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
                 ".parquet": "parquet", ".pq": "parquet", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-WRITE_FORMATS = {".csv": "csv", ".tsv": "csv", ".json": "json", ".txt": "table", ".xlsx": "xlsx",
-                 ".parquet": "parquet", ".pq": "parquet"}
 
 
 def read_table(path: str | os.PathLike, *, delimiter: str | None = None, sheet: str | None = None,
@@ -241,56 +240,6 @@ def locate(error: DataError, table: Table) -> DataError:
     return type(error)(problems)
 
 
-def write_table(target: Any, columns: Mapping[str, Sequence[object]], format: str | None = None) -> None:
-    """Write columns (name → values): to a path (format by its extension unless given), or
-    to an open text file (format csv, json or table; default csv)."""
-    format = _output_format(target, format)
-    if format in STREAMED_FORMATS:
-        with writing(target, format) as writer:
-            writer.write(columns)
-    elif format == "table":
-        _to(target, lambda handle: terminal.write(handle, columns))
-    elif format == "xlsx":
-        excel.write(_path(target, format), columns)
-    elif format == "parquet":
-        parquet.write(_path(target, format), columns)
-    else:
-        raise DtiError(f"unknown output format {format!r} (csv, json, table, xlsx, parquet)")
-
-
-STREAMED_FORMATS = ("csv", "json")  # written a block of units at a time: rows in order, nothing to align
-
-
-@contextlib.contextmanager
-def writing(target: Any, format: str | None = None) -> Iterator[Any]:
-    """A writer whose `write(columns)` adds units to a CSV or JSON output, for results that
-    come a block of units at a time; the text is that of `write_table` on all the units."""
-    format = streamed_format(target, format)
-    with _opened(target) as handle:
-        if format == "csv":
-            tab = isinstance(target, (str, os.PathLike)) and Path(target).suffix.lower() == ".tsv"
-            writer = csvfile.Writer(handle, "\t" if tab else ",")
-        else:
-            writer = jsonfile.Writer(handle)
-        yield writer
-        writer.close()
-
-
-def streamed_format(target: Any, format: str | None = None) -> str:
-    """The output's format, when it can be written a block of units at a time (csv, json)."""
-    format = _output_format(target, format)
-    if format not in STREAMED_FORMATS:
-        raise DtiError(f"{format} output is laid out from every unit at once: write csv or json "
-                       f"(-o OUT.csv, -o OUT.json) when scoring a chunk at a time")
-    return format
-
-
-def _output_format(target: Any, format: str | None) -> str:
-    if format is not None:
-        return format
-    return _format(target, WRITE_FORMATS, "write") if isinstance(target, (str, os.PathLike)) else "csv"
-
-
 # ---- the score command's table
 
 
@@ -350,29 +299,3 @@ def _format(path: Any, formats: dict[str, str], verb: str) -> str:
                    f"(dtiscore {verb}s {known}){hint}")
 
 
-def _path(target: Any, format: str) -> str | os.PathLike:
-    if not isinstance(target, (str, os.PathLike)):
-        raise DtiError(f"{format} output goes to a file: use -o FILE.{format}")
-    return target
-
-
-def _to(target: Any, write: Callable[[Any], None]) -> None:
-    with _opened(target) as handle:
-        write(handle)
-
-
-@contextlib.contextmanager
-def _opened(target: Any) -> Iterator[Any]:
-    """An open text file: `target` itself, or the path opened for writing."""
-    if not isinstance(target, (str, os.PathLike)):
-        yield target
-        return
-    try:
-        handle = open(target, "w", encoding="utf-8", newline="")
-    except OSError as error:
-        raise DtiError(f"{os.fspath(target)}: cannot write: {error.strerror or error}") from None
-    with handle:
-        try:
-            yield handle
-        except OSError as error:  # e.g. the disk is full
-            raise DtiError(f"{os.fspath(target)}: cannot write: {error.strerror or error}") from None

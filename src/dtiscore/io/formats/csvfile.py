@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 import attrs
 import numpy as np
 
+from ...engine.cells import float_text
 from ...engine.columns import unicode_twins
 from ...errors import DataError, DataProblem, DtiError
 from .common import UNIT_COLUMN, Table, from_cells, twice, unit_text
@@ -347,11 +348,13 @@ def _write(handle, columns, delimiter: str, comments) -> None:
 
 class Writer:
     """CSV written a block of rows at a time (the header before the first), so that results
-    too large for memory can be written as they come; one block makes the whole file."""
+    too large for memory can be written as they come; one block makes the whole file.
+    decimal_comma: floats written with ',' as the decimal mark (`848,47`)."""
 
-    def __init__(self, handle, delimiter: str = ","):
+    def __init__(self, handle, delimiter: str = ",", decimal_comma: bool = False):
         self._writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
         self._header = False
+        self._comma = decimal_comma
 
     def comments(self, rows: Iterable[Sequence[str]]) -> None:
         for row in rows:
@@ -361,32 +364,30 @@ class Writer:
         if not self._header:
             self._writer.writerow(list(columns))
             self._header = True
-        self._writer.writerows(zip(*map(column_texts, columns.values())))
+        self._writer.writerows(zip(*(column_texts(values, self._comma) for values in columns.values())))
 
     def close(self) -> None:
         """Nothing is left to write: the header and every row went out with `write`."""
 
 
-def column_texts(values: Sequence[object]) -> list[str]:
+def column_texts(values: Sequence[object], decimal_comma: bool = False) -> list[str]:
     """`cell_text` of every value; a float array's at C speed but for the formatting."""
     if isinstance(values, np.ndarray) and values.dtype.kind == "f":
-        texts = list(map(_FLOAT.format, values.tolist()))
-        if np.isnan(values).any():
-            texts = ["" if text == "nan" else text for text in texts]
-        return texts
-    return list(map(cell_text, values.tolist() if hasattr(values, "tolist") else values))
-
-
-_FLOAT = "{:.10g}"
+        texts = list(map(float_text, values.tolist()))
+    else:
+        texts = list(map(cell_text, values.tolist() if hasattr(values, "tolist") else values))
+        if not decimal_comma:
+            return texts
+        floats = [isinstance(value, (float, np.floating)) for value in values]
+        return [text.replace(".", ",") if is_float else text for text, is_float in zip(texts, floats)]
+    return [text.replace(".", ",") for text in texts] if decimal_comma else texts
 
 
 def cell_text(value: object) -> str:
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float):
-        if value != value:
-            return ""
-        return f"{value:.10g}"
+        return float_text(value)
     if value is None:
         return ""
     return str(value)

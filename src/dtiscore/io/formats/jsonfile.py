@@ -109,9 +109,27 @@ class Writer:
         self.handle.write("\n]\n" if self.records else "[]\n")
 
 
+class LinesWriter:
+    """JSON Lines: one record a line, written a block of units at a time."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def write(self, columns: Mapping[str, Sequence[object]]) -> None:
+        names = list(columns)
+        values = [column.tolist() if hasattr(column, "tolist") else column for column in columns.values()]
+        self.handle.writelines(json.dumps({key: _plain(value) for key, value in zip(names, row)},
+                                          ensure_ascii=False) + "\n" for row in zip(*values))
+
+    def close(self) -> None:
+        """Every record went out with `write`."""
+
+
 def _plain(value: object) -> object:
+    """A value as JSON holds it: floats in full (json writes the shortest text that reads
+    back as the same float), no value (NaN) as null."""
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float):
-        return None if math.isnan(value) else float(f"{value:.10g}")
+        return None if math.isnan(value) else value
     return value

@@ -1,0 +1,128 @@
+"""The reason texts of one criterion for many units at once, for the deduction ledger.
+
+Making a `Reason` per unit costs about 10 µs; a ledger of 100k units has millions of rows.
+So units are put in groups whose texts differ only in numbers (the same reason code, branch,
+matched exclusion, inputs without a value or with an invalid one), each group's text is laid
+out once by the same renderers as a single reason (`reasons.render`, with `reasons.Field`s
+where the numbers go), and each number is written once per distinct value. The texts are
+exactly those of `Reasons.build(...)[i].text(lang)` (tests/explain/test_reason_texts.py).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+
+from ..language import ir
+from .reasons import CODES, TOKEN, Field, Reason, Reasons, Template, reason_codes, render
+from .values import Values
+from .wording import format_value, number
+
+_STATUS_CODES = frozenset({"excluded", "inactive", "invalid", "no_evidence", "missing", "undefined"})
+
+
+def reason_texts(reasons: Reasons, crit: ir.Criterion, values: Values, status: np.ndarray, branch: np.ndarray,
+                 points: np.ndarray, invalid: Mapping[str, np.ndarray] | None, lang: str) -> np.ndarray:
+    """The text of each unit of `values.positions` (status, branch and points per unit), as
+    an object array."""
+    n = len(values.positions)
+    names = reasons.names(crit)
+    if len(names) > 62:  # too many inputs for a bit each in the groups' keys: one reason at a time
+        built = reasons.build(crit, values, status, branch, points, invalid)
+        return np.array([reason.text(lang) for reason in built] + [None], dtype=object)[:-1]
+    missing = {name: np.isnan(values(ir.Column(name, reasons.inputs[name].type))) for name in names}
+    absent = np.zeros(n, dtype=bool)
+    absent_bits = np.zeros(n, dtype=np.int64)
+    bad_bits = np.zeros(n, dtype=np.int64)
+    for j, name in enumerate(names):
+        absent |= missing[name]
+        absent_bits |= missing[name].astype(np.int64) << j
+        if invalid and name in invalid:
+            bad_bits |= invalid[name].astype(np.int64) << j
+    codes = reason_codes(crit, status, branch, absent)
+    matched = np.full(n, -1, dtype=np.int64)  # the exclusion that holds, the first one winning
+    for k in reversed(range(len(crit.exclusions))):
+        matched[values(crit.exclusions[k].cond) == 1.0] = k
+    keys = np.stack([codes.astype(np.int64), branch.astype(np.int64), matched, absent_bits, bad_bits], axis=1)
+    out = np.empty(n, dtype=object)
+    if not n:
+        return out
+    _, first, group = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    group = group.reshape(-1)
+    order = np.argsort(group, kind="stable")
+    bounds = np.flatnonzero(np.diff(group[order])) + 1
+    makers = reasons._makers(crit)
+    base = {"criterion": crit.id, "title": crit.title, "max": crit.max}
+    for rows in np.split(order, bounds):
+        i = int(rows[0])
+        code = CODES[codes[i]]
+
+        def at(key: str, expr: ir.Expr, unit: int, scored: bool = code not in _STATUS_CODES):
+            return Field(key, expr) if scored else values(expr)[unit]
+
+        params = Template(dict(base, points=Field("points")))
+        params.update(makers[code](i, int(branch[i]), at, lambda name, unit: bool(missing[name][unit]),
+                                   lambda name, unit: bool(invalid and name in invalid and invalid[name][unit])))
+        text = render(Reason(code, params), lang)
+        out[rows] = _filled(text, params, rows, values, points, lang)
+    return out
+
+
+def _filled(text: str, params: Template, rows: np.ndarray, values: Values, points: np.ndarray,
+            lang: str) -> list[str] | str:
+    """The text with each token replaced by the unit's number, for the units at `rows`."""
+    if not params.specs:
+        return text
+    parts = text.split(TOKEN)
+    pattern = "{}".join(part.replace("{", "{{").replace("}", "}}") for part in parts[::2])
+    columns = [_written(params.specs[int(index)], params, rows, values, points, lang) for index in parts[1::2]]
+    return list(map(pattern.format, *columns))
+
+
+def _written(spec: tuple, params: Template, rows: np.ndarray, values: Values, points: np.ndarray,
+             lang: str) -> Sequence[str]:
+    """One token's texts for the units at `rows`: each distinct value written once."""
+    field = params[spec[1]]
+    own = points[rows] if field.expr is None else values(field.expr)[rows]
+    if spec[0] == "number":
+        return _each(own, lambda value: number(value, lang), _alike(own, 1.0, 2))
+    _, _, kind, options, against = spec
+    limit = params.get(against) if against else None
+    if isinstance(limit, Field):
+        other = points[rows] if limit.expr is None else values(limit.expr)[rows]
+        if not (other == other[0]).all():  # a limit that differs from unit to unit: write each pair
+            return [format_value(v, kind, lang, options, a) for v, a in zip(own.tolist(), other.tolist())]
+        limit = float(other[0])  # NaN is never equal, so it differs: the loop above
+    limit = float("nan") if limit is None else limit
+    alike = None
+    if kind not in ("bool", "choice"):  # as `format_value` writes them: shares as percents, others as numbers
+        alike = _alike(own, 100.0, 1, limit) if kind == "share" else _alike(own, 1.0, 2, limit)
+    return _each(own, lambda value: format_value(value, kind, lang, options, limit if against else None), alike)
+
+
+def _each(numbers: np.ndarray, write: Callable[[float], str], alike: np.ndarray | None = None) -> Sequence[str]:
+    """`write` of every number, called once per distinct value, or once per distinct `alike`
+    key (numbers with one key are written alike), on the first number with that key."""
+    keys = numbers if alike is None else alike
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    texts = np.array([write(value) for value in numbers[first].tolist()] + [""], dtype=object)
+    return texts[inverse.reshape(-1)]
+
+
+def _alike(numbers: np.ndarray, scale: float, decimals: int, limit: float = float("nan")) -> np.ndarray:
+    """Keys such that numbers with one key are written alike by `wording.number` (of
+    number × scale, with `decimals` decimals): the number rounded to its decimals where that
+    is surely what correct rounding gives (not near a half, not huge), else the number itself
+    (apart: complex keys). A number written like `limit` at these decimals is compared with
+    it at more decimals: it keeps a key of its own."""
+    with np.errstate(all="ignore"):
+        scaled = numbers * scale * 10.0 ** decimals
+        whole = np.rint(scaled)
+        sure = (np.abs(scaled - whole) < 0.499) & (np.abs(scaled) < 1e9)
+        if limit == limit:
+            sure &= ~(np.abs(scaled - limit * scale * 10.0 ** decimals) <= 1.5)
+        return np.where(sure, whole + 0j, _APART + numbers * 1j)
+
+
+_APART = 2e9  # the real part of a number's own key: no rounded number has it
