@@ -15,6 +15,7 @@ import io
 import itertools
 import os
 import unicodedata
+import warnings
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import attrs
@@ -237,8 +238,10 @@ def _split(block: list[str], layout: Layout, first: int) -> Block | None:
     if '"' in "".join(block):
         return None
     try:
-        cells = np.loadtxt(block, dtype=object, delimiter=layout.delimiter, comments=None, quotechar=None,
-                           ndmin=2, encoding=None)
+        with warnings.catch_warnings():  # a block of blank lines is "no data": the shape test below sends it on
+            warnings.simplefilter("ignore", UserWarning)
+            cells = np.loadtxt(block, dtype=object, delimiter=layout.delimiter, comments=None, quotechar=None,
+                               ndmin=2, encoding=None)
     except ValueError:
         return None
     if cells.shape != (len(block), layout.width):
