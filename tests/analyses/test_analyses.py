@@ -94,6 +94,32 @@ def test_compare_units_matched_by_id():
         dtiscore.compare(framework.score({"v_a": [1]}, units=["a"]), framework.score({"v_a": [1]}, units=["b"]))
 
 
+def test_compare_pillar_deltas_over_tag_views_in_both():
+    # a: 10 points, b: 30, each scored 0..1 of max; pillar x = a, pillar y = b in both versions,
+    # pillar z only after. p: a 0.2 → 0.6 (x +0.4); b 0.5 → 0.4 (y −0.1)
+    def version(z):
+        return dtiscore.loads(f"""framework p "P" {{
+            max 40
+            input v_a share
+            input v_b share
+            criterion a "a" max 10 tags pillar: x {{ proportional v_a }}
+            criterion b "b" max 30 tags pillar: y{", area: z" if z else ""} {{ proportional v_b }}
+        }}""")
+    before = version(False).score({"v_a": [0.2], "v_b": [0.5]}, units=["p"])
+    after = version(True).score({"v_a": [0.6], "v_b": [0.4]}, units=["p"])
+    c = dtiscore.compare(before, after)
+    assert c.pillars == (("pillar", "x"), ("pillar", "y"))  # area: z is only in `after`
+    b, a, d = c.pillar("pillar", "y")
+    assert (b.tolist(), a.tolist(), round(float(d[0]), 12)) == ([0.5], [0.4], -0.1)
+    unit = c.unit("p")
+    assert [(p.value, p.before, p.after, round(p.delta, 12)) for p in unit.pillars] == [
+        ("x", 0.2, 0.6, 0.4), ("y", 0.5, 0.4, -0.1)]
+    assert "  pillar: x 0.2 → 0.6 (+0.4)" in unit.text("en").splitlines()
+    assert "  pillar: y 0,5 → 0,4 (-0,1)" in unit.text("vi").splitlines()
+    with pytest.raises(dtiscore.DtiError, match="area.z"):
+        c.pillar("area", "z")
+
+
 # ---------------------------------------------------------------- sustainability (seed 002)
 
 

@@ -16,12 +16,12 @@ FRAMEWORK = """framework cli "CLI demo" {
     input resolution bool
     param goal = 50%
     group gov "Government" max 60 {
-        criterion online_rate "Online" max 60 {
+        criterion online_rate "Online" max 60 tags pillar: government, focus: citizens {
             proportional ratio(online, dossiers) target goal
         }
     }
     group aware "Awareness" max 40 {
-        criterion adopted "Adopted" max 40 { award when resolution }
+        criterion adopted "Adopted" max 40 tags pillar: society, focus: citizens { award when resolution }
     }
 }
 """
@@ -83,6 +83,24 @@ def test_compare_one_unit_with_labels(files, capsys):
                  "--labels", "self,reviewed", "--format", "json"]) == 0
     records = json.loads(capsys.readouterr().out)
     assert records[0]["self"] == 88 and records[0]["reviewed"] == 100
+
+
+def test_compare_one_unit_pillar_deltas(files, capsys):
+    # hue's pillars (tag views) as indices: government 30/60 = 0.5 → 12/60 = 0.2 (−0.3);
+    # society 0/40 → 40/40 (+1); focus citizens (both criteria) 30/100 → 52/100 (+0.22)
+    assert main(["compare", files["cli.dti"], files["y2022.csv"], files["y2023.csv"], "--unit", "hue",
+                 "--lang", "en"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[2:5] == ["  pillar: government 0.5 → 0.2 (-0.3)", "  pillar: society 0 → 1 (+1)",
+                        "  focus: citizens 0.3 → 0.52 (+0.22)"]
+    assert main(["compare", files["cli.dti"], files["y2022.csv"], files["y2023.csv"], "--unit", "hue",
+                 "--labels", "y2022,y2023", "--format", "json"]) == 0
+    pillars = json.loads(capsys.readouterr().out)["pillars"]
+    assert [(p["key"], p["value"]) for p in pillars] == [("pillar", "government"), ("pillar", "society"),
+                                                        ("focus", "citizens")]
+    assert [p["y2022"] for p in pillars] == [0.5, 0.0, 0.3]
+    assert [p["y2023"] for p in pillars] == [0.2, 1.0, 0.52]
+    assert [round(p["delta"], 12) for p in pillars] == [-0.3, 1.0, 0.22]
 
 
 def test_sustain(files, capsys):

@@ -38,6 +38,18 @@ class CriterionChange:
 
 
 @attrs.frozen
+class PillarChange:
+    """A tag view's (pillar's) index before and after: published results give pillars as
+    indices, so their change is one too (not points)."""
+
+    key: str  # the tag key, e.g. "pillar"
+    value: str  # the tag value, e.g. "government"
+    before: float
+    after: float
+    delta: float
+
+
+@attrs.frozen
 class Overtaking:
     """A neighbour in the ranking that changed places with the unit, and the criteria that
     made the most of the difference: (criterion, how many more points it brought the
@@ -84,6 +96,7 @@ class UnitComparison:
     contributions: tuple[Contribution, ...] = ()  # they add up to delta
     passed: tuple[Overtaking, ...] = ()  # units ranked above it before and below it after
     passed_by: tuple[Overtaking, ...] = ()  # units ranked below it before and above it after
+    pillars: tuple[PillarChange, ...] = ()  # each tag view in both, in `after`'s order
 
     def text(self, lang: str = "en") -> str:
         check_lang(lang)
@@ -98,6 +111,9 @@ class UnitComparison:
             word = "hạng" if lang == "vi" else "rank"
             lines.append(f"  {word} {self.rank_before} → {self.rank_after} "
                          f"({rank_change(self.rank_before, self.rank_after, lang)})")
+        for pillar in self.pillars:
+            lines.append(f"  {pillar.key}: {pillar.value} {number(pillar.before, lang, 4)} → "
+                         f"{number(pillar.after, lang, 4)} ({signed(pillar.delta, lang, 4)})")
         for change in self.changes:
             lines.append(f"  {signed(change.delta, lang).rjust(8)}  {change.criterion} "
                          f"({number(change.before, lang)} → {number(change.after, lang)})")
@@ -132,6 +148,9 @@ class Comparison:
         self.added = tuple(c for c in new.criteria if c not in old_criteria)
         self.removed = tuple(c for c in old.criteria if c not in new_criteria)
         self.groups = tuple(g for g in new.groups if g in old_groups)
+        old_views = {(key, value) for key in before.tag_keys for value in old.carriers(key)}
+        self.pillars = tuple((key, value) for key in after.tag_keys for value in new.carriers(key)
+                             if (key, value) in old_views)  # tag views in both, as (key, value)
         self.before = before.total[self._before_pos]
         self.after = after.total[self._after_pos]
         self.delta = self.after - self.before
@@ -170,6 +189,15 @@ class Comparison:
         if group_id not in self.groups:
             raise UnknownIdError.of("group in both results", group_id, self.groups)
         before, after = self._pair(group_id)
+        return before, after, after - before
+
+    def pillar(self, key: str, value: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(before, after, delta) index of a tag view (a pillar) in both, per unit."""
+        if (key, value) not in self.pillars:
+            raise UnknownIdError.of("tag view in both results", f"{key}.{value}",
+                                    [f"{k}.{v}" for k, v in self.pillars])
+        before = self.before_result.view(key)[value].index[self._before_pos]
+        after = self.after_result.view(key)[value].index[self._after_pos]
         return before, after, after - before
 
     def position(self, unit: object) -> int:
@@ -235,10 +263,13 @@ class Comparison:
                                                float(before[i]), float(after[i]), float(after[i] - before[i])))
         changes.sort(key=lambda ch: -abs(ch.delta))
         groups = {g: float(self.group(g)[2][i]) for g in self.groups}
+        pillars = tuple(PillarChange(key, value, *(float(v[i]) for v in self.pillar(key, value)))
+                        for key, value in self.pillars)
         return UnitComparison(self.units[i], float(self.before[i]), float(self.after[i]), float(self.delta[i]),
                               int(self.up[i]), int(self.down[i]), int(self.unchanged[i]), groups,
                               tuple(changes), self.labels, int(self.ranks[0][i]), int(self.ranks[1][i]),
-                              self.contributions(unit), self._overtakings(i, True), self._overtakings(i, False))
+                              self.contributions(unit), self._overtakings(i, True), self._overtakings(i, False),
+                              pillars)
 
     def table(self, groups: bool = True) -> dict[str, np.ndarray | list]:
         """One row per unit: before, after, delta, criteria up/down/unchanged, group deltas."""

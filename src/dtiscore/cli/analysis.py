@@ -175,6 +175,8 @@ def _compare(args) -> int:
             print(json.dumps({"unit": unit.unit, labels[0]: unit.before, labels[1]: unit.after,
                               "delta": unit.delta, "up": unit.up, "down": unit.down, "unchanged": unit.unchanged,
                               "groups": unit.groups,
+                              "pillars": [{"key": p.key, "value": p.value, labels[0]: p.before, labels[1]: p.after,
+                                           "delta": p.delta} for p in unit.pillars],
                               "rank": {labels[0]: unit.rank_before, labels[1]: unit.rank_after},
                               "criteria": [{"id": c.criterion, labels[0]: c.before, labels[1]: c.after,
                                             "delta": c.delta} for c in unit.changes],
