@@ -2,11 +2,13 @@
 opens it, takes a screenshot, and the chart regions have ink in the charts' colours.
 
 The chart regions come from the page itself: a copy of the report with a small probe
-script is opened with --dump-dom and writes each chart's bounding box; the screenshot is
-taken of the report as shipped (no script), at the same window width and scale 1.
+script is opened with --dump-dom and writes each chart's bounding box (and clicks the
+table's headings, to see the page's own script sort it); the screenshot is taken of the
+report as shipped, at the same window width and scale 1.
 Under CI (CI=true) a missing browser fails the test; elsewhere it skips with the reason.
 """
 
+import html
 import json
 import os
 import re
@@ -26,7 +28,7 @@ from dtiscore.io.tables import read_table, score_table
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDTH = 1200
-CHARTS = ("ranking", "profile", "deductions", "intervals")
+CHARTS = ("ranking", "pillars", "profile", "deductions", "intervals")
 
 
 @pytest.fixture(scope="module")
@@ -96,8 +98,8 @@ def test_the_page_is_self_contained(result, varied):
     assert '<meta charset="utf-8">' in page
     for chart in CHARTS:
         assert f'id="{chart}"' in page
-    # nothing to fetch: no script, no link, no external image or font
-    assert "<script" not in page and "<link" not in page
+    # nothing to fetch: one inline script (the table's sorting), no link, no external image or font
+    assert re.findall(r"<script[^>]*>", page) == ["<script>"] and "<link" not in page
     assert not re.search(r'(src|href)=["\']?(https?:|//)', page)
     assert "url(" not in page
     # the title is Vietnamese, so is the page
@@ -107,8 +109,10 @@ def test_the_page_is_self_contained(result, varied):
 
 def test_large_populations_are_summarised(result):
     page = render_html(result, rows=10)
-    ranking = page[page.index('id="ranking"'):page.index('id="profile"')]
+    ranking = page[page.index('id="ranking"'):page.index('id="pillars"')]
     assert ranking.count("<rect") == 10
+    chart = page[page.index('id="pillars"'):page.index('id="profile"')]
+    assert chart.count("<rect") == 3 + 10 * 3  # the legend, then three pillars for each unit shown
     assert "53 đơn vị không hiển thị" in page
 
 
@@ -118,12 +122,58 @@ def test_report_command(tmp_path, capsys):
                  "-o", str(out), "--lang", "en"])
     assert code == 0
     page = out.read_text(encoding="utf-8")
-    assert page.count("<svg") == 3 and "Ranking by total" in page
+    assert page.count("<svg") == 4 and "Ranking by total" in page and "Pillars: index per unit" in page
     code = main(["report", str(ROOT / "frameworks" / "vn-dti-district.dti"), str(ROOT / "examples" / "district.csv"),
                  "-o", str(out), "--lang", "en", "--vary-weights", "±10%", "--samples", "50"])
     assert code == 0
     page = out.read_text(encoding="utf-8")
-    assert page.count("<svg") == 4 and "Rank intervals when params vary" in page and "50 samples" in page
+    assert page.count("<svg") == 5 and "Rank intervals when params vary" in page and "50 samples" in page
+
+
+def test_pillar_chart_bars_are_the_tag_views_indices():
+    # the 2022 top five: Đà Nẵng's pillar government = 0.8638 (as in the table), one bar per
+    # pillar per unit, 620 px for an index of 1
+    framework = dtiscore.load(ROOT / "frameworks" / "vn-dti-province-2022-index.dti")
+    published = score_table(framework, read_table(ROOT / "examples" / "published" / "dti2022-top5-main-indices.csv"))
+    page = render_html(published, lang="en")
+    chart = page[page.index('id="pillars"'):]
+    chart = chart[:chart.index("</figure>")]
+    bars = re.findall(r'<rect x="220" y="[^"]+" width="([^"]+)" height="9" fill="([^"]+)"><title>(.*?)</title>', chart)
+    assert len(bars) == 5 * 3
+    width, fill, title = next(bar for bar in bars if bar[2].startswith("TP. Đà Nẵng · pillar: government"))
+    assert (fill, title) == ("#2563eb", "TP. Đà Nẵng · pillar: government: 0.8638")
+    assert abs(float(width) - 620 * 0.8638) < 0.1  # 535.6 px
+    assert {fill for _, fill, _ in bars} == {"#2563eb", "#059669", "#d97706"}
+    # a framework without tag views has no pillar chart
+    plain = dtiscore.loads('framework f "F" { max 10 input v share criterion c "C" max 10 { proportional v } }')
+    assert 'id="pillars"' not in render_html(plain.score({"v": [0.5]}))
+
+
+def test_heatmap_hides_0_point_groups_and_keeps_two_decimals():
+    framework = dtiscore.loads('''framework f "F" {
+        max 10
+        input v share
+        group scored "Scored" max 10 { criterion c "C" max 10 { proportional v } }
+        group listed "Listed, not scored" max 0 { criterion z "Z" max 0 { proportional v } }
+    }''')
+    page = render_html(framework.score({"v": [0.5, 0.25]}, units=["a", "b"]), lang="en")
+    profile = page[page.index('id="profile"'):page.index('id="deductions"')]
+    assert "Scored" in profile and "Listed, not scored" not in profile
+    assert re.findall(r'style="fill:[^"]+">([^<]+)</text>', profile) == ["0.50", "0.25"]
+
+
+def test_long_criterion_titles_wrap_whole():
+    title = "Tỷ lệ hồ sơ thủ tục hành chính được xử lý trực tuyến toàn trình trên Cổng dịch vụ công quốc gia"
+    framework = dtiscore.loads(f'''framework f "F" {{
+        max 10
+        input v share
+        criterion c "{title}" max 10 {{ proportional v }}
+    }}''')
+    page = render_html(framework.score({"v": [0.5, 0.2]}, units=["a", "b"]), lang="en")
+    chart = page[page.index('id="deductions"'):]
+    lines = re.findall(r"<tspan[^>]*>(.*?)</tspan>", chart[:chart.index("</figure>")])
+    assert len(lines) == 3 and all(len(line) <= 44 for line in lines)
+    assert " ".join(lines) == title  # every word shown, nothing cut
 
 
 # ---------------------------------------------------------------- in a browser
@@ -156,7 +206,13 @@ window.addEventListener('load', function () {
     var r = f.querySelector('svg').getBoundingClientRect();
     out[f.id] = [r.left, r.top, r.width, r.height];
   });
-  var t = document.getElementById('results').getBoundingClientRect();
+  var table = document.getElementById('results'), sorted = [];
+  var units = function (col) {
+    return Array.prototype.map.call(table.tBodies[0].rows, function (r) { return r.cells[col].textContent; });
+  };
+  CLICKS.forEach(function (col) { table.querySelectorAll('th')[col].click(); sorted.push([units(0), units(1)]); });
+  out.sorted = sorted;
+  var t = table.getBoundingClientRect();
   out.results = [t.left, t.top, Math.min(t.width, window.innerWidth - t.left), t.height];
   var pre = document.createElement('pre');
   pre.id = 'probe';
@@ -224,19 +280,56 @@ def region_ink(image, box) -> tuple[int, int, set]:
     return pixels, ink, colours
 
 
+def probe_page(browser: str, page: str, tmp_path: Path, clicks=()) -> dict:
+    """The chart boxes and, after each click on a heading (by column), the table's
+    (rank, unit) columns, as the page's own script left them."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.replace("</body>", PROBE.replace("CLICKS", json.dumps(list(clicks))) + "</body>"),
+                     encoding="utf-8")
+    dom = run_browser(browser, tmp_path / "profile-dom", f"--window-size={WIDTH},900",
+                      "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()).stdout
+    found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
+    assert found, dom[-1000:]
+    return json.loads(html.unescape(found.group(1)))
+
+
+def test_the_table_sorts_by_the_clicked_column_in_chromium(tmp_path):
+    # A 70, B 94 (assessed, not ranked: '-'), C 82, D 27; the page shipped sorts itself
+    browser = chromium()
+    framework = dtiscore.loads(UNRANKED)
+    scored = framework.score({"services": [True, False, True, True], "a": [0.5, 0.9, 0.7, 0.45]},
+                             units=["A", "B", "C", "D"])
+    for lang in ("en", "vi"):
+        found = probe_page(browser, render_html(scored, lang=lang), tmp_path / lang, clicks=[0, 0, 2, 2, 1])
+        by_rank_up, by_rank_down, by_index_up, by_index_down, by_unit = found["sorted"]
+        assert by_rank_up == [["1", "2", "3", "-"], ["C", "A", "D", "B"]]  # '-' last
+        assert by_rank_down == [["3", "2", "1", "-"], ["D", "A", "C", "B"]]  # '-' last either way
+        assert by_index_up[1] == ["D", "A", "C", "B"]  # 0.27 < 0.70 < 0.82 < 0.94 (0,27 in Vietnamese)
+        assert by_index_down[1] == ["B", "C", "A", "D"]
+        assert by_unit[1] == ["A", "B", "C", "D"]
+
+
+UNRANKED = '''framework m "M" {
+    max 100
+    input services bool
+    input a share
+    rank exclude when not services "no public services"
+    criterion c "C" max 60 { proportional a }
+    criterion d "D" max 40 { award when a >= 50% }
+}
+'''
+
+
 def test_the_charts_are_drawn_in_chromium(result, varied, tmp_path):
     browser = chromium()
     page = render_html(result, sensitivity=varied)
     report = tmp_path / "report.html"
     report.write_text(page, encoding="utf-8")
-    probe = tmp_path / "probe.html"
-    probe.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
-
-    dom = run_browser(browser, tmp_path / "profile-dom", f"--window-size={WIDTH},900",
-                      "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()).stdout
-    found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
-    assert found, dom[-1000:]
-    boxes = json.loads(found.group(1).replace("&quot;", '"'))
+    boxes = probe_page(browser, page, tmp_path, clicks=[0, 0])
+    # ranks numerically, not as text: 63, 62, ... 10, 9, ..., 1 after two clicks
+    assert boxes["sorted"][0][0] == [str(r) for r in range(1, 64)]
+    assert boxes["sorted"][1][0] == [str(r) for r in range(63, 0, -1)]
     height = int(boxes["height"]) + 20
     for chart in CHARTS:
         assert boxes[chart][2] > 100 and boxes[chart][3] > 100, (chart, boxes[chart])
@@ -255,6 +348,8 @@ def test_the_charts_are_drawn_in_chromium(result, varied, tmp_path):
         assert len(colours) > 8, (chart, len(colours))
         if chart == "ranking":
             assert blue in colours  # the bars
+        if chart == "pillars":  # a bar per pillar: blue, green (#059669), amber (#d97706)
+            assert blue in colours and (0x0, 0x9, 0x6) in colours and (0xD, 0x7, 0x0) in colours
         if chart == "deductions":
             assert any(r >= 0xC and g <= 0x6 and b <= 0x6 for r, g, b in colours)  # the red boxes
         if chart == "profile":

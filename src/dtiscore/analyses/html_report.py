@@ -1,8 +1,9 @@
 """One self-contained HTML page for a scored population: the results table as DTI results
 are published (index and rank, band, each main index's and pillar's value and rank), the
-ranking, each unit's group profile, the distribution of the biggest deductions and, given a
-sensitivity analysis, each unit's rank interval; charts as inline SVG (no script, no
-external file: it opens offline and prints).
+ranking, each pillar's (tag view's) index per unit, each unit's group profile, the
+distribution of the biggest deductions and, given a sensitivity analysis, each unit's rank
+interval; charts as inline SVG, nothing external: it opens offline and prints. One small
+inline script sorts the table by the column clicked; the page reads fully without it.
 
 Large populations are summarised: the ranking, the profile and the intervals show the top
 and bottom units (`rows` of them), the table up to `TABLE_ROWS`; the deduction chart is over
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,10 +32,12 @@ TABLE_ROWS = 1000  # units listed in the results table before it shows the top a
 INDEX_LEVEL = 12  # a framework of this many criteria or fewer scores main indices as its criteria
 
 BLUE, RED, GREY, INK = "#2563eb", "#dc2626", "#e5e7eb", "#111827"
+PILLAR_COLOURS = (BLUE, "#059669", "#d97706", "#7c3aed", "#db2777", "#0891b2")  # one per tag value, in turn
+TITLE_CHARS = 44  # a criterion title wraps onto lines of at most this many characters
 
 _WORDS = {
     "en": {"units": "units", "criteria": "criteria", "points": "points", "mean": "mean", "median": "median",
-           "ranking": "Ranking by total", "profile": "Group profile per unit (index = points / max)",
+           "ranking": "Ranking by total", "pillars": "Pillars: index per unit", "profile": "Group profile per unit (index = points / max)",
            "deductions": "Biggest deductions: points lost per unit", "lost": "lost", "of": "of",
            "units_losing": "units losing points", "more": "units not shown", "top": "top", "bottom": "bottom",
            "made": "Made by dtiscore from", "legend": "box: middle half of units; line: median; ◆: mean; whiskers: min–max",
@@ -41,7 +45,7 @@ _WORDS = {
            "intervals": "Rank intervals when params vary", "samples": "samples",
            "interval_legend": "line: 5th–95th percentile of ranks; ●: median; |: rank as scored"},
     "vi": {"units": "đơn vị", "criteria": "tiêu chí", "points": "điểm", "mean": "trung bình", "median": "trung vị",
-           "ranking": "Xếp hạng theo tổng điểm", "profile": "Chỉ số nhóm của từng đơn vị (điểm / điểm tối đa)",
+           "ranking": "Xếp hạng theo tổng điểm", "pillars": "Trụ cột: chỉ số của từng đơn vị", "profile": "Chỉ số nhóm của từng đơn vị (điểm / điểm tối đa)",
            "deductions": "Tiêu chí bị trừ nhiều điểm nhất: điểm bị trừ mỗi đơn vị", "lost": "bị trừ", "of": "/",
            "units_losing": "đơn vị bị trừ điểm", "more": "đơn vị không hiển thị", "top": "đầu", "bottom": "cuối",
            "made": "Tạo bởi dtiscore từ", "legend": "hộp: nửa giữa các đơn vị; vạch: trung vị; ◆: trung bình; râu: nhỏ nhất–lớn nhất",
@@ -59,10 +63,37 @@ svg text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans",
 .note { color: #6b7280; font-size: 12px; }
 table.results { border-collapse: collapse; font-size: 12px; font-variant-numeric: tabular-nums; }
 table.results th, table.results td { border: 1px solid #d1d5db; padding: 2px 6px; }
-table.results th { background: #eff6ff; vertical-align: bottom; max-width: 110px; }
+table.results th { background: #eff6ff; vertical-align: bottom; max-width: 110px; cursor: pointer; }
 table.results td { white-space: nowrap; }
 table.results td.n { text-align: right; } table.results td.r { text-align: right; color: #4b5563; }
 .wide { overflow-x: auto; }
+"""
+
+# Sorts the results table by the clicked column (again: the other way): numbers as numbers
+# (a decimal comma read too), '-' always last, text by the page's language.
+_SORT = """
+document.querySelectorAll('table.results').forEach(function (table) {
+  var heads = table.querySelectorAll('th'), body = table.tBodies[0], lang = document.documentElement.lang;
+  heads.forEach(function (th, col) {
+    th.title = '\u21c5';
+    th.addEventListener('click', function () {
+      var down = th.dataset.sorted === 'up', rows = Array.prototype.slice.call(body.rows);
+      var key = function (row) {
+        var text = row.cells[col].textContent.trim(), num = Number(text.replace(',', '.'));
+        return text === '-' ? null : (text !== '' && !isNaN(num) ? num : text);
+      };
+      rows.sort(function (a, b) {
+        var x = key(a), y = key(b);
+        if (x === null || y === null) { return (x === null) - (y === null); }
+        var order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), lang);
+        return down ? -order : order;
+      });
+      heads.forEach(function (h) { delete h.dataset.sorted; });
+      th.dataset.sorted = down ? 'down' : 'up';
+      rows.forEach(function (row) { body.appendChild(row); });
+    });
+  });
+});
 """
 
 
@@ -95,6 +126,8 @@ def render_html(result: "Scored", lang: str | None = None, rows: int = 60, crite
     if len(shown) < len(result):
         parts.append(f'<p class="note">{w["top"]} {rows // 2} / {w["bottom"]} {rows - rows // 2}; '
                      f'{len(result) - len(shown):,} {w["more"]}</p>')
+    if pillars(result):
+        parts += [f'<h2>{w["pillars"]}</h2>', pillars_svg(result, shown, lang)]
     parts += [f'<h2>{w["profile"]}</h2>', profile_svg(result, shown, lang)]
     parts += [f'<h2>{w["deductions"]}</h2>', deductions_svg(result, criteria, lang),
               f'<p class="note">{w["legend"]}</p>']
@@ -110,7 +143,7 @@ def render_html(result: "Scored", lang: str | None = None, rows: int = 60, crite
                   intervals_svg(sensitivity, shown, lang), f'<p class="note">{w["interval_legend"]}</p>']
     if source:
         parts.append(f'<p class="note">{w["made"]} {_e(source)}</p>')
-    parts += ["</body>", "</html>"]
+    parts += [f"<script>{_SORT}</script>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"
 
 
@@ -148,9 +181,7 @@ def results_columns(result: "Scored", lang: str) -> tuple[list[str], list[list[s
         headings.append(w["band"])
         columns.append(["-" if b is None else str(b) for b in result.band()])
         kinds.append("text")
-    values = [(framework.node(n).title, result.node_index(n)) for n in main_indices(result)]
-    for key in result.tag_keys:
-        values += [(f"{key}: {value}", view.index) for value, view in result.view(key).items()]
+    values = [(framework.node(n).title, result.node_index(n)) for n in main_indices(result)] + pillars(result)
     for title, index in values:
         headings += [title, w["rank"]]
         columns += [[_fixed(v, lang) for v in index], _ranks_text(index_rank(index, result.ranked))]
@@ -183,6 +214,11 @@ def results_table(result: "Scored", lang: str) -> str:
         out.append("<tr>" + "".join(f"<td{style[kind]}>{_e(cell)}</td>" for kind, cell in zip(kinds, row)) + "</tr>")
     out.append("</tbody></table></div>")
     return "".join(out)
+
+
+def pillars(result: "Scored") -> list[tuple[str, np.ndarray]]:
+    """(heading, index per unit) of each tag view, as the table and the pillar chart show them."""
+    return [(f"{key}: {value}", view.index) for key in result.tag_keys for value, view in result.view(key).items()]
 
 
 def main_groups(result: "Scored") -> list[str]:
@@ -225,6 +261,40 @@ def ranking_svg(result: "Scored", shown: np.ndarray, lang: str) -> str:
     return "".join(out)
 
 
+def pillars_svg(result: "Scored", shown: np.ndarray, lang: str) -> str:
+    """Each shown unit's pillars (tag views) as bars of index 0..1, one colour per pillar."""
+    views = pillars(result)
+    label_w, bar_w, bar_h, legend_h = 220, 620, 10, 22
+    row_h = bar_h * len(views) + 6
+    height = legend_h + row_h * len(shown) + 24
+    out = [f'<figure class="chart" id="pillars"><svg xmlns="http://www.w3.org/2000/svg" '
+           f'viewBox="0 0 {label_w + bar_w + 90} {height}" width="{label_w + bar_w + 90}" height="{height}" '
+           f'role="img" aria-label="pillars">']
+    x = label_w
+    for k, (heading, _) in enumerate(views):
+        colour = PILLAR_COLOURS[k % len(PILLAR_COLOURS)]
+        out.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{colour}"/>'
+                   f'<text x="{x + 16}" y="14">{_e(heading)}</text>')
+        x += 16 + 7 * len(heading) + 18
+    for k in (0, 0.25, 0.5, 0.75, 1.0):
+        gx = label_w + bar_w * k
+        out.append(f'<line x1="{gx:.1f}" y1="{legend_h}" x2="{gx:.1f}" y2="{height - 18}" stroke="{GREY}"/>')
+        out.append(f'<text x="{gx:.1f}" y="{height - 4}" text-anchor="middle">{_fixed(k, lang, 2)}</text>')
+    for row, i in enumerate(shown):
+        y = legend_h + row * row_h
+        unit = _e(result.units[i])
+        out.append(f'<text x="{label_w - 6}" y="{y + row_h / 2 + 4:.1f}" text-anchor="end">{unit}</text>')
+        for k, (heading, index) in enumerate(views):
+            share = float(index[i])
+            width = 0.0 if share != share else bar_w * max(0.0, min(share, 1.0))
+            by = y + 3 + k * bar_h
+            out.append(f'<rect x="{label_w}" y="{by}" width="{width:.1f}" height="{bar_h - 1}" '
+                       f'fill="{PILLAR_COLOURS[k % len(PILLAR_COLOURS)]}"><title>{unit} · {_e(heading)}: '
+                       f'{_fixed(share, lang)}</title></rect>')
+    out.append("</svg></figure>")
+    return "".join(out)
+
+
 def _colour(share: float) -> str:
     """White-to-blue for an index in [0, 1]; grey where nothing applies."""
     if share != share:
@@ -236,8 +306,10 @@ def _colour(share: float) -> str:
 
 
 def profile_svg(result: "Scored", shown: np.ndarray, lang: str) -> str:
-    groups = main_groups(result)
-    label_w, cell_w, row_h, head_h = 220, max(40, min(90, 720 // max(len(groups), 1))), 18, 90
+    groups = [g for g in main_groups(result) if result.framework.node(g).max > 0]  # 0-point groups: nothing to show
+    longest = max((len(result.framework.node(g).title) for g in groups), default=0)
+    head_h = max(90, 24 + round(6.5 * longest * 0.574))  # a heading slanted 35° stays on the page
+    label_w, cell_w, row_h = 220, max(40, min(90, 720 // max(len(groups), 1))), 18
     width = label_w + cell_w * len(groups) + 110  # room for the last slanted heading
     height = head_h + row_h * len(shown) + 4
     indices = {g: result.node_index(g) for g in groups}
@@ -259,7 +331,7 @@ def profile_svg(result: "Scored", shown: np.ndarray, lang: str) -> str:
             if share == share:
                 ink = "#ffffff" if share > 0.6 else INK
                 out.append(f'<text x="{x + (cell_w - 2) / 2:.1f}" y="{y + 13}" text-anchor="middle" '
-                           f'style="fill:{ink}">{number(share, lang, 2)}</text>')
+                           f'style="fill:{ink}">{_fixed(share, lang, 2)}</text>')
     out.append("</svg></figure>")
     return "".join(out)
 
@@ -272,9 +344,12 @@ def deductions_svg(result: "Scored", criteria: int, lang: str) -> str:
     lost = {c: result.lost(c) for c in ids}
     totals = sorted(((float(np.sum(v)), c) for c, v in lost.items()), key=lambda t: -t[0])
     chosen = [c for total, c in totals[:criteria] if total > 0]
-    label_w, plot_w, row_h = 300, 480, 26
+    label_w, plot_w, line_h = 300, 480, 13
+    titles = {c: textwrap.wrap(result.framework.node(c).title, TITLE_CHARS) or [c] for c in chosen}
+    rows_h = [max(26, line_h * len(titles[c]) + 10) for c in chosen]  # a row grows with its title's lines
+    tops = np.concatenate([[0], np.cumsum(rows_h)]) if chosen else np.zeros(1)
     scale = max([float(np.max(lost[c])) for c in chosen] + [1e-9])
-    height = row_h * max(len(chosen), 1) + 24
+    height = int(tops[-1]) + (26 if not chosen else 0) + 24
     width = label_w + plot_w + 260
     out = [f'<figure class="chart" id="deductions"><svg xmlns="http://www.w3.org/2000/svg" '
            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="deductions">']
@@ -285,15 +360,17 @@ def deductions_svg(result: "Scored", criteria: int, lang: str) -> str:
     n = max(len(result), 1)
     for row, c in enumerate(chosen):
         values = lost[c]
-        y = row * row_h + row_h / 2
+        y = float(tops[row]) + rows_h[row] / 2
         low, q1, median, q3, high = (float(v) for v in np.percentile(values, [0, 25, 50, 75, 100]))
         mean = float(np.mean(values))
         losing = int(np.count_nonzero(values > 0))
         x = lambda v: label_w + plot_w * v / scale  # noqa: E731 - a local scale
         node = result.framework.node(c)
-        label = node.title if len(node.title) <= 44 else node.title[:43] + "…"
-        out.append(f'<text x="{label_w - 8}" y="{y + 4:.1f}" text-anchor="end"><title>{_e(c)}: {_e(node.title)}</title>'
-                   f'{_e(label)}</text>')
+        lines = titles[c]
+        first = y + 4 - line_h * (len(lines) - 1) / 2
+        spans = "".join(f'<tspan x="{label_w - 8}" y="{first + line_h * k:.1f}">{_e(line)}</tspan>'
+                        for k, line in enumerate(lines))
+        out.append(f'<text text-anchor="end"><title>{_e(c)}: {_e(node.title)}</title>{spans}</text>')
         out.append(f'<line x1="{x(low):.1f}" y1="{y:.1f}" x2="{x(high):.1f}" y2="{y:.1f}" stroke="{RED}"/>')
         out.append(f'<rect x="{x(q1):.1f}" y="{y - 7:.1f}" width="{max(x(q3) - x(q1), 2):.1f}" height="14" '
                    f'fill="{RED}" fill-opacity="0.35" stroke="{RED}"><title>{_e(c)}: {w["mean"]} '
