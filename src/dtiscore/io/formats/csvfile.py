@@ -21,9 +21,9 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 import attrs
 import numpy as np
 
-from ...engine.cells import float_text
 from ...engine.columns import unicode_twins
 from ...errors import DataError, DataProblem, DtiError
+from . import csvtext
 from .common import UNIT_COLUMN, Table, from_cells, twice, unit_text
 
 DELIMITERS = (",", ";", "\t")
@@ -356,6 +356,7 @@ class Writer:
 
     def __init__(self, handle, delimiter: str = ",", decimal_comma: bool = False):
         self._writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
+        self._handle, self._delimiter = handle, delimiter
         self._header = False
         self._comma = decimal_comma
 
@@ -367,30 +368,10 @@ class Writer:
         if not self._header:
             self._writer.writerow(list(columns))
             self._header = True
-        self._writer.writerows(zip(*(column_texts(values, self._comma) for values in columns.values())))
+        try:
+            self._handle.write(csvtext.lines(list(columns.values()), self._delimiter, self._comma))
+        except UnicodeEncodeError:  # text that is no UTF-8 (a lone surrogate): the csv module writes what it can
+            self._writer.writerows(zip(*(csvtext.cell_texts(values, self._comma) for values in columns.values())))
 
     def close(self) -> None:
         """Nothing is left to write: the header and every row went out with `write`."""
-
-
-def column_texts(values: Sequence[object], decimal_comma: bool = False) -> list[str]:
-    """`cell_text` of every value; a float array's at C speed but for the formatting."""
-    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
-        texts = list(map(float_text, values.tolist()))
-    else:
-        texts = list(map(cell_text, values.tolist() if hasattr(values, "tolist") else values))
-        if not decimal_comma:
-            return texts
-        floats = [isinstance(value, (float, np.floating)) for value in values]
-        return [text.replace(".", ",") if is_float else text for text, is_float in zip(texts, floats)]
-    return [text.replace(".", ",") for text in texts] if decimal_comma else texts
-
-
-def cell_text(value: object) -> str:
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float):
-        return float_text(value)
-    if value is None:
-        return ""
-    return str(value)

@@ -1,0 +1,148 @@
+"""Rows of a table → CSV text a whole column at a time, in Arrow's kernels: the very text the
+csv module writes row by row from the `cell_text` of each value (`csvfile.Writer` writes
+with it), at a fraction of the cost of a Python string per cell.
+
+A float is written as Python writes it in full (`cells.float_text`: the shortest text that
+reads back as the same float, without a trailing `.0`). Arrow's cast to text gives the same
+shortest digits and lays them out the same way for 1e-4 ≤ |x| < 1e10 (and 0); outside that
+range it picks another layout (`1e+15` for Python's `1000000000000000.0`, `0.00001` for
+`1e-05`), so those few floats, and NaN (an empty cell), are written by Python. A cell the
+csv module would quote (one with the delimiter, a quote or a line break in it) is written by
+the csv module itself; so is any column that is not numbers, text or bools.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any, Sequence
+
+import numpy as np
+
+from ...engine.cells import float_text
+
+ROWS_AT_ONCE = 1 << 17  # rows turned into text at a time (bounded memory, well below Arrow's 2 GiB a text array)
+_NUMBER_CHARACTERS = frozenset("0123456789.,+-einf")  # what the text of a number can hold
+
+
+def lines(columns: Sequence[Sequence[object]], delimiter: str = ",", decimal_comma: bool = False) -> str:
+    """The rows of `columns` (each a sequence of equal length) as CSV lines, each ending in
+    a newline, as `csv.writer(delimiter=delimiter, lineterminator="\\n").writerows` writes
+    the `cell_text` of every value."""
+    columns = [values if isinstance(values, (np.ndarray, list, tuple)) else
+               values.tolist() if hasattr(values, "tolist") else list(values) for values in columns]
+    count = min(map(len, columns)) if columns else 0  # as zip() pairs them
+    return "".join(_lines([values[start:start + ROWS_AT_ONCE] for values in columns], delimiter, decimal_comma)
+                   for start in range(0, count, ROWS_AT_ONCE))
+
+
+def _lines(columns: list, delimiter: str, decimal_comma: bool) -> str:
+    import pyarrow.compute as pc
+
+    texts = [_quoted(texts, delimiter, len(columns) == 1, numeric)
+             for texts, numeric in (column_texts(values, decimal_comma) for values in columns)]
+    texts[-1] = pc.binary_join_element_wise(texts[-1], "", "\n")  # the last cell, then the line's end
+    joined = pc.binary_join_element_wise(*texts, delimiter) if len(texts) > 1 else texts[0]
+    return _values(joined).decode("utf-8")
+
+
+def column_texts(values: Any, decimal_comma: bool = False) -> tuple[Any, bool]:
+    """(an Arrow text array of each value's `cell_text`, whether every value is a number)."""
+    import pyarrow as pa
+
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        return _float_texts(values.astype(np.float64, copy=False), decimal_comma), True
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        return _cast(pa.array(values)), True
+    if isinstance(values, np.ndarray) and values.dtype.kind == "b":
+        return pa.array(np.where(values, "True", "False"), pa.string()), False
+    if not isinstance(values, np.ndarray):
+        kinds = set(map(type, values))
+        if kinds <= {str, type(None)}:
+            return pa.array(values, pa.string()).fill_null(""), False
+        if kinds == {int}:
+            try:
+                return _cast(pa.array(values, pa.int64())), True
+            except OverflowError:  # past 64 bits: Python writes it
+                pass
+    return pa.array(cell_texts(values, decimal_comma), pa.string()), False
+
+
+def _float_texts(values: np.ndarray, decimal_comma: bool) -> Any:
+    """Each float's `float_text` (NaN: an empty cell), Arrow's where its layout is Python's."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = _cast(pa.array(values))
+    size = np.abs(values)
+    with np.errstate(invalid="ignore"):
+        odd = ~((size >= 1e-4) & (size < 1e10)) & (values != 0)  # NaN, ±inf, the very small and large
+    if odd.any():
+        texts = pc.replace_with_mask(texts, pa.array(odd),
+                                     pa.array([float_text(value) for value in values[odd].tolist()], pa.string()))
+    return pc.replace_substring(texts, ".", ",") if decimal_comma else texts
+
+
+def _cast(values: Any) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.cast(values, pa.string())
+
+
+def _quoted(texts: Any, delimiter: str, alone: bool, numeric: bool) -> Any:
+    """The cells as the csv module writes them: a cell with the delimiter, a quote or a line
+    break in it (and, in a row of one cell, an empty cell) written by the csv module itself."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if numeric and delimiter not in _NUMBER_CHARACTERS and not alone:
+        return texts
+    special = pc.match_substring_regex(texts, "[" + re.escape(delimiter + '"\r\n') + "]")
+    if alone:
+        special = pc.or_(special, pc.equal(pc.binary_length(texts), 0))
+    if not pc.any(special).as_py():
+        return texts
+    cells = [_field(cell, delimiter) for cell in texts.filter(special).to_pylist()]
+    return pc.replace_with_mask(texts, special, pa.array(cells, pa.string()))
+
+
+def _field(cell: str, delimiter: str) -> str:
+    """A cell as the csv module writes it (quoted where it must be)."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow([cell])
+    return out.getvalue()[:-1]
+
+
+def _values(texts: Any) -> bytes:
+    """The bytes of an Arrow text array's cells, one after the other."""
+    import pyarrow as pa
+
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    if not len(texts):
+        return b""
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64 if pa.types.is_large_string(texts.type) else np.int32)
+    first, last = int(offsets[texts.offset]), int(offsets[texts.offset + len(texts)])
+    return texts.buffers()[2][first:last].to_pybytes()
+
+
+def cell_texts(values: Sequence[object], decimal_comma: bool = False) -> list[str]:
+    """`cell_text` of every value, one at a time (`decimal_comma`: a float's with ',')."""
+    texts = list(map(cell_text, values.tolist() if hasattr(values, "tolist") else values))
+    if not decimal_comma:
+        return texts
+    floats = [isinstance(value, (float, np.floating)) for value in values]
+    return [text.replace(".", ",") if is_float else text for text, is_float in zip(texts, floats)]
+
+
+def cell_text(value: object) -> str:
+    """A value as a CSV cell holds it: a float in full (`float_text`), None as an empty cell."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        return float_text(value)
+    if value is None:
+        return ""
+    return str(value)
