@@ -167,3 +167,20 @@ def test_a_pass_for_population_values_reads_only_their_columns(tmp_path):
     with pytest.raises(dtiscore.DataError) as info:
         list(score_chunks(POPULATION, CsvChunks(POPULATION, path, 4)))
     assert str(info.value) == f"{path}:9: unit 'u7', column 'staff': 'many' is not a count (a whole number ≥ 0)"
+
+
+@pytest.mark.parametrize("scan", [0, 3, 4096])
+def test_blocks_of_many_reads_are_cut_at_the_size_th_line(tmp_path, monkeypatch, scan):
+    """Lines of very different lengths, blocks of several reads each and a buffer read into
+    again for every block: each chunk holds exactly its rows (and keeps them after the next
+    is read), whichever way the size-th newline is found."""
+    monkeypatch.setattr(csvarrow, "_SCAN", scan)
+    monkeypatch.setattr(csvarrow, "MAX_READ", 1 << 16)
+    rows = [f"u{i},{'x' * (i % 97) * (1 + 40 * (i // 1500 % 2))},{i}" for i in range(6000)]
+    path = tmp_path / "data.csv"
+    path.write_text("unit,note,a\n" + "\n".join(rows), encoding="utf-8")  # no newline after the last row
+    for size in (1, 700, 2500, 10_000):
+        chunks = list(csvarrow.read_chunks(path, size)) if size > 1 else list(csvarrow.read_chunks(path, size))[:50]
+        assert all(isinstance(chunk.columns["a"], TextCells) for chunk in chunks)
+        expected = list(csvfile.read_chunks(path, size))[:len(chunks)]
+        assert outcome(lambda: chunks) == outcome(lambda: expected)

@@ -102,23 +102,27 @@ def _line_text(line: bytes) -> str:
         raise _Irregular from None
 
 
-def read_block(data: bytes, layout: csvfile.Layout, first_row: int, start: int = 0,
-               only: Collection[str] | None = None) -> csvfile.Block | None:
-    """Whole lines after the header (`data` from `start`, no quote in them) read by Arrow,
-    columns as Arrow text (the unit column as Python text); None where the Python reader must
-    read them. only: the names of the columns wanted (and the unit column), the others left
-    out of the block (None, not read)."""
+def read_block(data: bytes | bytearray, layout: csvfile.Layout, first_row: int, start: int = 0,
+               only: Collection[str] | None = None, lines: int | None = None,
+               end: int | None = None) -> csvfile.Block | None:
+    """Whole lines after the header (`data` from `start` to `end`, no quote in them) read by
+    Arrow, columns as Arrow text (the unit column as Python text); None where the Python reader
+    must read them. only: the names of the columns wanted (and the unit column), the others
+    left out of the block (None, not read). lines: how many lines the block holds, when known
+    (a line without its newline at the end counts). The block holds no reference to `data`."""
     import pyarrow as pa
     import pyarrow.csv as pv
 
-    lines = data.count(b"\n", start) + (len(data) > start and not data.endswith(b"\n"))
-    if not lines or data.find(b"\x00", start) >= 0 or (
-            data.find(b"\r", start) >= 0 and data.count(b"\r", start) != data.count(b"\r\n", start)):
+    end = len(data) if end is None else end
+    if lines is None:
+        lines = data.count(b"\n", start, end) + (end > start and not data.endswith(b"\n", start, end))
+    if not lines or data.find(b"\x00", start, end) >= 0 or (data.find(b"\r", start, end) >= 0 and (
+            data.count(b"\r", start, end) != data.count(b"\r\n", start, end))):
         return None
     names = [f"c{position}" for position in range(layout.width)]
     try:
         table = pv.read_csv(
-            pa.py_buffer(memoryview(data)[start:]),
+            pa.py_buffer(memoryview(data)[start:end]),
             read_options=pv.ReadOptions(column_names=names, block_size=_ARROW_BLOCK),
             parse_options=pv.ParseOptions(delimiter=layout.delimiter, quote_char=False, ignore_empty_lines=False),
             convert_options=pv.ConvertOptions(column_types={name: pa.string() for name in names},
@@ -183,8 +187,9 @@ def _chunks(path: str | os.PathLike, size: int, delimiter: str | None, unit_colu
             yield from csvfile.read_chunks(path, size, delimiter, unit_column, check_units=False)
             return
         row, empty = layout.first_row, True
-        for start, data in _line_blocks(handle, size):
-            parsed = None if b'"' in data else read_block(data, layout, row, only=only)
+        for start, data, end, lines in _line_blocks(handle, size):
+            quoted = data.find(b'"', 0, end) >= 0
+            parsed = None if quoted else read_block(data, layout, row, only=only, lines=lines, end=end)
             if parsed is None:  # the Python reader from here on
                 del data
                 handle.seek(start)
@@ -207,35 +212,63 @@ def _chunks(path: str | os.PathLike, size: int, delimiter: str | None, unit_colu
 
 
 MAX_READ = 1 << 28  # bytes a read asks for at most: a chunk size past any file reads it in pieces
+_SCAN = 4096  # newlines looked for one by one at most; past that numpy finds them all
 
 
-def _read_size(lines: int, line_bytes: int) -> int:
+def _read_size(lines: int, line_bytes: float) -> int:
     """Bytes to read for about `lines` more lines, between 64 KiB and `MAX_READ`."""
     return min(MAX_READ, max(1 << 16, int(lines * line_bytes * 1.05)))
 
 
-def _line_blocks(handle, size: int) -> Iterator[tuple[int, bytes]]:
-    """(where it starts in the file, a block of at most `size` whole lines) from the handle's
-    position on, read in large reads and cut at the size-th newline (no object per line)."""
-    start, data = handle.tell(), b""
-    line_bytes = 256  # a guess of a line's length, then each block's measure
+def _line_blocks(handle, size: int) -> Iterator[tuple[int, bytearray, int, int]]:
+    """(where it starts in the file, a buffer whose first `end` bytes are a block of at most
+    `size` whole lines, how many lines) from the handle's position on. The buffer is read into
+    again for the next block: its bytes are read (by Arrow, which copies what it keeps) before
+    the next is asked for. Large reads straight into the buffer, cut at the size-th newline:
+    no object per line, no copy of the block, no fresh memory for each."""
+    start, buffer, filled = handle.tell(), bytearray(), 0
+    line_bytes = 256.0  # a guess of a line's length, then the measure of what was read
     while True:
-        parts, lines = [data], data.count(b"\n")
-        while lines < size and (more := handle.read(_read_size(size - lines, line_bytes))):
-            parts.append(more)
-            lines += more.count(b"\n")
-        data = b"".join(parts)
-        del parts
-        if not data:
+        lines = buffer.count(b"\n", 0, filled)
+        while lines < size:
+            want = _read_size(size - lines, line_bytes)
+            if len(buffer) < filled + want:
+                buffer = _grown(buffer, filled, filled + want)
+            with memoryview(buffer) as view:
+                got = handle.readinto(view[filled:filled + want])
+            if not got:
+                break
+            lines += buffer.count(b"\n", filled, filled + got)
+            filled += got
+            line_bytes = filled / max(lines, 1)
+        end = _after_newline(buffer, lines - size, filled) if lines >= size else filled
+        if not end:
             return
-        if lines >= size:
-            newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
-            cut = int(newlines[size - 1]) + 1
-            del newlines
-        else:
-            cut = len(data)
-        line_bytes = max(1, cut // size)
-        block, data = data[:cut], data[cut:]
-        yield start, block
-        start += len(block)
-        del block
+        yield start, buffer, end, min(lines, size) + (buffer[end - 1] != ord("\n"))
+        start += end
+        buffer[:filled - end] = buffer[end:filled]  # the start of the next block, moved to the front
+        filled -= end
+
+
+def _grown(buffer: bytearray, filled: int, need: int) -> bytearray:
+    """A larger buffer holding the first `filled` bytes of `buffer`."""
+    grown = bytearray(max(need, len(buffer) * 5 // 4))
+    grown[:filled] = memoryview(buffer)[:filled]
+    return grown
+
+
+def _after_newline(data: bytearray, after: int, end: int) -> int:
+    """The position just past the newline of `data[:end]` that `after` more newlines follow."""
+    total = data.count(b"\n", 0, end)
+    if min(after, total - after) > _SCAN:
+        newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8, count=end) == ord("\n"))
+        return int(newlines[total - after - 1]) + 1
+    if after < total - after:
+        position = end
+        for _ in range(after + 1):
+            position = data.rfind(b"\n", 0, position)
+        return position + 1
+    position = -1
+    for _ in range(total - after):
+        position = data.find(b"\n", position + 1, end)
+    return position + 1
