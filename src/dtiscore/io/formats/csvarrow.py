@@ -217,19 +217,21 @@ _SCAN = 4096  # newlines looked for one by one at most; past that numpy finds th
 
 def _read_size(lines: int, line_bytes: float) -> int:
     """Bytes to read for about `lines` more lines, between 64 KiB and `MAX_READ`."""
-    return min(MAX_READ, max(1 << 16, int(lines * line_bytes * 1.05)))
+    return min(MAX_READ, max(1 << 16, int(lines * line_bytes * 1.02)))
 
 
 def _line_blocks(handle, size: int) -> Iterator[tuple[int, bytearray, int, int]]:
     """(where it starts in the file, a buffer whose first `end` bytes are a block of at most
     `size` whole lines, how many lines) from the handle's position on. The buffer is read into
     again for the next block: its bytes are read (by Arrow, which copies what it keeps) before
-    the next is asked for. Large reads straight into the buffer, cut at the size-th newline:
-    no object per line, no copy of the block, no fresh memory for each."""
+    the next is asked for. Large reads straight into the buffer, cut at the size-th newline
+    (looked for in the last read only): no object per line, no copy of the block, no fresh
+    memory for each."""
     start, buffer, filled = handle.tell(), bytearray(), 0
     line_bytes = 256.0  # a guess of a line's length, then the measure of what was read
     while True:
-        lines = buffer.count(b"\n", 0, filled)
+        lines, read_from = buffer.count(b"\n", 0, filled), 0
+        counted = lines  # newlines from read_from on
         while lines < size:
             want = _read_size(size - lines, line_bytes)
             if len(buffer) < filled + want:
@@ -238,10 +240,11 @@ def _line_blocks(handle, size: int) -> Iterator[tuple[int, bytearray, int, int]]
                 got = handle.readinto(view[filled:filled + want])
             if not got:
                 break
-            lines += buffer.count(b"\n", filled, filled + got)
-            filled += got
+            read_from, filled = filled, filled + got
+            counted = buffer.count(b"\n", read_from, filled)
+            lines += counted
             line_bytes = filled / max(lines, 1)
-        end = _after_newline(buffer, lines - size, filled) if lines >= size else filled
+        end = _after_newline(buffer, lines - size, read_from, filled, counted) if lines >= size else filled
         if not end:
             return
         yield start, buffer, end, min(lines, size) + (buffer[end - 1] != ord("\n"))
@@ -257,18 +260,18 @@ def _grown(buffer: bytearray, filled: int, need: int) -> bytearray:
     return grown
 
 
-def _after_newline(data: bytearray, after: int, end: int) -> int:
-    """The position just past the newline of `data[:end]` that `after` more newlines follow."""
-    total = data.count(b"\n", 0, end)
+def _after_newline(data: bytearray, after: int, start: int, end: int, total: int) -> int:
+    """The position just past the newline of `data[start:end]` (which holds `total` newlines,
+    more than `after`) that `after` more newlines follow."""
     if min(after, total - after) > _SCAN:
-        newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8, count=end) == ord("\n"))
-        return int(newlines[total - after - 1]) + 1
+        newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start) == ord("\n"))
+        return start + int(newlines[total - after - 1]) + 1
     if after < total - after:
         position = end
         for _ in range(after + 1):
-            position = data.rfind(b"\n", 0, position)
+            position = data.rfind(b"\n", start, position)
         return position + 1
-    position = -1
+    position = start - 1
     for _ in range(total - after):
         position = data.find(b"\n", position + 1, end)
     return position + 1
