@@ -23,7 +23,7 @@ import numpy as np
 from ...engine.cells import float_text
 
 ROWS_AT_ONCE = 1 << 17  # rows turned into text at a time (bounded memory, well below Arrow's 2 GiB a text array)
-_NUMBER_CHARACTERS = frozenset("0123456789.,+-einf")  # what the text of a number can hold
+_NUMBER_CHARACTERS = frozenset("0123456789.+-einf")  # what the text of a number holds (and ',' for a decimal comma)
 
 
 def lines(columns: Sequence[Sequence[object]], delimiter: str = ",", decimal_comma: bool = False) -> str:
@@ -40,7 +40,8 @@ def lines(columns: Sequence[Sequence[object]], delimiter: str = ",", decimal_com
 def _lines(columns: list, delimiter: str, decimal_comma: bool) -> str:
     import pyarrow.compute as pc
 
-    texts = [_quoted(texts, delimiter, len(columns) == 1, numeric)
+    plain = delimiter not in _NUMBER_CHARACTERS and not (decimal_comma and delimiter == ",")
+    texts = [texts if numeric and plain and len(columns) > 1 else _quoted(texts, delimiter, len(columns) == 1)
              for texts, numeric in (column_texts(values, decimal_comma) for values in columns)]
     texts[-1] = pc.binary_join_element_wise(texts[-1], "", "\n")  # the last cell, then the line's end
     joined = pc.binary_join_element_wise(*texts, delimiter) if len(texts) > 1 else texts[0]
@@ -91,14 +92,12 @@ def _cast(values: Any) -> Any:
     return pc.cast(values, pa.string())
 
 
-def _quoted(texts: Any, delimiter: str, alone: bool, numeric: bool) -> Any:
+def _quoted(texts: Any, delimiter: str, alone: bool) -> Any:
     """The cells as the csv module writes them: a cell with the delimiter, a quote or a line
     break in it (and, in a row of one cell, an empty cell) written by the csv module itself."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if numeric and delimiter not in _NUMBER_CHARACTERS and not alone:
-        return texts
     special = pc.match_substring_regex(texts, "[" + re.escape(delimiter + '"\r\n') + "]")
     if alone:
         special = pc.or_(special, pc.equal(pc.binary_length(texts), 0))
