@@ -23,6 +23,7 @@ from ..engine.batches import passes_needed, population_inputs
 from ..engine.cells import parse as parse_value
 from ..engine.columns import _plainly_fine as plainly_fine  # the rules of reading a value
 from ..errors import DataError, DataProblem, DtiError, did_you_mean
+from .ahead import read_ahead
 from .formats import csvarrow, csvfile, excel, jsonfile, parquet
 from .formats.common import UNIT_COLUMN, Table
 from .headers import with_input_ids
@@ -162,16 +163,22 @@ class FileChunks:
         self.passes += 1
         only = self._populations if self.passes < passes_needed(self.framework.program) else None
         units = 0
-        for self.current in self._tables(self.passes == 1, only):
+        for self.current, columns in read_ahead(self._columns(self._tables(self.passes == 1, only), only)):
             units += len(self.current)
             if self.progress:
                 self.progress(f"pass {self.passes}: {units:,} units")
-            columns = scoring_columns(self.framework, self.current, self.decimal_comma, self.thousands)
+            yield self.current.units, columns
+            self.current = columns = None  # let this chunk go before the next is handed over
+
+    def _columns(self, tables: Iterator[Table], only: frozenset[str] | None) -> Iterator[tuple[Table, dict]]:
+        """(each table, its columns as scoring takes them)."""
+        for table in tables:
+            columns = scoring_columns(self.framework, table, self.decimal_comma, self.thousands)
             if only is not None:
                 columns.update(dict.fromkeys((name for name in self.framework.inputs if name not in only),
-                                             np.full(len(self.current), np.nan)))
-            yield self.current.units, columns
-            self.current = None  # one chunk's cells in memory at a time: let this one go before the next
+                                             np.full(len(table), np.nan)))
+            yield table, columns
+            del table, columns
 
     @functools.cached_property
     def _populations(self) -> frozenset[str]:
