@@ -25,7 +25,8 @@ def outcome(read):
 
 
 CELL = st.sampled_from(["1", "2.5", "", " ", "a", "x y", "có", "Hà Nội", "-", "82%", "1,5", '"q"', 'a"b', "#c",
-                        "\u00a0", "\t", "u1", "u2"])
+                        "\u00a0", "\t", "u1", "u2", '""', '"a""b"', '"1,5"', '"x;y"', ' "x"', '"x" ', '"x"y', '"',
+                        '"""', '"u1"', '" "', '"a\tb"', '"1"'])
 ROW = st.lists(CELL, min_size=1, max_size=5).map(",".join)
 
 
@@ -47,7 +48,7 @@ def csv_bytes(draw):
     return data
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(csv_bytes(), st.integers(1, 4))
 def test_arrow_reads_every_file_as_the_python_reader_does(tmp_path, data, size):
     path = tmp_path / "data.csv"
@@ -184,3 +185,22 @@ def test_blocks_of_many_reads_are_cut_at_the_size_th_line(tmp_path, monkeypatch,
         assert all(isinstance(chunk.columns["a"], TextCells) for chunk in chunks)
         expected = list(csvfile.read_chunks(path, size))[:len(chunks)]
         assert outcome(lambda: chunks) == outcome(lambda: expected)
+
+
+def test_cells_quoted_whole_are_read_by_arrow(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text('unit,a,note\n"Hà Nội",1,"x, y"\nhcm,"2","say ""hi"""\n"",3,\n'.replace('"",3,\n', 'dn,"",z\n'),
+                    encoding="utf-8")
+    for tables in ([csvarrow.read(path)], list(csvarrow.read_chunks(path, 2))):
+        assert all(isinstance(table.columns["a"], TextCells) for table in tables)
+    assert outcome(lambda: [csvarrow.read(path)]) == outcome(lambda: [csvfile.read(path)])
+    assert csvarrow.read(path).columns["note"] == ["x, y", 'say "hi"', "z"]
+    assert outcome(lambda: list(csvarrow.read_chunks(path, 2))) == outcome(lambda: list(csvfile.read_chunks(path, 2)))
+
+
+@pytest.mark.parametrize("row", ['u1,a"b,1', 'u1, "x",1', 'u1,"x"y,1', 'u1,"x\n",1', 'u1,"x" ,1'])
+def test_other_quotes_are_left_to_the_python_reader(tmp_path, row):
+    path = tmp_path / "data.csv"
+    path.write_text(f"unit,a,b\nu0,1,2\n{row}\n", encoding="utf-8")
+    assert isinstance(csvarrow.read(path).columns["a"], list)
+    assert outcome(lambda: [csvarrow.read(path)]) == outcome(lambda: [csvfile.read(path)])

@@ -4,9 +4,10 @@
 
 The rules are those of the Python reader (`csvfile`), which this module hands the file to
 wherever the two could differ, so that every rule and error message is the same: a file or
-a chunk with a quote character, a blank line, a row of the wrong width, an empty unit id, a
-NUL or a carriage return that ends no line, a cell past the csv module's size limit, text
-that is not UTF-8. The header and the `#` lines before it are read by `csvfile` too.
+a chunk with a quote that does not enclose a whole cell of one line, a blank line, a row of
+the wrong width, an empty unit id, a NUL or a carriage return that ends no line, a cell past
+the csv module's size limit, text that is not UTF-8. The header and the `#` lines before it
+are read by `csvfile` too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import csv
 import functools
 import io
 import os
+import re
 from typing import Any, Callable, Collection, Iterator
 
 import attrs
@@ -61,8 +63,6 @@ class _Irregular(Exception):
 def _body(data: bytes, name: str, delimiter: str | None, unit_column: str) -> tuple[csvfile.Layout, int] | None:
     """(the header's layout, where the rows start in `data`), or None where the Python reader
     must read the file (a quote anywhere, lines before the rows it would cut otherwise)."""
-    if b'"' in data:
-        return None
     start = len(_BOM) if data.startswith(_BOM) else 0
     lines = _Lines(data, start)
     try:
@@ -105,8 +105,8 @@ def _line_text(line: bytes) -> str:
 def read_block(data: bytes | bytearray, layout: csvfile.Layout, first_row: int, start: int = 0,
                only: Collection[str] | None = None, lines: int | None = None,
                end: int | None = None) -> csvfile.Block | None:
-    """Whole lines after the header (`data` from `start` to `end`, no quote in them) read by
-    Arrow, columns as Arrow text (the unit column as Python text); None where the Python reader
+    """Whole lines after the header (`data` from `start` to `end`) read by Arrow, where a
+    quote only ever encloses a whole cell of one line (`_plainly_quoted`), columns as Arrow text (the unit column as Python text); None where the Python reader
     must read them. only: the names of the columns wanted (and the unit column), the others
     left out of the block (None, not read). lines: how many lines the block holds, when known
     (a line without its newline at the end counts). The block holds no reference to `data`."""
@@ -119,12 +119,16 @@ def read_block(data: bytes | bytearray, layout: csvfile.Layout, first_row: int, 
     if not lines or data.find(b"\x00", start, end) >= 0 or (data.find(b"\r", start, end) >= 0 and (
             data.count(b"\r", start, end) != data.count(b"\r\n", start, end))):
         return None
+    quoted = data.find(b'"', start, end) >= 0
+    if quoted and not _plainly_quoted(memoryview(data)[start:end], layout.delimiter):
+        return None
     names = [f"c{position}" for position in range(layout.width)]
     try:
         table = pv.read_csv(
             pa.py_buffer(memoryview(data)[start:end]),
             read_options=pv.ReadOptions(column_names=names, block_size=_ARROW_BLOCK),
-            parse_options=pv.ParseOptions(delimiter=layout.delimiter, quote_char=False, ignore_empty_lines=False),
+            parse_options=pv.ParseOptions(delimiter=layout.delimiter, quote_char='"' if quoted else False,
+                                          double_quote=True, newlines_in_values=False, ignore_empty_lines=False),
             convert_options=pv.ConvertOptions(column_types={name: pa.string() for name in names},
                                               strings_can_be_null=False, include_columns=_wanted(layout, only)))
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # a row of the wrong width, text that is not UTF-8
@@ -144,6 +148,19 @@ def read_block(data: bytes | bytearray, layout: csvfile.Layout, first_row: int, 
         if not name and columns[position] is not None:
             columns[position] = columns[position].to_pylist()
     return csvfile.Block(list(range(first_row, first_row + lines)), columns, [], lines)
+
+
+def _plainly_quoted(block: memoryview, delimiter: str) -> bool:
+    """Whether every quote in the block opens or closes a whole cell: right after a delimiter
+    or the line's start, up to a quote right before a delimiter or the line's end, with no
+    line break in it and every quote inside doubled. Arrow reads such cells as the csv module
+    does (`"a,b"` is a,b; `"a""b"` is a"b); any other quote (`a"b`, ` "x"`, `"x"y`, a cell
+    over two lines) is left to the csv module."""
+    return b'"' not in _QUOTED_CELL[delimiter].sub(b"", block) if delimiter in _QUOTED_CELL else False
+
+
+_QUOTED_CELL = {d: re.compile(rb'(?:^|(?<=' + re.escape(d.encode()) + rb'))"(?:[^"\r\n]|"")*"(?=' + re.escape(d.encode())
+                              + rb'|\r?\n|\Z)', re.MULTILINE) for d in csvfile.DELIMITERS}
 
 
 def _wanted(layout: csvfile.Layout, only: Collection[str] | None) -> list[str] | None:
@@ -188,8 +205,7 @@ def _chunks(path: str | os.PathLike, size: int, delimiter: str | None, unit_colu
             return
         row, empty = layout.first_row, True
         for start, data, end, lines in _line_blocks(handle, size):
-            quoted = data.find(b'"', 0, end) >= 0
-            parsed = None if quoted else read_block(data, layout, row, only=only, lines=lines, end=end)
+            parsed = read_block(data, layout, row, only=only, lines=lines, end=end)
             if parsed is None:  # the Python reader from here on
                 del data
                 handle.seek(start)
