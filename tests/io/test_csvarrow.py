@@ -204,3 +204,19 @@ def test_other_quotes_are_left_to_the_python_reader(tmp_path, row):
     path.write_text(f"unit,a,b\nu0,1,2\n{row}\n", encoding="utf-8")
     assert isinstance(csvarrow.read(path).columns["a"], list)
     assert outcome(lambda: [csvarrow.read(path)]) == outcome(lambda: [csvfile.read(path)])
+
+
+@pytest.mark.parametrize("bad", ["1.234", "many"])
+def test_a_bad_cell_in_a_later_chunk_is_located_as_in_the_whole_file(tmp_path, bad):
+    """The next chunk is read ahead while the last is scored: an error still names the file
+    and row of its chunk (a decimal-comma mistake found while reading the cells, or a bad
+    value found while scoring)."""
+    path = tmp_path / "data.csv"
+    rows = [f"u{i};{i},5;{i}" for i in range(12)]
+    rows[9] = f"u9;{bad};9"
+    path.write_text("unit;spending;dossiers\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(dtiscore.DataError) as whole:
+        score_table(FRAMEWORK, read_table(path), decimal_comma=True)
+    with pytest.raises(dtiscore.DataError) as streamed:
+        list(score_chunks(FRAMEWORK, CsvChunks(FRAMEWORK, path, 4, decimal_comma=True)))
+    assert str(streamed.value) == str(whole.value) and f"data.csv:11: unit 'u9'" in str(whole.value)

@@ -163,22 +163,16 @@ class FileChunks:
         self.passes += 1
         only = self._populations if self.passes < passes_needed(self.framework.program) else None
         units = 0
-        for self.current, columns in read_ahead(self._columns(self._tables(self.passes == 1, only), only)):
+        for self.current in read_ahead(self._tables(self.passes == 1, only)):  # the next read while this one is scored
             units += len(self.current)
             if self.progress:
                 self.progress(f"pass {self.passes}: {units:,} units")
-            yield self.current.units, columns
-            self.current = columns = None  # let this chunk go before the next is handed over
-
-    def _columns(self, tables: Iterator[Table], only: frozenset[str] | None) -> Iterator[tuple[Table, dict]]:
-        """(each table, its columns as scoring takes them)."""
-        for table in tables:
-            columns = scoring_columns(self.framework, table, self.decimal_comma, self.thousands)
+            columns = scoring_columns(self.framework, self.current, self.decimal_comma, self.thousands)
             if only is not None:
                 columns.update(dict.fromkeys((name for name in self.framework.inputs if name not in only),
-                                             np.full(len(table), np.nan)))
-            yield table, columns
-            del table, columns
+                                             np.full(len(self.current), np.nan)))
+            yield self.current.units, columns
+            self.current = columns = None  # one chunk's cells in memory at a time: let this one go before the next
 
     @functools.cached_property
     def _populations(self) -> frozenset[str]:
