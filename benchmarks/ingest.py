@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stream import generate  # noqa: E402
+from stream import generate, measured  # noqa: E402
 
 import dtiscore  # noqa: E402
 
@@ -48,15 +48,8 @@ pl.DataFrame(result.table()).write_csv(sys.argv[3])
 
 def run(command: list[str]) -> tuple[float, int]:
     """(wall seconds, peak resident bytes) of one child process."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    start = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode:
-        raise SystemExit(f"failed ({child.returncode}): {' '.join(command)}")
-    return seconds, usage.ru_maxrss * 1024  # KiB on Linux
+    seconds, _, peak = measured(command)
+    return seconds, peak
 
 
 def compare(commands: dict[str, list[str]], runs: int) -> dict[str, tuple[float, float]]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -114,13 +113,33 @@ def read_alone(path: Path, size: int) -> float:
 
 def score(framework: Path, data: Path, output: Path, size: int) -> tuple[float, float, int]:
     """(seconds, CPU seconds, peak resident bytes) of `dtiscore score --chunk-size` in a child process."""
-    command = [sys.executable, "-m", "dtiscore", "score", str(framework), str(data),
-               "--chunk-size", str(size), "-o", str(output)]
+    return measured([sys.executable, "-m", "dtiscore", "score", str(framework), str(data),
+                     "--chunk-size", str(size), "-o", str(output)])
+
+
+# Run by a small Python process that starts the command and prints its usage: Linux counts in
+# a child's peak memory the memory of the process it was forked from (this benchmark's, which
+# holds the data it generated), so the command is forked from a process that holds nothing.
+_MEASURE = """
+import resource, subprocess, sys
+status = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(status, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+"""
+
+
+def measured(command: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds of every thread, peak resident bytes) of `command`, run with
+    this checkout's dtiscore."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     start = time.perf_counter()
-    subprocess.run(command, check=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    report = subprocess.run([sys.executable, "-c", _MEASURE, *command], env=env, check=True,
+                            capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024  # KiB on Linux
+    status, cpu, peak = report.stdout.split()
+    if int(status):
+        raise SystemExit(f"failed ({status}): {' '.join(command)}")
+    return seconds, float(cpu), int(peak) * 1024  # KiB on Linux
 
 
 if __name__ == "__main__":
