@@ -106,10 +106,11 @@ def read_block(data: bytes | bytearray, layout: csvfile.Layout, first_row: int, 
                only: Collection[str] | None = None, lines: int | None = None,
                end: int | None = None) -> csvfile.Block | None:
     """Whole lines after the header (`data` from `start` to `end`) read by Arrow, where a
-    quote only ever encloses a whole cell of one line (`_plainly_quoted`), columns as Arrow text (the unit column as Python text); None where the Python reader
-    must read them. only: the names of the columns wanted (and the unit column), the others
-    left out of the block (None, not read). lines: how many lines the block holds, when known
-    (a line without its newline at the end counts). The block holds no reference to `data`."""
+    quote only ever encloses a whole cell of one line (`_plainly_quoted`), columns as Arrow
+    text (the unit column as Python text); None where the Python reader must read them.
+    only: the names of the columns wanted (and the unit column), the others left out of the
+    block (None, not read). lines: how many lines the block holds, when known (a line without
+    its newline at the end counts). The block holds no reference to `data`."""
     import pyarrow as pa
     import pyarrow.csv as pv
 
@@ -159,8 +160,9 @@ def _plainly_quoted(block: memoryview, delimiter: str) -> bool:
     return b'"' not in _QUOTED_CELL[delimiter].sub(b"", block) if delimiter in _QUOTED_CELL else False
 
 
-_QUOTED_CELL = {d: re.compile(rb'(?:^|(?<=' + re.escape(d.encode()) + rb'))"(?:[^"\r\n]|"")*"(?=' + re.escape(d.encode())
-                              + rb'|\r?\n|\Z)', re.MULTILINE) for d in csvfile.DELIMITERS}
+_QUOTED_CELL = {d: re.compile(rb'(?:^|(?<=' + re.escape(d.encode()) + rb'))"(?:[^"\r\n]|"")*"'
+                              + rb'(?=' + re.escape(d.encode()) + rb'|\r?\n|\Z)', re.MULTILINE)
+                for d in csvfile.DELIMITERS}
 
 
 def _wanted(layout: csvfile.Layout, only: Collection[str] | None) -> list[str] | None:
