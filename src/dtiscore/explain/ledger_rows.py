@@ -19,12 +19,17 @@ import numpy as np
 
 from ..engine.evaluate import BLOCK, Layout, Scores, attribute_block, run_blocks
 
+# Units ranked at a time: keys of ~1.6 MB stay in cache. Not a power of two: the piece is
+# transposed (a row per unit), and with a power-of-two width its columns alias in cache
+# (2,048 units took 4.4 ms to transpose, 2,000 0.4 ms).
+PIECE = 2000
+
 _TOP = np.uint64(0x7FFF_FFFF_FFFF_FFFF)  # above the bits of any positive float64
 _ALL = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
 
 
 def ledger_rows(layout: Layout, scores: Scores, threads: int | None = None,
-                size: int = BLOCK // 32) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                size: int = BLOCK // 4, piece: int = PIECE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(unit positions, criterion positions, lost points) of every row with lost points."""
     n = scores.points.shape[1]
     rows = np.array([layout.row[c] for c in scores.criteria], dtype=np.intp)
@@ -33,8 +38,10 @@ def ledger_rows(layout: Layout, scores: Scores, threads: int | None = None,
     def work(block: slice) -> None:
         lost = np.empty((len(layout.nodes), block.stop - block.start))
         attribute_block(layout, scores, block, lost)
-        positions, criteria, values = ranked(lost[rows].T)
-        parts[block.start] = (positions + block.start, criteria, values)
+        lost = lost[rows]
+        for start in range(0, lost.shape[1], piece):
+            positions, criteria, values = ranked(lost[:, start:start + piece].T)
+            parts[block.start + start] = (positions + (block.start + start), criteria, values)
 
     run_blocks(work, n, threads, size)
     ordered = [parts[start] for start in sorted(parts)]
