@@ -1,10 +1,9 @@
 """The ledger's rows: every (unit, criterion) with lost points, units in order and, within a
 unit, most lost first (file order among equals), made a block of units at a time.
 
-A block's lost points are attributed into a small buffer that stays in cache (the whole
-result's lost points are never held: at 1M units that would be ~900 MB; blocks of 2,048
-units keep their keys, about 1.6 MB, in cache: 1.4–2 × faster than 16,384 on a loaded
-2-core machine) and each unit's criteria are put in order by one vectorised sort of integer
+A block's lost points are attributed into a buffer (the whole result's lost points are never
+held: at 1M units that would be ~900 MB) and ranked a piece of 2,000 units at a time, whose
+keys, about 1.6 MB, stay in cache; each unit's criteria are put in order by one vectorised sort of integer
 keys: a lost value's bits, inverted so that more comes first, with the criterion's position
 in the low bits (ties go in file order). Those low bits cost the lost value its last few
 bits, so values that differ only there land in one run of equal keys, in criterion order:
@@ -20,6 +19,11 @@ import numpy as np
 from ..engine.evaluate import BLOCK, Layout, Scores, attribute_block, run_blocks
 
 # Units ranked at a time: keys of ~1.6 MB stay in cache. Not a power of two: the piece is
+# transposed (a row per unit), and with a power-of-two width its columns alias in cache
+# (2,048 units took 4.4 ms to transpose, 2,000 0.4 ms).
+PIECE = 2000
+
+# Units ranked at a time: their keys (~1.6 MB) stay in cache. Not a power of two: a piece is
 # transposed (a row per unit), and with a power-of-two width its columns alias in cache
 # (2,048 units took 4.4 ms to transpose, 2,000 0.4 ms).
 PIECE = 2000
@@ -59,14 +63,14 @@ def ranked(lost: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     keys >>= shift
     keys <<= shift
     keys |= np.arange(c, dtype=np.uint64)
-    keys |= np.subtract(lost > 0.0, np.uint64(1), dtype=np.uint64)  # nothing lost: all ones, last
+    keys = np.where(lost > 0.0, keys, _ALL)  # nothing lost: all ones, last
     keys.sort(axis=1)  # by lost but its last `shift` bits, then criterion
     kept = keys != _ALL
     criteria = keys & low
     _order_runs(lost, keys, kept, criteria, shift)
     flat = np.flatnonzero(kept)
     units = flat // c
-    chosen = criteria.ravel()[flat].astype(np.intp)
+    chosen = criteria.view(np.int64).ravel()[flat]  # small numbers: the same bits
     return units, chosen.astype(np.int32), lost.ravel()[units * c + chosen]
 
 
