@@ -24,7 +24,7 @@ import numpy as np
 from ..engine.ranks import NO_RANK
 from ..language import ir
 from ..language.reference import band_of
-from .reasons import Reason, reason_code, reasons_of
+from .reasons import Reason, reasons_of
 from .values import Values
 from .wording import WORDS, check_lang, default_lang, number
 from .tree import UnitTree
@@ -101,13 +101,14 @@ def explain_unit(result: "Scored", position: int, lang: str | None = None) -> Ex
     lost = tree.lost()
     unit = _Unit(result, position, tree, lang)
     status_of = result.scores.status[:, position].tolist()
+    branch_of = result.scores.branch[:, position].tolist()
     lines, criteria = [], []
     for node in tree.shape.nodes:
         lines.append(Line(node.id, node.kind, node.title, node.max, tree.effective[node.id],
                           tree.points[node.id], lost[node.id], tree.depth[node.id]))
         if isinstance(node, ir.Criterion):
-            status = status_of[result.criterion_row(node.id)]
-            criteria.append(_Pending.of(unit, node, status, lost[node.id]))
+            row = result.criterion_row(node.id)
+            criteria.append(_Pending.of(unit, node, status_of[row], branch_of[row], lost[node.id]))
     deductions = sorted((c for c in criteria if c.lost > 0.0), key=lambda c: -c.lost)
     return Explanation(
         unit=result.units[position], framework=framework.id, title=framework.title, lang=lang,
@@ -155,10 +156,9 @@ class _Pending(Deduction):
     __slots__ = ("_unit", "_node", "_status", "_why", "_step", "_texts")
 
     @classmethod
-    def of(cls, unit: _Unit, crit: ir.Criterion, status: int, lost: float) -> "_Pending":
+    def of(cls, unit: _Unit, crit: ir.Criterion, status: int, branch: int, lost: float) -> "_Pending":
         out = cls.__new__(cls)
-        branch = int(unit.result.scores.branch[unit.result.criterion_row(crit.id), unit.position])
-        code = reason_code(crit, status, branch, status == ir.MISSING and unit.absent(crit))
+        code = unit.reasons.code(crit, status, branch, status == ir.MISSING and unit.absent(crit))
         for name, value in (("criterion", crit.id), ("title", crit.title), ("max", crit.max),
                             ("points", unit.tree.points[crit.id]), ("lost", lost),
                             ("status", ir.STATUSES[status]), ("path", unit.tree.path(crit.id)), ("code", code),
