@@ -334,10 +334,19 @@ def to_json(e: Explanation, top: int | None = None, indent: int | None = 2) -> s
 
 
 def _clean(value: Any) -> Any:
-    if isinstance(value, float):
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
         return None if math.isnan(value) or math.isinf(value) else value
+    if kind is dict:
+        return {k if type(k) is str else str(k): _clean(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_clean(v) for v in value]
+    if isinstance(value, float):
+        return _clean(float(value))
     if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
+        return _clean(dict(value))
     if isinstance(value, (list, tuple)):
         return [_clean(v) for v in value]
     if hasattr(value, "item"):  # numpy scalars
