@@ -4,9 +4,9 @@ what the next better outcome would take.
 Built from what the scoring kept (status, branch, points, input values, population values)
 for this one unit: nothing is re-scored and the population's lost points are not needed.
 Each criterion's reason and next step are worked out when first read (`_Pending`): most
-callers show a few deductions, and the what-if of every criterion would cost ~30 × the rest
-of the explanation. Reasons and steps are structured (`reasons.Reason`, `whatif.Step`) and rendered in
-Vietnamese or English. An explanation is shown as a text report (`render_text`, its
+callers show a few deductions, and the what-if of every criterion costs many times the rest
+of the explanation. Reasons and steps are structured (`reasons.Reason`, `whatif.Step`) and
+rendered in Vietnamese or English. An explanation is shown as a text report (`render_text`, its
 `str()`: the total, each group's points of its max with a bar, then the deductions, most
 lost first, each with its reason and next step) or as versioned JSON (`to_json`, schema
 `dtiscore.explain/1`, described field by field in docs/explanations.md).
@@ -120,8 +120,8 @@ def explain_unit(result: "Scored", position: int, lang: str | None = None) -> Ex
 
 
 class _Unit:
-    """What a unit's reasons and next steps are worked out from, made when the first of
-    them is asked for: most callers read a few deductions, not every criterion's."""
+    """What a unit's reasons and next steps are worked out from; its solver (the unit's
+    inputs, `whatif.Ladders`) is made when the first of them is read."""
 
     def __init__(self, result: "Scored", position: int, tree: UnitTree, lang: str):
         self.result, self.position, self.tree, self.lang = result, position, tree, lang
@@ -140,11 +140,10 @@ class _Unit:
         values = self.result.columns.values
         return any(math.isnan(values[name][self.position]) for name in self.reasons.names(crit))
 
-    def why(self, crit: ir.Criterion, status: int) -> Reason:
+    def why(self, crit: ir.Criterion, status: int, branch: int) -> Reason:
         if self._invalid is None:
             self._invalid = [name for name, mask in self.result.columns.invalid.items() if mask[self.position]]
         solver = self.ladders.solver
-        branch = int(self.result.scores.branch[self.result.criterion_row(crit.id), self.position])
         return self.reasons.one(crit, solver.value, solver.row, status, branch, self.tree.points[crit.id],
                                 self._invalid)
 
@@ -153,7 +152,7 @@ class _Pending(Deduction):
     """A `Deduction` whose reason and next step (`why`, `reason`, `step`, `next_step`) are
     worked out when first read, then kept: the same values, compared and shown alike."""
 
-    __slots__ = ("_unit", "_node", "_status", "_why", "_step", "_texts")
+    __slots__ = ("_unit", "_node", "_status", "_branch", "_why", "_step", "_texts")
 
     @classmethod
     def of(cls, unit: _Unit, crit: ir.Criterion, status: int, branch: int, lost: float) -> "_Pending":
@@ -162,7 +161,8 @@ class _Pending(Deduction):
         for name, value in (("criterion", crit.id), ("title", crit.title), ("max", crit.max),
                             ("points", unit.tree.points[crit.id]), ("lost", lost),
                             ("status", ir.STATUSES[status]), ("path", unit.tree.path(crit.id)), ("code", code),
-                            ("_unit", unit), ("_node", crit), ("_status", status), ("_texts", None)):
+                            ("_unit", unit), ("_node", crit), ("_status", status), ("_branch", branch),
+                            ("_texts", None)):
             object.__setattr__(out, name, value)
         return out
 
@@ -171,7 +171,7 @@ class _Pending(Deduction):
         try:
             return self._why
         except AttributeError:
-            object.__setattr__(self, "_why", self._unit.why(self._node, self._status))
+            object.__setattr__(self, "_why", self._unit.why(self._node, self._status, self._branch))
             return self._why
 
     @property
