@@ -6,7 +6,7 @@ from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 import dtiscore
-from dtiscore.explain.reason_texts import _alike, reason_texts
+from dtiscore.explain.reason_texts import _alike, _groups, reason_texts
 from dtiscore.explain.reasons import Reasons
 from dtiscore.explain.values import Values
 from dtiscore.explain.wording import number, percent
@@ -53,3 +53,14 @@ def test_numbers_with_one_key_are_written_alike(numbers, limit):
         for key in set(keys.tolist()):
             same = numbers[keys == key]
             assert len({write(v) for v in same.tolist()}) <= 1, (key, same)
+
+
+@given(st.lists(st.tuples(st.integers(0, 19), st.integers(-1, 3), st.sampled_from([0, 1, 2**40, 2**61 + 5])),
+                min_size=1, max_size=60))
+def test_groups_are_the_distinct_tuples(rows):
+    """Units grouped by one integer key where the columns' ranges fit, else by whole tuples
+    (wide bit masks of absent inputs): the same groups either way, rows in order."""
+    columns = [np.array(column, dtype=np.int64) for column in zip(*rows)]
+    groups = _groups(columns)
+    assert sorted(tuple(g.tolist()) for g in groups) == sorted(
+        tuple(i for i, row in enumerate(rows) if row == value) for value in set(rows))

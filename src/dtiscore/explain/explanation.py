@@ -3,8 +3,10 @@ what the next better outcome would take.
 
 Built from what the scoring kept (status, branch, points, input values, population values)
 for this one unit: nothing is re-scored and the population's lost points are not needed.
-Reasons and steps are structured (`reasons.Reason`, `whatif.Step`) and rendered in
-Vietnamese or English. An explanation is shown as a text report (`render_text`, its
+Each criterion's reason and next step are worked out when first read (`_Pending`): most
+callers show a few deductions, and the what-if of every criterion costs many times the rest
+of the explanation. Reasons and steps are structured (`reasons.Reason`, `whatif.Step`) and
+rendered in Vietnamese or English. An explanation is shown as a text report (`render_text`, its
 `str()`: the total, each group's points of its max with a bar, then the deductions, most
 lost first, each with its reason and next step) or as versioned JSON (`to_json`, schema
 `dtiscore.explain/1`, described field by field in docs/explanations.md).
@@ -97,35 +99,108 @@ def explain_unit(result: "Scored", position: int, lang: str | None = None) -> Ex
     lang = check_lang(lang or default_lang(framework.title))
     tree = UnitTree(result, position)
     lost = tree.lost()
-    reasons = reasons_of(framework)
-    ladders = Ladders(result, position, tree)
-    row, value = ladders.solver.row, ladders.solver.value  # the unit's inputs; values in plain floats
-    invalid = [name for name, mask in result.columns.invalid.items() if mask[position]]
-    status_of, branch_of = result.scores.status[:, position], result.scores.branch[:, position]
+    unit = _Unit(result, position, tree, lang)
+    status_of = result.scores.status[:, position].tolist()
+    branch_of = result.scores.branch[:, position].tolist()
     lines, criteria = [], []
     for node in tree.shape.nodes:
-        depth = tree.depth[node.id]
         lines.append(Line(node.id, node.kind, node.title, node.max, tree.effective[node.id],
-                          tree.points[node.id], lost[node.id], depth))
-        if not isinstance(node, ir.Criterion):
-            continue
-        row_of = result.criterion_row(node.id)
-        status, branch = int(status_of[row_of]), int(branch_of[row_of])
-        why = reasons.one(node, value, row, status, branch, tree.points[node.id], invalid)
-        step = ladders.next_step(node)
-        criteria.append(Deduction(
-            node.id, node.title, node.max, tree.points[node.id], lost[node.id], ir.STATUSES[status],
-            why.text(lang), step.text(lang) if step is not None else None, tree.path(node.id),
-            why.code, why, step))
+                          tree.points[node.id], lost[node.id], tree.depth[node.id]))
+        if isinstance(node, ir.Criterion):
+            row = result.criterion_row(node.id)
+            criteria.append(_Pending.of(unit, node, status_of[row], branch_of[row], lost[node.id]))
     deductions = sorted((c for c in criteria if c.lost > 0.0), key=lambda c: -c.lost)
-    total = tree.total
     return Explanation(
         unit=result.units[position], framework=framework.id, title=framework.title, lang=lang,
-        total=total, effective_max=tree.effective[framework.ir.root.id],
+        total=tree.total, effective_max=tree.effective[framework.ir.root.id],
         index=_index(result, position), rank=_unit_rank(result, position), units=len(result),
         lines=tuple(lines), deductions=tuple(deductions), criteria=tuple(criteria),
         band=_band(result, position), unranked=_unranked(result, position, lang),
     )
+
+
+class _Unit:
+    """What a unit's reasons and next steps are worked out from; its solver (the unit's
+    inputs, `whatif.Ladders`) is made when the first of them is read."""
+
+    def __init__(self, result: "Scored", position: int, tree: UnitTree, lang: str):
+        self.result, self.position, self.tree, self.lang = result, position, tree, lang
+        self.reasons = reasons_of(result.framework)
+        self._ladders: Ladders | None = None
+        self._invalid: list[str] | None = None
+
+    @property
+    def ladders(self) -> Ladders:
+        if self._ladders is None:
+            self._ladders = Ladders(self.result, self.position, self.tree)
+        return self._ladders
+
+    def absent(self, crit: ir.Criterion) -> bool:
+        """Whether one of the criterion's inputs has no value (tells `missing` from `undefined`)."""
+        values = self.result.columns.values
+        return any(math.isnan(values[name][self.position]) for name in self.reasons.names(crit))
+
+    def why(self, crit: ir.Criterion, status: int, branch: int) -> Reason:
+        if self._invalid is None:
+            self._invalid = [name for name, mask in self.result.columns.invalid.items() if mask[self.position]]
+        solver = self.ladders.solver
+        return self.reasons.one(crit, solver.value, solver.row, status, branch, self.tree.points[crit.id],
+                                self._invalid)
+
+
+class _Pending(Deduction):
+    """A `Deduction` whose reason and next step (`why`, `reason`, `step`, `next_step`) are
+    worked out when first read, then kept: the same values, compared and shown alike."""
+
+    __slots__ = ("_unit", "_node", "_status", "_branch", "_why", "_step", "_texts")
+
+    @classmethod
+    def of(cls, unit: _Unit, crit: ir.Criterion, status: int, branch: int, lost: float) -> "_Pending":
+        out = cls.__new__(cls)
+        code = unit.reasons.code(crit, status, branch, status == ir.MISSING and unit.absent(crit))
+        for name, value in (("criterion", crit.id), ("title", crit.title), ("max", crit.max),
+                            ("points", unit.tree.points[crit.id]), ("lost", lost),
+                            ("status", ir.STATUSES[status]), ("path", unit.tree.path(crit.id)), ("code", code),
+                            ("_unit", unit), ("_node", crit), ("_status", status), ("_branch", branch),
+                            ("_texts", None)):
+            object.__setattr__(out, name, value)
+        return out
+
+    @property
+    def why(self) -> Reason:  # type: ignore[override]
+        try:
+            return self._why
+        except AttributeError:
+            object.__setattr__(self, "_why", self._unit.why(self._node, self._status, self._branch))
+            return self._why
+
+    @property
+    def step(self) -> Step | None:  # type: ignore[override]
+        try:
+            return self._step
+        except AttributeError:
+            object.__setattr__(self, "_step", self._unit.ladders.next_step(self._node))
+            return self._step
+
+    @property
+    def reason(self) -> str:  # type: ignore[override]
+        return self._rendered()[0]
+
+    @property
+    def next_step(self) -> str | None:  # type: ignore[override]
+        return self._rendered()[1]
+
+    def __repr__(self) -> str:
+        return "Deduction" + super().__repr__()[len(type(self).__name__):]
+
+    def __reduce__(self):  # pickled and copied as the plain `Deduction` it stands for
+        return Deduction, tuple(getattr(self, field.name) for field in attrs.fields(Deduction))
+
+    def _rendered(self) -> tuple[str, str | None]:
+        if self._texts is None:
+            lang, step = self._unit.lang, self.step
+            object.__setattr__(self, "_texts", (self.why.text(lang), step.text(lang) if step is not None else None))
+        return self._texts
 
 
 def _unranked(result: "Scored", position: int, lang: str) -> str | None:
@@ -259,10 +334,19 @@ def to_json(e: Explanation, top: int | None = None, indent: int | None = 2) -> s
 
 
 def _clean(value: Any) -> Any:
-    if isinstance(value, float):
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
         return None if math.isnan(value) or math.isinf(value) else value
+    if kind is dict:
+        return {k if type(k) is str else str(k): _clean(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_clean(v) for v in value]
+    if isinstance(value, float):
+        return _clean(float(value))
     if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
+        return _clean(dict(value))
     if isinstance(value, (list, tuple)):
         return [_clean(v) for v in value]
     if hasattr(value, "item"):  # numpy scalars

@@ -44,17 +44,12 @@ def reason_texts(reasons: Reasons, crit: ir.Criterion, values: Values, status: n
     matched = np.full(n, -1, dtype=np.int64)  # the exclusion that holds, the first one winning
     for k in reversed(range(len(crit.exclusions))):
         matched[values(crit.exclusions[k].cond) == 1.0] = k
-    keys = np.stack([codes.astype(np.int64), branch.astype(np.int64), matched, absent_bits, bad_bits], axis=1)
     out = np.empty(n, dtype=object)
     if not n:
         return out
-    _, first, group = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-    group = group.reshape(-1)
-    order = np.argsort(group, kind="stable")
-    bounds = np.flatnonzero(np.diff(group[order])) + 1
     makers = reasons._makers(crit)
     base = {"criterion": crit.id, "title": crit.title, "max": crit.max}
-    for rows in np.split(order, bounds):
+    for rows in _groups([codes, branch, matched, absent_bits, bad_bits]):
         i = int(rows[0])
         code = CODES[codes[i]]
 
@@ -69,15 +64,37 @@ def reason_texts(reasons: Reasons, crit: ir.Criterion, values: Values, status: n
     return out
 
 
+def _groups(columns: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """The row indices of each distinct combination of the columns' values (integers), rows
+    in order within a group. The columns are put into one integer key where their ranges
+    allow (usually: most are one value), so that the grouping is one sort of small integers."""
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    room = 1
+    for column in columns:
+        low, high = int(column.min()), int(column.max())
+        if high > low:
+            room *= high - low + 1
+            if room >= 1 << 62:  # too wide: rows grouped by their whole tuples
+                _, key = np.unique(np.stack([c.astype(np.int64) for c in columns], axis=1), axis=0,
+                                   return_inverse=True)
+                key = key.reshape(-1)
+                break
+            key = key * (high - low + 1) + (column.astype(np.int64) - low)
+    if int(key.max()) < 1 << 15:  # a radix sort
+        key = key.astype(np.int16)
+    order = np.argsort(key, kind="stable")
+    return np.split(order, np.flatnonzero(np.diff(key[order])) + 1)
+
+
 def _filled(text: str, params: Template, rows: np.ndarray, values: Values, points: np.ndarray,
             lang: str) -> list[str] | str:
     """The text with each token replaced by the unit's number, for the units at `rows`."""
     if not params.specs:
         return text
     parts = text.split(TOKEN)
-    pattern = "{}".join(part.replace("{", "{{").replace("}", "}}") for part in parts[::2])
+    pattern = "%s".join(part.replace("%", "%%") for part in parts[::2])
     columns = [_written(params.specs[int(index)], params, rows, values, points, lang) for index in parts[1::2]]
-    return list(map(pattern.format, *columns))
+    return list(map(pattern.__mod__, zip(*columns)))
 
 
 def _written(spec: tuple, params: Template, rows: np.ndarray, values: Values, points: np.ndarray,
@@ -101,13 +118,30 @@ def _written(spec: tuple, params: Template, rows: np.ndarray, values: Values, po
     return _each(own, lambda value: format_value(value, kind, lang, options, limit if against else None), alike)
 
 
-def _each(numbers: np.ndarray, write: Callable[[float], str], alike: np.ndarray | None = None) -> Sequence[str]:
+def _each(numbers: np.ndarray, write: Callable[[float], str], alike: np.ndarray | None = None) -> list[str]:
     """`write` of every number, called once per distinct value, or once per distinct `alike`
-    key (numbers with one key are written alike), on the first number with that key."""
-    keys = numbers if alike is None else alike
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    texts = np.array([write(value) for value in numbers[first].tolist()] + [""], dtype=object)
-    return texts[inverse.reshape(-1)]
+    key (numbers with one key are written alike), on any one number with that key. The
+    rounded keys and the numbers kept apart (`_alike`) are grouped separately: a sort of
+    floats, not of complex numbers."""
+    if alike is None:
+        return _once(numbers, numbers, write)
+    apart = alike.real == _APART
+    if not apart.any():
+        return _once(alike.real, numbers, write)
+    out = np.empty(len(numbers), dtype=object)
+    out[~apart] = _once(alike.real[~apart], numbers[~apart], write)
+    out[apart] = _once(numbers[apart], numbers[apart], write)
+    return out.tolist()
+
+
+def _once(keys: np.ndarray, numbers: np.ndarray, write: Callable[[float], str]) -> list[str]:
+    """`write` of one number per distinct key, given to every number with that key."""
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    one = np.empty(len(distinct), dtype=np.intp)
+    one[inverse] = np.arange(len(keys))  # (some number with the key)
+    texts = np.empty(len(distinct), dtype=object)
+    texts[:] = [write(value) for value in numbers[one].tolist()]
+    return texts[inverse].tolist()
 
 
 def _alike(numbers: np.ndarray, scale: float, decimals: int, limit: float = float("nan")) -> np.ndarray:

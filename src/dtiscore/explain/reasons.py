@@ -217,12 +217,16 @@ class Reasons:
         The same reason as `build` gives for that unit."""
         names = self.names(crit)
         absent = any(row[name] != row[name] for name in names)
-        code = _code(self.scored(crit), status, branch, absent)
+        code = self.code(crit, status, branch, absent)
         params = {"criterion": crit.id, "title": crit.title, "max": crit.max, "points": float(points)}
         params.update(self._makers(crit)[code](0, branch, lambda key, expr, i: value(expr),
                                                lambda name, i: row[name] != row[name],
                                                lambda name, i: name in invalid))
         return Reason(code, params)
+
+    def code(self, crit: ir.Criterion, status: int, branch: int, absent: bool) -> str:
+        """`reason_code`, the rule's reasons made once."""
+        return _code(self.scored(crit), status, branch, absent)
 
     def scored(self, crit: ir.Criterion) -> tuple:
         """The criterion's rule's `scored_reasons`, made once."""

@@ -42,7 +42,7 @@ class Solver:
     too little for numpy to pay, and the interpreter is the language's executable meaning."""
 
     def __init__(self, framework: ir.Framework, row: dict[str, float], populations: Mapping[ir.Population, float],
-                 reads: dict[int, tuple[ir.Expr, bool]] | None = None):
+                 reads: dict[int, tuple[ir.Expr, bool]] | None = None, folds: dict | None = None):
         self.framework = framework
         self.inputs = {spec.name: spec for spec in framework.inputs}
         self.row = row
@@ -52,7 +52,8 @@ class Solver:
         # id(expr) → (expr, whether it reads an input): a fact of the framework, so a dict kept
         # with it can be passed to remember it across units
         self._reads: dict[int, tuple[ir.Expr, bool]] = {} if reads is None else reads
-        self._folds: dict = {}  # id(expr) → (expr, folded), for `folded`
+        self._folds: dict = {} if folds is None else folds  # id(expr) → (expr, folded), for `folded`:
+        # a fact of the framework too
 
     def rule_points(self, crit: ir.Criterion, row: dict[str, float] | None = None) -> float:
         """The criterion's rule's points for the unit's row, or for `row` (its evidence and

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 import attrs
 
+from ..engine.fold import folded
 from ..language import ir
 from .reasons import reasons_of
 from .solve import COMPARE, Need, Solver
@@ -125,7 +126,8 @@ class Ladders:
         self.inputs = self.reasons.inputs
         row = {name: float(column[position]) for name, column in result.columns.values.items()}
         reads = result.framework.memo(Solver, dict)  # what the solver learns of the expressions, kept
-        self.solver = Solver(self.framework, row, run_populations(result), reads)
+        folds = result.framework.memo(folded, dict)
+        self.solver = Solver(self.framework, row, run_populations(result), reads, folds)
 
     def ladder(self, crit: ir.Criterion) -> list[Step]:
         return list(self._rungs(crit))
