@@ -7,8 +7,12 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dtiscore
+from dtiscore.language import ir
+from dtiscore.language.check_rules import RuleChecker
 from dtiscore.language.reference import Reference
 
 def framework(body: str, declarations: str = "input x number\n    input b bool", top: float = 10) -> str:
@@ -136,3 +140,16 @@ def test_a_max_beyond_the_scale_is_refused(top):
     errors = refused(text)
     assert errors and all(e == ("bad-max", f"max must be 0 or between 1e-09 and 1e+12 points, not {float(top):g}")
                           for e in errors)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from((">=", ">", "<=", "<")), st.integers(-3, 3).map(float)), min_size=1, max_size=8))
+def test_an_unreachable_band_is_found_from_the_widest_earlier_rays(bands):
+    """The earlier bands' widest ray each way decides, as probing every earlier band does."""
+    *earlier, (op, threshold) = bands
+    earlier = [ir.Band(o, t, 1.0) for o, t in earlier]
+    test = {">=": float.__ge__, ">": float.__gt__, "<=": float.__le__, "<": float.__lt__}
+    probes = [x / 2 for x in range(-10, 11)]  # every region around thresholds in -3..3
+    expected = bool(earlier) and not any(test[op](x, threshold) and not any(test[b.op](x, b.threshold) for b in earlier)
+                                         for x in probes)
+    assert RuleChecker._unreachable(earlier, op, threshold) == expected

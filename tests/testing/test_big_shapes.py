@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import dtiscore
 from dtiscore.language.check_nodes import MAX_POINTS, MIN_POINTS
 from dtiscore.language.nesting import MAX_DEPTH
+from dtiscore.language.reference import Reference
 from dtiscore.testing import frameworks, inputs
 
 FIND = settings(max_examples=200, database=None, phases=[Phase.generate], derandomize=True,
@@ -34,6 +35,24 @@ def _longest_chain(text: str) -> int:
     return max(len(re.findall(r" (?:\+|and|or) ", line)) for line in text.splitlines())
 
 
+def _let_chain_levels(text: str) -> dict[str, int]:
+    """Levels each let of a chain (`let m1 = (m0 + 0.5)`, ...) nests, counting the lets it
+    passes through: two for the first (a let of a name or literal), then one for the link's
+    own let and one for each bracket it opens (each is an operation or a call)."""
+    links = dict(re.findall(r"let (m\d+) = (.*)", text))
+    levels: dict[str, int] = {}
+    for name in sorted(links, key=lambda n: int(n[1:])):  # each link reads the one before
+        before = re.findall(r"\bm\d+\b", links[name])
+        levels[name] = levels[before[0]] + 1 + links[name].count("(") if before else 2
+    return levels
+
+
+def _whole_let_chain(text: str) -> int:
+    """Levels of the deepest let chain end that is a rule's whole expression (0 if none)."""
+    levels = _let_chain_levels(text)
+    return max((levels[n] for n in re.findall(r"(?:score|linear) (m\d+)\b", text)), default=0)
+
+
 SHAPES = {
     "more than 127 bands or whens": lambda text: _bands(text) > 127,
     "a chain near the nesting limit": lambda text: _longest_chain(text) >= MAX_DEPTH // 2,
@@ -42,10 +61,10 @@ SHAPES = {
         lambda text: any(line.count(",") > MAX_DEPTH for line in text.splitlines()),
     "a long run of unary minuses": lambda text: "- - - - - - - - - -" in text,
     "groups tens of levels deep": lambda text: max(len(line) - len(line.lstrip()) for line in text.splitlines()) >= 4 * 20,
-    "a let chain": lambda text: len(re.findall(r"let l\d+ = \(l\d+ \+ 0\.5\)", text)) >= MAX_DEPTH // 8 - 1,
-    "a let chain at the nesting limit, a rule's whole expression":
-        lambda text: re.search(r"(?:score|linear) (l\d+)\b", text) is not None
-        and len(re.findall(r"let l\d+ = \(l\d+ \+ 0\.5\)", text)) == MAX_DEPTH // 2 - 1,
+    "a let chain": lambda text: max(_let_chain_levels(text).values(), default=0) >= MAX_DEPTH // 4,
+    "a let chain at the nesting limit, a rule's whole expression": lambda text: _whole_let_chain(text) == MAX_DEPTH,
+    "a let chain of 40 links reading the one before twice (2**40 paths)":
+        lambda text: len(re.findall(r"let m\d+ = [^\n]*\b(m\d+)\b[^\n]*\b\1\b", text)) >= 40,
     "round digits at the limit": lambda text: ", 15)" in text or ", (-15))" in text,
     "a max near the top of the scale": lambda text: max(_maxima(text)) >= MAX_POINTS / 1e4,
     "a max near the bottom of the scale": lambda text: min((m for m in _maxima(text) if m), default=1.0) <= MIN_POINTS * 1e4,
@@ -60,6 +79,19 @@ SHAPES = {
 def test_the_generator_reaches_every_big_shape(shape):
     text = find(frameworks(rarity=2), SHAPES[shape], settings=FIND)
     dtiscore.loads(text)  # and the checker accepts it
+
+
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")
+def test_a_let_chain_past_the_limit_is_refused_at_the_levels_it_nests():
+    """Beyond the limits, a let chain's end nests past it, and the checker counts the same
+    levels through the lets and the expressions between them as the generator drew."""
+    text = find(frameworks(rarity=2, beyond=True), lambda t: _whole_let_chain(t) > MAX_DEPTH, settings=FIND)
+    with pytest.raises(dtiscore.CheckError) as caught:
+        dtiscore.loads(text)
+    # the first let of the chain past the limit is refused, at the levels drawn for it
+    first = min(n for n in _let_chain_levels(text).values() if n > MAX_DEPTH)
+    expected = f"this expression nests {first} levels deep, counting the lets it uses; the limit is {MAX_DEPTH}"
+    assert expected in [d.message for d in caught.value.diagnostics]
 
 
 @settings(max_examples=30, database=None, deadline=None)
@@ -77,7 +109,8 @@ LIMITS = {"too-deep", "bad-max"}  # the checker's codes for nesting and the scal
 @given(st.data())
 def test_whatever_check_accepts_scores_and_explains_without_crashing(data):
     """A framework the checker accepts (big shapes drawn often here) scores, explains,
-    ranks gains and attributes lost points for every unit, raising nothing but DtiError;
+    ranks gains and attributes lost points for every unit, and the reference interpreter
+    scores one, raising nothing but DtiError;
     its lost points are finite and add up. A third of the time big shapes may pass the
     checker's limits: then the checker refuses the text, naming the limit (were a limit's
     check lost, the shape past it would reach the later phases here)."""
@@ -97,5 +130,9 @@ def test_whatever_check_accepts_scores_and_explains_without_crashing(data):
         explanation = result.explain(unit)
         assert str(explanation) and explanation.to_dict()
         result.gains(unit)
+        # the reference interpreter (invariants, verify) scores it too: it recurses, so a let
+        # chain the checker did not count in full breaks it first
+        rows = [result.input_row(i) for i in range(len(result))]
+        Reference(framework.ir, rows, None, result.units).unit(unit)
     except dtiscore.DtiError:
         pass

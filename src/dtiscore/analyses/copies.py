@@ -65,11 +65,15 @@ def readers(framework: "CompiledFramework", names: Collection[str]) -> "Compiled
 
 
 def _columns_in(node: Any) -> tuple[str, ...]:
-    """Every column a node's fields read (its rule, exclusions, evidence; lets included)."""
+    """Every column a node's fields read (its rule, exclusions, evidence; lets included),
+    each part looked at once (lets each reading the one before twice are 2**n paths)."""
     seen: dict[str, None] = {}
-    stack = [node]
+    stack, visited = [node], set()
     while stack:
         item = stack.pop()
+        if id(item) in visited:
+            continue
+        visited.add(id(item))
         if isinstance(item, ir.Column):
             seen.setdefault(item.name, None)
         elif isinstance(item, tuple):

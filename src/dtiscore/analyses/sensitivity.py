@@ -175,8 +175,8 @@ def _parametric(framework, tree, overrides: dict[str, float], names: tuple[str, 
     root, lets = _replace(checked.root, _to_column(columns)), tuple(_replace(let, _to_column(columns))
                                                                   for let in checked.lets)
     nominal = {column_name(name): ir.Const(framework.params[name]) for name in names}
-    if (_replace(root, _to_const(nominal)), tuple(_replace(let, _to_const(nominal)) for let in lets)) != \
-            (framework.ir.root, framework.ir.lets):
+    if not ir.same((_replace(root, _to_const(nominal)), tuple(_replace(let, _to_const(nominal)) for let in lets)),
+                   (framework.ir.root, framework.ir.lets)):
         raise refused
     if checked.rank_exclusions != framework.ir.rank_exclusions:  # who is ranked stays as scored
         raise DtiError(f"param {', '.join(repr(n) for n in names)} cannot be varied sample by sample: "

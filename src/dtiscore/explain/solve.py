@@ -54,6 +54,7 @@ class Solver:
         self._reads: dict[int, tuple[ir.Expr, bool]] = {} if reads is None else reads
         self._folds: dict = {} if folds is None else folds  # id(expr) → (expr, folded), for `folded`:
         # a fact of the framework too
+        self._conditions: dict[int, tuple[ir.Expr, list[Need] | None]] = {}  # id(cond) → (cond, needs)
 
     def rule_points(self, crit: ir.Criterion, row: dict[str, float] | None = None) -> float:
         """The criterion's rule's points for the unit's row, or for `row` (its evidence and
@@ -178,7 +179,15 @@ class Solver:
 
     # ---- conditions
     def condition(self, cond: ir.Expr) -> list[Need] | None:
-        """Needs that make a condition true (only the parts now false), or None."""
+        """Needs that make a condition true (only the parts now false), or None; each need
+        once. Remembered per condition object (kept alive with its answer): conditions of
+        lets each reading the one before twice are 2**n paths."""
+        hit = self._conditions.get(id(cond))
+        if hit is None or hit[0] is not cond:
+            hit = self._conditions[id(cond)] = (cond, self._condition(cond))
+        return None if hit[1] is None else list(hit[1])
+
+    def _condition(self, cond: ir.Expr) -> list[Need] | None:
         if self.value(cond) == 1.0:
             return []
         while isinstance(cond, ir.Let):
@@ -195,13 +204,13 @@ class Solver:
                 return [Need(inner.name, "==", 0.0, self.row.get(inner.name, math.nan))]
             return None
         if cond.op in ("and", "all"):
-            needs = []
+            needs: dict[tuple, Need] = {}  # by input, op and value: the same need asked twice is one
             for part in cond.args:
                 solved = self.condition(part)
                 if solved is None:
                     return None
-                needs.extend(solved)
-            return needs
+                needs.update(((n.input, n.op, n.value), n) for n in solved if (n.input, n.op, n.value) not in needs)
+            return list(needs.values())
         if cond.op in ("or", "any"):
             options = [s for s in (self.condition(part) for part in cond.args) if s is not None]
             return min(options, key=len) if options else None

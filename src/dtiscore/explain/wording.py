@@ -76,11 +76,15 @@ def _number(value: float) -> str:
     return repr(value)
 
 
-def value_kind(expr: ir.Expr, inputs: Mapping[str, ir.Input]) -> str:
+def value_kind(expr: ir.Expr, inputs: Mapping[str, ir.Input], lets: dict[int, str] | None = None) -> str:
     """How to show an expression's value: an input's kind, 'share' for ratio(...), else 'number'.
-    (A plain `/` is often a rate times points, so it is not shown as a percent.)"""
-    while isinstance(expr, ir.Let):
-        expr = expr.expr
+    (A plain `/` is often a rate times points, so it is not shown as a percent.) `lets`
+    keeps each let's kind by identity: lets each reading the one before twice are 2**n paths."""
+    lets = {} if lets is None else lets
+    if isinstance(expr, ir.Let):
+        if id(expr) not in lets:
+            lets[id(expr)] = value_kind(expr.expr, inputs, lets)
+        return lets[id(expr)]
     if isinstance(expr, ir.Column):
         return inputs[expr.name].kind if expr.name in inputs else "number"
     if expr.type == ir.BOOL:
@@ -88,12 +92,12 @@ def value_kind(expr: ir.Expr, inputs: Mapping[str, ir.Input]) -> str:
     if isinstance(expr, ir.Op) and expr.op == "ratio":
         return "share"
     if isinstance(expr, ir.Op) and expr.op in ("min", "max", "clamp", "round", "abs", "if"):
-        kinds = {value_kind(a, inputs) for a in expr.args[1 if expr.op == "if" else 0:]
+        kinds = {value_kind(a, inputs, lets) for a in expr.args[1 if expr.op == "if" else 0:]
                  if not isinstance(a, ir.Const)}
         if len(kinds) == 1:
             return kinds.pop()
     if isinstance(expr, ir.Population):
-        return value_kind(expr.arg, inputs)
+        return value_kind(expr.arg, inputs, lets)
     return "number"
 
 

@@ -78,9 +78,16 @@ class RuleChecker:
 
     @staticmethod
     def _unreachable(earlier: list[ir.Band], op: str, threshold: float) -> bool:
-        """True when every value this band matches is taken by an earlier band."""
+        """True when every value this band matches is taken by an earlier band. The earlier
+        bands take the values of the widest of their rays each way (`>=`/`>` rays are nested,
+        and so are `<=`/`<` ones): only those two are probed, not every earlier band at every
+        threshold (cubic in the bands: seconds for a `steps` of 300)."""
         if not earlier:
             return False
+        rising = [b for b in earlier if b.op in (">=", ">")]
+        falling = [b for b in earlier if b.op in ("<=", "<")]
+        earlier = ([min(rising, key=lambda b: (b.threshold, b.op == ">"))] if rising else []) + \
+            ([max(falling, key=lambda b: (b.threshold, b.op == "<="))] if falling else [])
         marks = sorted({b.threshold for b in earlier} | {threshold})
         probes = list(marks)
         probes += [(a + b) / 2 for a, b in zip(marks, marks[1:])]

@@ -30,25 +30,52 @@ def unguarded_divisions(
 ) -> Iterator[ir.Op]:
     """Divisions whose denominator can be zero and reads an input no condition tests first.
     `if`, `and` and `or` guard what they test; population functions ignore undefined values."""
+    for division, untested in _exposed(expr, inputs, {}, {}).values():
+        if not untested <= guards:
+            yield division
+
+
+Exposed = dict[int, tuple[ir.Op, frozenset[str]]]  # by the division's identity
+
+
+def _exposed(expr: ir.Expr, inputs: Mapping[str, ir.Input], known: dict[int, Exposed],
+             ranges: dict[int, tuple[float, float]]) -> Exposed:
+    """Each division under `expr` whose denominator can be zero, with the denominator's
+    inputs left untested on some path from `expr` down to it (the union over the paths):
+    guards above `expr` guard it where they include all of these. Found bottom-up once per
+    node (`known`, by identity): walking every path would be 2**n walks of a chain of lets
+    each reading the one before twice, and the guards differ from path to path."""
+    if id(expr) in known:
+        return known[id(expr)]
+    found: Exposed = {}
     if isinstance(expr, ir.Let):
-        yield from unguarded_divisions(expr.expr, guards, inputs)
+        found = _exposed(expr.expr, inputs, known, ranges)
     elif isinstance(expr, ir.Op):
+        for arg, tested in _tested(expr):
+            for key, (division, untested) in _exposed(arg, inputs, known, ranges).items():
+                if untested - tested:
+                    _, before = found.get(key, (division, frozenset()))
+                    found[key] = (division, before | (untested - tested))
         if expr.op in ("/", "ratio"):
-            denominator = expr.args[1]
-            if can_be_zero(denominator, inputs) and not set(ir.columns_used(denominator)) <= guards:
-                yield expr
-        if expr.op == "if":
-            tested = guards | frozenset(ir.columns_used(expr.args[0]))
-            yield from unguarded_divisions(expr.args[0], guards, inputs)
-            yield from unguarded_divisions(expr.args[1], tested, inputs)
-            yield from unguarded_divisions(expr.args[2], tested, inputs)
-        elif expr.op in ("and", "or", "all", "any"):
-            for i, arg in enumerate(expr.args):
-                siblings = frozenset(ir.columns_used(*(a for j, a in enumerate(expr.args) if j != i)))
-                yield from unguarded_divisions(arg, guards | siblings, inputs)
-        else:
-            for arg in expr.args:
-                yield from unguarded_divisions(arg, guards, inputs)
+            untested = frozenset(ir.columns_used(expr.args[1]))
+            if untested and can_be_zero(expr.args[1], inputs, ranges):
+                found[id(expr)] = (expr, untested)
+    known[id(expr)] = found
+    return found
+
+
+def _tested(expr: ir.Op) -> Iterator[tuple[ir.Expr, frozenset[str]]]:
+    """Each argument with the inputs its operation tests before it: an `if`'s branches
+    come after its condition; each of `and`, `or`, `all` and `any`'s arguments matters only
+    where the others leave the result open."""
+    if expr.op == "if":
+        tested = frozenset(ir.columns_used(expr.args[0]))
+        yield from ((expr.args[0], frozenset()), (expr.args[1], tested), (expr.args[2], tested))
+    elif expr.op in ("and", "or", "all", "any"):
+        for i, arg in enumerate(expr.args):
+            yield arg, frozenset(ir.columns_used(*(a for j, a in enumerate(expr.args) if j != i)))
+    else:
+        yield from ((arg, frozenset()) for arg in expr.args)
 
 
 # ---- small helpers ---------------------------------------------------------------------
@@ -56,6 +83,7 @@ def unguarded_divisions(
 
 def zero_divisions(expr: ir.Expr, inputs: Mapping[str, ir.Input]) -> Iterator[ir.Op]:
     """Divisions whose denominator is zero whatever the data (a criterion that can never score)."""
+    ranges: dict[int, tuple[float, float]] = {}
     for node in ir.walk(expr):
-        if isinstance(node, ir.Op) and node.op in ("/", "ratio") and interval(node.args[1], inputs) == (0.0, 0.0):
+        if isinstance(node, ir.Op) and node.op in ("/", "ratio") and interval(node.args[1], inputs, ranges) == (0.0, 0.0):
             yield node

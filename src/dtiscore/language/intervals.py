@@ -14,19 +14,26 @@ INF = math.inf
 ANY = (-INF, INF)
 
 
-def interval(expr: ir.Expr, inputs: Mapping[str, ir.Input]) -> tuple[float, float]:
-    """Lowest and highest value `expr` can take for a defined unit (bools as 0/1)."""
+def interval(expr: ir.Expr, inputs: Mapping[str, ir.Input],
+             lets: dict[int, tuple[float, float]] | None = None) -> tuple[float, float]:
+    """Lowest and highest value `expr` can take for a defined unit (bools as 0/1). `lets`
+    keeps each let's interval by identity (a caller asking about many expressions of one
+    framework may keep it across calls): a let is looked at once however many paths reach
+    it, where a chain of lets each reading the one before twice has 2**n paths."""
     if isinstance(expr, ir.Const):
         return (expr.value, expr.value)
     if isinstance(expr, ir.Column):
         return input_range(inputs[expr.name])
+    lets = {} if lets is None else lets
     if isinstance(expr, ir.Let):
-        return interval(expr.expr, inputs)
+        if id(expr) not in lets:
+            lets[id(expr)] = interval(expr.expr, inputs, lets)
+        return lets[id(expr)]
     if isinstance(expr, ir.Population):
-        return interval(expr.arg, inputs)
+        return interval(expr.arg, inputs, lets)
     if expr.type == ir.BOOL:
         return (0.0, 1.0)
-    args = [interval(a, inputs) for a in expr.args]
+    args = [interval(a, inputs, lets) for a in expr.args]
     op = expr.op
     if op == "neg":
         return (-args[0][1], -args[0][0])
@@ -70,6 +77,7 @@ def input_range(spec: ir.Input) -> tuple[float, float]:
     return (low, high)
 
 
-def can_be_zero(expr: ir.Expr, inputs: Mapping[str, ir.Input]) -> bool:
-    low, high = interval(expr, inputs)
+def can_be_zero(expr: ir.Expr, inputs: Mapping[str, ir.Input],
+                lets: dict[int, tuple[float, float]] | None = None) -> bool:
+    low, high = interval(expr, inputs, lets)
     return low <= 0.0 <= high

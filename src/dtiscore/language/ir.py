@@ -71,10 +71,15 @@ Expr = Union[Const, Column, Let, Op, Population]
 
 
 def walk(expr: Expr) -> Iterator[Expr]:
-    """Every sub-expression, parents before children (lets and populations entered)."""
-    stack = [expr]
+    """Every sub-expression once, parents before children (lets and populations entered).
+    A node met again (a let read twice, by every let after it in a chain) is not entered
+    again: a chain of lets each reading the one before twice is a walk of 2**n paths."""
+    stack, seen = [expr], set()
     while stack:
         node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
         yield node
         if isinstance(node, Op):
             stack.extend(reversed(node.args))
@@ -82,6 +87,28 @@ def walk(expr: Expr) -> Iterator[Expr]:
             stack.append(node.expr)
         elif isinstance(node, Population):
             stack.append(node.arg)
+
+
+def same(a: object, b: object) -> bool:
+    """Whether two IR values (nodes, rules, tuples of them) are equal, each pair of parts
+    compared once: `==` on attrs nodes compares a let as often as paths reach it, 2**n times
+    in two copies of a chain of lets each reading the one before twice (a framework checked
+    again). A loop over a stack, so deep nesting needs no deep recursion."""
+    stack, seen = [(a, b)], set()
+    while stack:
+        x, y = stack.pop()
+        if x is y or (id(x), id(y)) in seen:
+            continue
+        seen.add((id(x), id(y)))  # both trees are alive throughout: ids are not reused
+        if attrs.has(type(x)) or type(x) is tuple:
+            if type(x) is not type(y) or (type(x) is tuple and len(x) != len(y)):
+                return False
+            pairs = zip(x, y) if type(x) is tuple else (
+                (getattr(x, f.name), getattr(y, f.name)) for f in attrs.fields(type(x)) if f.eq)
+            stack.extend(pairs)
+        elif x != y:
+            return False
+    return True
 
 
 def columns_used(*exprs: Expr | None) -> tuple[str, ...]:

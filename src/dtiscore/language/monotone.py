@@ -81,13 +81,24 @@ class Directions:
     def __init__(self, name: str, inputs: Mapping[str, ir.Input]):
         self.name = name
         self.inputs = inputs
+        # each let's range, sign and direction, by identity (the framework's lets outlive
+        # this): a let is looked at once however many paths reach it
+        self.ranges: dict[int, tuple[float, float]] = {}
+        self._signs: dict[int, int | None] = {}
+        self._directions: dict[int, Direction] = {}
+
+    def range(self, expr: ir.Expr) -> tuple[float, float]:
+        return interval(expr, self.inputs, self.ranges)
 
     def sign(self, expr: ir.Expr) -> int | None:
-        expr = _unwrap(expr)
+        if isinstance(expr, ir.Let):
+            if id(expr) not in self._signs:
+                self._signs[id(expr)] = self.sign(expr.expr)
+            return self._signs[id(expr)]
         if isinstance(expr, ir.Op) and expr.op in ("/", "ratio"):
             top, bottom = (self.sign(a) for a in expr.args)
             return None if top is None or bottom is None else (0 if top == 0 else top * (bottom or 1))
-        return sign_of(*interval(expr, self.inputs))
+        return sign_of(*self.range(expr))
 
     def of(self, expr: ir.Expr) -> Direction:
         if isinstance(expr, ir.Const):
@@ -95,7 +106,9 @@ class Directions:
         if isinstance(expr, ir.Column):
             return UP if expr.name == self.name else FLAT
         if isinstance(expr, ir.Let):
-            return self.of(expr.expr)
+            if id(expr) not in self._directions:
+                self._directions[id(expr)] = self.of(expr.expr)
+            return self._directions[id(expr)]
         if isinstance(expr, ir.Population):  # each unit's value pushes the population its way
             return self.of(expr.arg)
         args, op = expr.args, expr.op
@@ -141,7 +154,7 @@ class Directions:
         turn = self.of(cond)
         if turn == FLAT or branches is None:
             return branches
-        order = _order(interval(then, self.inputs), interval(other, self.inputs))
+        order = _order(self.range(then), self.range(other))
         return combine(branches, times(turn, order))
 
 
@@ -190,12 +203,12 @@ def rule_direction(rule: ir.Rule, top: float, directions: Directions, wanted: in
     if isinstance(rule, ir.LinearRule):
         if of(rule.start) != FLAT or of(rule.end) != FLAT:
             return None, None
-        start, end = interval(rule.start, directions.inputs), interval(rule.end, directions.inputs)
+        start, end = directions.range(rule.start), directions.range(rule.end)
         return times(of(rule.expr), _order(end, start) or UP), None  # from A to A: a step up at A
     if isinstance(rule, ir.DeductRule):
         return flip(of(ir.Op("*", (rule.amount, rule.per)))), None
     if isinstance(rule, ir.StepsRule):
-        return _steps(rule, of(rule.expr), interval(rule.expr, directions.inputs), wanted)
+        return _steps(rule, of(rule.expr), directions.range(rule.expr), wanted)
     return _cases(rule, top, directions), None
 
 
@@ -248,7 +261,7 @@ def _cases(rule: ir.CasesRule, top: float, directions: Directions) -> Direction:
         return values
     if turn is None:
         return None
-    ranges = [_clamped(interval(p, directions.inputs), top) for p in branches]
+    ranges = [_clamped(directions.range(p), top) for p in branches]
     pairs = {_order(ranges[i], ranges[j]) for i in range(len(ranges)) for j in range(i + 1, len(ranges))}
     order = combine(*pairs) if None not in pairs else None  # earlier ≥ later throughout: 1
     return combine(values, times(turn, order))

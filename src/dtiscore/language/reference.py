@@ -127,27 +127,35 @@ class Expressions:
 
     # ---- expressions
     def value(self, expr: ir.Expr, row: Mapping[str, float]) -> float:
+        return self._value(expr, row, {})
+
+    def _value(self, expr: ir.Expr, row: Mapping[str, float], lets: dict[int, float]) -> float:
+        """`lets` holds each let's value for this row, by identity: a let is computed once
+        however many paths reach it (a chain of lets each reading the one before twice would
+        otherwise be 2**n evaluations)."""
         if isinstance(expr, ir.Const):
             return expr.value
         if isinstance(expr, ir.Column):
             return row[expr.name]
         if isinstance(expr, ir.Let):
-            return self.value(expr.expr, row)
+            if id(expr) not in lets:
+                lets[id(expr)] = self._value(expr.expr, row, lets)
+            return lets[id(expr)]
         if isinstance(expr, ir.Population):
             if expr not in self._population:
                 values = [self.value(expr.arg, r) for r in self.rows]
                 self._population[expr] = population_value(expr.func, values, expr.fraction)
             return self._population[expr]
-        return self._op(expr, row)
+        return self._op(expr, row, lets)
 
-    def _op(self, expr: ir.Op, row: Mapping[str, float]) -> float:
+    def _op(self, expr: ir.Op, row: Mapping[str, float], lets: dict[int, float]) -> float:
         op = expr.op
         if op == "if":
-            cond = self.value(expr.args[0], row)
+            cond = self._value(expr.args[0], row, lets)
             if isnan(cond):
                 return NAN
-            return self.value(expr.args[1] if cond == 1.0 else expr.args[2], row)
-        args = [self.value(a, row) for a in expr.args]
+            return self._value(expr.args[1] if cond == 1.0 else expr.args[2], row, lets)
+        args = [self._value(a, row, lets) for a in expr.args]
         if op == "neg":
             return -args[0]
         if op == "not":

@@ -17,12 +17,16 @@ def is_share(expr: ir.Expr, inputs: Mapping[str, ir.Input]) -> bool:
     """Whether `expr` is a share by declaration: a `share` input, `ratio(a, b)` of an input
     declared `<= b` that is never negative, or min/max/round/clamp, `if` and population
     functions of shares and constants in [0, 1]. Looked at without recursion (an
-    expression may nest deeply)."""
-    stack, found = [expr], False
+    expression may nest deeply), each node once (lets each reading the one before twice
+    would be 2**n paths)."""
+    stack, found, seen = [expr], False, set()
     while stack:
         node = stack.pop()
         while isinstance(node, ir.Let):
             node = node.expr
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
         if isinstance(node, ir.Population):
             stack.append(node.arg)
         elif isinstance(node, ir.Const):

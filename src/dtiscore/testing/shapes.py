@@ -10,6 +10,7 @@ follow the limits wherever they move."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from hypothesis import strategies as st
@@ -20,7 +21,7 @@ from ..language.nesting import MAX_DEPTH
 from .scope import COMPARISONS, Scope, against, literals
 
 NARROW = 127  # the most branches an int8 code holds: long rules straddle it
-MARGIN = 48  # levels a let chain that may be used anywhere leaves free for the expression around it
+MARGIN = 48  # levels a let chain's end that may be used anywhere leaves free for the expression around it
 
 
 def round_digits(draw) -> str:
@@ -75,14 +76,25 @@ def minus_run(draw, scope: Scope) -> int:
     return up_to(draw, scope, MAX_DEPTH // 2, MAX_DEPTH - 1)
 
 
-def let_chain_length(draw, scope: Scope) -> int:
-    """Lets in a chain, each reading the one before: two levels a link (the let and its
-    `+`). Up to MAX_DEPTH // 2 links, whose end nests at the limit: such an end can only be
-    a rule's whole expression; a chain of at most LET_CHAIN_ANYWHERE links fits anywhere."""
-    return up_to(draw, scope, MAX_DEPTH // 8, MAX_DEPTH // 2)
+def let_chain_levels(draw, scope: Scope) -> int:
+    """Levels a let chain's end nests, counting the lets it passes through: up to the nesting
+    limit itself, where the end can only be a rule's whole expression (an end of at most
+    MAX_DEPTH - MARGIN levels fits anywhere). Beyond the limits, half the time one level
+    past it or four times it: uncounted lets first break the reference interpreter, which
+    recurses, near 2.4 times the limit."""
+    if scope.beyond and draw(st.booleans()):
+        return draw(st.sampled_from((MAX_DEPTH + 1, 4 * MAX_DEPTH)))
+    return min(MAX_DEPTH, draw(st.integers(MAX_DEPTH // 4, MAX_DEPTH * 5 // 4)))  # the limit itself one time in four
 
 
-LET_CHAIN_ANYWHERE = (MAX_DEPTH - MARGIN) // 2  # links
+# The links of a let chain: (text reading the let before, levels it adds counting its own let,
+# amount it adds); each level but the let's is a bracket. A bare rename nests a let directly in
+# a let; the others nest an expression between two lets, once or twice, so the checker must
+# count levels through both. The last three read the let before twice: n such links are 2**n
+# paths from the chain's end to its start, which every phase must walk once per let.
+LINKS = (("{0}", 1, 0.0), ("({0} + 0.5)", 2, 0.5), ("(({0} + 0.25) + 0.25)", 3, 0.5),
+         ("max({0}, {0})", 2, 0.0), ("min({0}, ({0} + 0.5))", 3, 0.0), ("(if ({0} > 0) then {0} else {0})", 3, 0.0))
+FIRST_LINKS = LINKS[1:3] + LINKS[4:]  # links that make a share a number: `linear .. to 100` refuses a share
 
 
 def tower_height(draw) -> int:
@@ -105,13 +117,24 @@ def points_scale(draw, scope: Scope, most_points: float, least_points: float) ->
 
 
 def declare_let_chain(draw, scope: Scope) -> None:
-    """A long chain of lets, each reading the one before, declared in either order."""
+    """A long chain of lets, each reading the one before (once or twice) through a link of
+    one to three levels (a short pattern of links drawn once and repeated: hundreds of draws
+    would overrun the example), declared in either order; its end nests exactly the levels
+    drawn."""
     start, (low, high) = shallow_num(draw, scope)
-    names = [scope.fresh("l") for _ in range(let_chain_length(draw, scope))]
-    lines = [f"let {names[0]} = {start}"] + [f"let {b} = ({a} + 0.5)" for a, b in zip(names, names[1:])]
+    pattern = itertools.cycle([draw(st.sampled_from(FIRST_LINKS))] + draw(st.lists(st.sampled_from(LINKS), max_size=3)))
+    names, target, levels = [scope.fresh("m")], let_chain_levels(draw, scope), 2  # `let m0 = start`: two
+    lines = [f"let {names[0]} = {start}"]
+    while levels < target:
+        text, added, shift = next(pattern)
+        if added > target - levels:
+            text, added, shift = LINKS[0]  # a rename: one level
+        names.append(scope.fresh("m"))
+        lines.append(f"let {names[-1]} = {text.format(names[-2])}")
+        levels, low, high = levels + added, low + shift, high + shift
     scope.declarations += lines if draw(st.booleans()) else lines[::-1]
-    scope.ranges[names[-1]] = (low + 0.5 * (len(names) - 1), high + 0.5 * (len(names) - 1))
-    if len(names) > LET_CHAIN_ANYWHERE:  # its end nests too deep to stand inside anything
+    scope.ranges[names[-1]] = (low, high)
+    if levels > MAX_DEPTH - MARGIN:  # its end nests too deep to stand inside anything
         scope.whole.append(names[-1])
     else:
         scope.nums.append(names[-1])
