@@ -84,37 +84,45 @@ def _divide(a, b, out):  # pragma: no cover - compiled
 @_jit
 def group(points, applicable, group_max, start, stop, rows, group_rows, maxima, m_all, top, rescale, g,
           g_max):  # pragma: no cover - compiled
-    """One group over units start..stop, in one pass: its members' points and effective
-    maxima summed in file order (the floats `evaluate._group` adds, in its order), then
-    rescaled or shrunk; written into the group's rows of points, group_max and applicable.
-    A member is a criterion (its max where it applies) or a group (group_rows[k] >= 0: its
-    row of group_max)."""
-    for i in range(start, stop):
-        raw = 0.0
-        m_app = 0.0
-        any_app = False
-        for k in range(rows.shape[0]):
-            r = rows[k]
-            raw += points[r, i]
-            applies = applicable[r, i]
-            if group_rows[k] >= 0:
-                m_app += group_max[group_rows[k], i]
-            else:
-                m_app += maxima[k] if applies else 0.0
-            any_app = any_app or applies
+    """One group over units start..stop: its members' points and effective maxima summed in
+    file order (the floats `evaluate._group` adds, in its order), then rescaled or shrunk;
+    written into the group's rows of points, group_max and applicable. A member is a
+    criterion (its max where it applies) or a group (group_rows[k] >= 0: its row of
+    group_max). Member by member, each a sequential pass over the block's units (a pass
+    unit by unit across the members' rows runs several times slower)."""
+    m = stop - start
+    raw = np.zeros(m)
+    m_app = np.zeros(m)
+    any_app = np.zeros(m, dtype=np.bool_)
+    for k in range(rows.shape[0]):
+        member, applies = points[rows[k], start:stop], applicable[rows[k], start:stop]
+        if group_rows[k] >= 0:
+            effective = group_max[group_rows[k], start:stop]
+            for i in range(m):
+                raw[i] += member[i]
+                m_app[i] += effective[i]
+                any_app[i] |= applies[i]
+        else:
+            top_k = maxima[k]
+            for i in range(m):
+                raw[i] += member[i]
+                m_app[i] += top_k if applies[i] else 0.0
+                any_app[i] |= applies[i]
+    kept_row, effective_row, applies_row = points[g, start:stop], group_max[g_max, start:stop], applicable[g, start:stop]
+    for i in range(m):
         kept = 0.0
         effective = 0.0
-        if any_app:
+        if any_app[i]:
             if rescale:
-                if m_app > 0.0:
-                    kept = min(raw * m_all / m_app, top)
+                if m_app[i] > 0.0:
+                    kept = min(raw[i] * m_all / m_app[i], top)
                     effective = top
             else:
-                effective = min(m_app, top)
-                kept = min(raw, effective)
-        points[g, i] = kept
-        group_max[g_max, i] = effective
-        applicable[g, i] = any_app
+                effective = min(m_app[i], top)
+                kept = min(raw[i], effective)
+        kept_row[i] = kept
+        effective_row[i] = effective
+        applies_row[i] = any_app[i]
 
 
 def _units(x, rows: np.ndarray) -> np.ndarray | None:
