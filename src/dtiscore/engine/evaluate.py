@@ -205,7 +205,7 @@ def evaluate(
         for crit in layout.criteria:
             r = layout.row[crit.id]
             if _criterion(crit, layout.inputs_read[crit.id], program.slots[crit.id], outputs, named,
-                          inputs, bad, units, block, scores, r, layout.criterion_row[crit.id], settle):
+                          inputs, bad, units, block, scores, r, layout.criterion_row[crit.id], settle, clean):
                 whole[r] = scores.maxima[r]
         for group in layout.groups_bottom_up:
             if group_kernel is None:
@@ -231,7 +231,7 @@ def aggregate(layout: Layout, scores: Scores, block: slice) -> None:
 
 
 def _criterion(crit, inputs_read, slots, outputs, columns, inputs, invalid, units, block, scores, r, c,
-               settle=None) -> bool:
+               settle=None, clean: bool = False) -> bool:
     """Status, points, applicability and branch of one criterion over one block; True when
     it applies to every unit of the block. The program has written the rule's points and
     branch codes into the criterion's rows; they are kept where the unit is scored.
@@ -239,7 +239,9 @@ def _criterion(crit, inputs_read, slots, outputs, columns, inputs, invalid, unit
     Statuses are composed with int8 arithmetic (`s += (code - s) * mask`), not masked
     writes: masks such as "evidence missing" are scattered, and numpy's masked writes slow
     to several ns a unit on them, where the arithmetic stays a fraction of one. In most
-    blocks every unit is scored: then points and branches stay as they are."""
+    blocks every unit is scored: then points and branches stay as they are. On a `clean`
+    block (no missing value), points the compiler proved defined are not looked through
+    for undefined ones."""
     points = scores.points[r, block]
     status = scores.status[c, block]
     branch, applicable = scores.branch[c, block], scores.applicable[r, block]
@@ -251,7 +253,7 @@ def _criterion(crit, inputs_read, slots, outputs, columns, inputs, invalid, unit
             if missing:
                 _apply_policy(crit, inputs_read, columns, inputs, units, block, status == ir.MISSING, applicable)
             return unscored == 0
-    undefined = np.isnan(points) if has_nan(points) else None
+    undefined = None if (clean and slots.defined_when_complete) or not has_nan(points) else np.isnan(points)
     if undefined is not None:
         np.multiply(undefined.view(np.int8), np.int8(ir.MISSING), out=status)  # SCORED is 0
     else:
