@@ -50,35 +50,44 @@ _KEEPS = frozenset(("min", "max", "neg", "abs", "if"))  # finite on finite opera
 
 def _finite(expr: ir.Expr) -> bool:
     """Proven a finite float wherever the inputs have values."""
-    if isinstance(expr, ir.Let):
-        return _finite(expr.expr)
-    if isinstance(expr, ir.Column):
-        return True
-    if isinstance(expr, ir.Const):
-        return math.isfinite(expr.value)
-    if isinstance(expr, ir.Op) and expr.op in _TESTS:
-        return all(_defined(a) for a in expr.args)
-    if isinstance(expr, ir.Op) and expr.op in _KEEPS:
-        return all(_finite(a) for a in expr.args)
-    return False
+    return _facts(expr)[0]
 
 
 def _defined(expr: ir.Expr) -> bool:
     """Proven never NaN wherever the inputs have values (±inf allowed: x * y may overflow)."""
-    if _finite(expr):
-        return True
-    if isinstance(expr, ir.Let):
-        return _defined(expr.expr)
-    if not isinstance(expr, ir.Op):
-        return False
-    if expr.op in ("+", "-", "*"):  # finite ⊕ finite is a number or ±inf, never inf - inf or 0 × inf
-        return all(_finite(a) for a in expr.args)
-    if expr.op in ("/", "ratio"):  # by a constant other than 0
-        a, b = expr.args
-        return _finite(a) and isinstance(b, ir.Const) and math.isfinite(b.value) and b.value != 0.0
-    if expr.op in ("min", "max", "if"):  # NaN only from an operand
-        return all(_defined(a) for a in expr.args)
-    return False
+    return _facts(expr)[1]
+
+
+def _facts(expr: ir.Expr) -> tuple[bool, bool]:
+    """(finite, defined) of an expression, children before parents, in a loop (no
+    recursion: long chains are expressions like any other)."""
+    facts: dict[int, tuple[bool, bool]] = {}
+    for node in reversed(list(ir.walk(expr))):
+        facts[id(node)] = _fact(node, facts)
+    return facts[id(expr)]
+
+
+def _fact(node: ir.Expr, facts: dict) -> tuple[bool, bool]:
+    if isinstance(node, ir.Let):
+        return facts[id(node.expr)]
+    if isinstance(node, ir.Column):
+        return True, True
+    if isinstance(node, ir.Const):
+        return math.isfinite(node.value), not math.isnan(node.value)
+    if not isinstance(node, ir.Op):
+        return False, False  # a population function: not proven
+    finite = all(facts[id(a)][0] for a in node.args)
+    defined = all(facts[id(a)][1] for a in node.args)
+    if node.op in _TESTS:
+        return defined, defined
+    if node.op in _KEEPS and finite:
+        return True, True
+    if node.op in ("+", "-", "*"):  # finite ⊕ finite is a number or ±inf, never inf - inf or 0 × inf
+        return False, finite
+    if node.op in ("/", "ratio"):  # by a constant other than 0
+        a, b = node.args
+        return False, facts[id(a)][0] and isinstance(b, ir.Const) and math.isfinite(b.value) and b.value != 0.0
+    return False, defined and node.op in ("min", "max", "if")  # NaN only from an operand
 
 
 def _linear_defined(rule: ir.LinearRule) -> bool:
