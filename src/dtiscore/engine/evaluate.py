@@ -214,11 +214,28 @@ def evaluate(
             for o, s, _ in layout.places[group.id]:
                 if s is not None:
                     _settle_substitute(o, s, layout, scores, block, whole)
-            group_kernel(scores.points, scores.applicable, scores.group_max, block.start, block.stop,
-                         *layout.members[group.id])
+            _group_compiled(program.kernels, layout.members[group.id], scores, block, whole)
 
     run_blocks(work, n, threads)
     return scores
+
+
+def _group_compiled(kernels: dict, members: tuple, scores: Scores, block: slice, whole: dict[int, float]) -> None:
+    """A group over one block by an engine's kernels: `group_whole` when every member
+    applies to every unit of the block (then their effective maxima add up to one float,
+    the same one `_group` adds), else `group`."""
+    rows, m_all, top, rescale, g = members[0], members[3], members[4], members[5], members[6]
+    m_app = 0.0
+    for r in rows.tolist():
+        if r not in whole:
+            break
+        m_app += whole[r]
+    else:
+        if len(rows) and (m_app > 0.0 or not rescale):
+            whole[g] = kernels["group_whole"](scores.points, scores.applicable, scores.group_max, block.start,
+                                              block.stop, rows, m_app, m_all, top, rescale, g, members[7])
+            return
+    kernels["group"](scores.points, scores.applicable, scores.group_max, block.start, block.stop, *members)
 
 
 def aggregate(layout: Layout, scores: Scores, block: slice) -> None:

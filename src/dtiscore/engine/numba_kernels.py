@@ -128,6 +128,28 @@ def group(points, applicable, group_max, start, stop, rows, group_rows, maxima, 
 
 
 @_jit
+def group_whole(points, applicable, group_max, start, stop, rows, m_app, m_all, top, rescale, g,
+                g_max):  # pragma: no cover - compiled
+    """A group over units start..stop whose members all apply to every unit, their
+    effective maxima adding up to `m_app` (> 0 when rescaling): only the points are summed
+    (in file order), then rescaled or shrunk as `group` does. Gives the group's effective
+    max, the same for every unit."""
+    m = stop - start
+    raw = np.zeros(m)
+    for k in range(rows.shape[0]):
+        member = points[rows[k], start:stop]
+        for i in range(m):
+            raw[i] += member[i]
+    effective = top if rescale else min(m_app, top)
+    kept_row, effective_row, applies_row = points[g, start:stop], group_max[g_max, start:stop], applicable[g, start:stop]
+    for i in range(m):
+        kept_row[i] = min(raw[i] * m_all / m_app, top) if rescale else min(raw[i], effective)
+        effective_row[i] = effective
+        applies_row[i] = True
+    return effective
+
+
+@_jit
 def _first_holding(conditions, codes):  # pragma: no cover - compiled
     """codes[i] = the position of the first condition that holds for unit i (their count:
     none holds)."""
@@ -338,5 +360,5 @@ KERNELS = {
     **{name: _comparison(op, getattr(kernels, name)) for name, op in (
         ("less", _LT), ("less_equal", _LE), ("greater", _GT), ("greater_equal", _GE), ("equal", _EQ),
         ("not_equal", _NE))},
-    "group": group, "settle": settle,  # called by the evaluator (`evaluate`), not by the program
+    "group": group, "group_whole": group_whole, "settle": settle,  # called by the evaluator (`evaluate`), not by the program
 }
