@@ -187,3 +187,44 @@ def test_values_without_a_template_go_to_the_numpy_kernel():
     kernels.award_bool(cond[:1], 5.0, *rows[1])
     same_bits(*rows)
     assert rows[0][0].tolist() == [5.0, 5.0, 5.0]
+
+
+CONDITIONS = st.integers(1, 40).flatmap(lambda n: st.lists(hnp.arrays(np.bool_, n), min_size=1, max_size=5))
+
+
+@settings(max_examples=150)
+@given(CONDITIONS, st.data(), TOPS)
+def test_cases_on_bool_conditions_agree_bit_for_bit(conditions, data, top):
+    """Each case's value a constant or a float per unit, the otherwise one too."""
+    n = len(conditions[0])
+    value = st.one_of(FLOATS, hnp.arrays(np.float64, n, elements=FLOATS))
+    values = tuple(data.draw(value) for _ in conditions)
+    otherwise = data.draw(value)
+    rows = [(np.full(n, 99.0), np.full(n, 9, dtype=np.int8)) for _ in range(2)]
+    numba_kernels.cases_bool(tuple(conditions), values, otherwise, top, *rows[0])
+    kernels.cases_bool(tuple(conditions), values, otherwise, top, *rows[1])
+    same_bits(*rows)
+    assert rows[0][1].tolist() == rows[1][1].tolist()  # branch codes everywhere: conditions have values
+
+
+@settings(max_examples=150)
+@given(BLOCKS, st.data())
+def test_choose_and_comparisons_agree_bit_for_bit(a, data):
+    """`if` on a condition that may have no value, and every comparison, with a side that
+    is a float per unit or a constant."""
+    n = len(a)
+    side = st.one_of(FLOATS, hnp.arrays(np.float64, n, elements=FLOATS))
+    b, c = data.draw(side), data.draw(side)
+    cond = np.where(np.isnan(a), np.nan, (a > 0).astype(float))
+    assert numba_kernels.KERNELS["choose"](cond, b, c).tobytes() == kernels.choose(cond, b, c).tobytes()
+    for name in ("less", "less_equal", "greater", "greater_equal", "equal", "not_equal"):
+        for x, y in ((a, b), (b, a)):
+            ours = numba_kernels.KERNELS[name](x, y)
+            assert np.asarray(ours, dtype=float).tobytes() == np.asarray(getattr(kernels, name)(x, y), dtype=float).tobytes()
+
+
+def test_the_numba_templates_are_used_where_they_apply():
+    """The numba engine's kernels are its own for the templates (not numpy's under
+    another name): a block function loaded on numba calls them."""
+    for name in ("cases_bool", "choose", "greater", "settle", "group"):
+        assert numba_kernels.KERNELS[name] is not getattr(kernels, name, None)

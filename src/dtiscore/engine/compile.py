@@ -25,7 +25,7 @@ from . import kernels
 from .fold import COMPARISONS, fold, fold_rule, postorder
 from .instructions import Instr, Item, Lit, Name, Reg, Tup, lit
 from .program import Code, CriterionSlots, Later, Program
-from .rules import largest_code, rule_call
+from .rules import defined_when_complete, largest_code, rule_call
 
 __all__ = ["Program", "compile_program", "fold"]
 
@@ -261,7 +261,7 @@ def _block_function(emit: _Emitter, criteria, rules, conditions, unranked):
         call = rule_call(emit, rules[crit.id], crit.max)  # the rule writes into the criterion's rows
         rows = (Item("points", row, crit.id), Item("branches", row, crit.id))
         emit.instrs.append(Instr(call.op, None, call.args + rows))
-        slots[crit.id] = CriterionSlots(row, exclusions)
+        slots[crit.id] = CriterionSlots(row, exclusions, defined_when_complete(rules[crit.id]))
     for cond in unranked:
         emit.output(emit.value(cond), "rank.exclude")
     return slots, emit

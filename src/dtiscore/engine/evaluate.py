@@ -189,6 +189,7 @@ def evaluate(
 
     points_rows = [layout.row[c] for c in program.criteria]
     group_kernel = program.kernels.get("group")  # the engine's, or None: numpy's (`_group`)
+    settle = program.kernels.get("settle")  # the engine's one-pass statuses, or None
     branch_rows = [layout.criterion_row[c] for c in program.criteria]
 
     def work(block: slice) -> None:
@@ -204,7 +205,7 @@ def evaluate(
         for crit in layout.criteria:
             r = layout.row[crit.id]
             if _criterion(crit, layout.inputs_read[crit.id], program.slots[crit.id], outputs, named,
-                          inputs, bad, units, block, scores, r, layout.criterion_row[crit.id]):
+                          inputs, bad, units, block, scores, r, layout.criterion_row[crit.id], settle, clean):
                 whole[r] = scores.maxima[r]
         for group in layout.groups_bottom_up:
             if group_kernel is None:
@@ -213,11 +214,28 @@ def evaluate(
             for o, s, _ in layout.places[group.id]:
                 if s is not None:
                     _settle_substitute(o, s, layout, scores, block, whole)
-            group_kernel(scores.points, scores.applicable, scores.group_max, block.start, block.stop,
-                         *layout.members[group.id])
+            _group_compiled(program.kernels, layout.members[group.id], scores, block, whole)
 
     run_blocks(work, n, threads)
     return scores
+
+
+def _group_compiled(kernels: dict, members: tuple, scores: Scores, block: slice, whole: dict[int, float]) -> None:
+    """A group over one block by an engine's kernels: `group_whole` when every member
+    applies to every unit of the block (then their effective maxima add up to one float,
+    the same one `_group` adds), else `group`."""
+    rows, m_all, top, rescale, g = members[0], members[3], members[4], members[5], members[6]
+    m_app = 0.0
+    for r in rows.tolist():
+        if r not in whole:
+            break
+        m_app += whole[r]
+    else:
+        if len(rows) and (m_app > 0.0 or not rescale):
+            whole[g] = kernels["group_whole"](scores.points, scores.applicable, scores.group_max, block.start,
+                                              block.stop, rows, m_app, m_all, top, rescale, g, members[7])
+            return
+    kernels["group"](scores.points, scores.applicable, scores.group_max, block.start, block.stop, *members)
 
 
 def aggregate(layout: Layout, scores: Scores, block: slice) -> None:
@@ -229,7 +247,8 @@ def aggregate(layout: Layout, scores: Scores, block: slice) -> None:
         _group(group, layout, scores, block, whole)
 
 
-def _criterion(crit, inputs_read, slots, outputs, columns, inputs, invalid, units, block, scores, r, c) -> bool:
+def _criterion(crit, inputs_read, slots, outputs, columns, inputs, invalid, units, block, scores, r, c,
+               settle=None, clean: bool = False) -> bool:
     """Status, points, applicability and branch of one criterion over one block; True when
     it applies to every unit of the block. The program has written the rule's points and
     branch codes into the criterion's rows; they are kept where the unit is scored.
@@ -237,10 +256,21 @@ def _criterion(crit, inputs_read, slots, outputs, columns, inputs, invalid, unit
     Statuses are composed with int8 arithmetic (`s += (code - s) * mask`), not masked
     writes: masks such as "evidence missing" are scattered, and numpy's masked writes slow
     to several ns a unit on them, where the arithmetic stays a fraction of one. In most
-    blocks every unit is scored: then points and branches stay as they are."""
+    blocks every unit is scored: then points and branches stay as they are. On a `clean`
+    block (no missing value), points the compiler proved defined are not looked through
+    for undefined ones."""
     points = scores.points[r, block]
     status = scores.status[c, block]
-    undefined = np.isnan(points) if has_nan(points) else None
+    branch, applicable = scores.branch[c, block], scores.applicable[r, block]
+    if settle is not None and not any(name in invalid for name in inputs_read):
+        excluded, unknown = _exclusions(outputs, slots.exclusions) if slots.exclusions else (_NO_MASK, None)
+        if unknown is None:
+            evidence = _NO_VALUES if crit.evidence is None else columns[crit.evidence]
+            unscored, missing = settle(points, branch, status, applicable, evidence, excluded)
+            if missing:
+                _apply_policy(crit, inputs_read, columns, inputs, units, block, status == ir.MISSING, applicable)
+            return unscored == 0
+    undefined = None if (clean and slots.defined_when_complete) or not has_nan(points) else np.isnan(points)
     if undefined is not None:
         np.multiply(undefined.view(np.int8), np.int8(ir.MISSING), out=status)  # SCORED is 0
     else:
@@ -255,7 +285,6 @@ def _criterion(crit, inputs_read, slots, outputs, columns, inputs, invalid, unit
     for name in inputs_read:
         if name in invalid:
             _overrule(status, ir.INVALID, invalid[name])
-    branch, applicable = scores.branch[c, block], scores.applicable[r, block]
     if not status.any():  # every unit scored
         applicable.fill(True)
         return True
@@ -263,17 +292,26 @@ def _criterion(crit, inputs_read, slots, outputs, columns, inputs, invalid, unit
     np.not_equal(status, ir.EXCLUDED, out=applicable)
     missing = status == ir.MISSING
     if missing.any():
-        policy = _missing_policy(crit, inputs_read, columns, inputs, missing)
-        stop = missing & (policy == _SEVERITY["error"])
-        if stop.any():
-            raise _missing_error(crit, inputs_read, columns, units, block, stop)
-        applicable &= ~(missing & (policy == _SEVERITY["exclude"]))
+        _apply_policy(crit, inputs_read, columns, inputs, units, block, missing, applicable)
     np.multiply(points, scored, out=points)  # NaN × 0 stays NaN: those are undefined ones
     if undefined is not None:
         np.copyto(points, 0.0, where=undefined)
     np.multiply(branch, scored.view(np.int8), out=branch)
     branch += scored.view(np.int8) - np.int8(1)  # -1 where not scored
     return False
+
+
+_NO_MASK, _NO_VALUES = np.zeros(0, bool), np.zeros(0)  # a settle kernel's "none"
+
+
+def _apply_policy(crit, inputs_read, columns, inputs, units, block, missing, applicable) -> None:
+    """The missing-data policy where a criterion has no value: an error stops scoring,
+    `exclude` takes the unit's criterion out (`zero` keeps it, at 0 points)."""
+    policy = _missing_policy(crit, inputs_read, columns, inputs, missing)
+    stop = missing & (policy == _SEVERITY["error"])
+    if stop.any():
+        raise _missing_error(crit, inputs_read, columns, units, block, stop)
+    applicable &= ~(missing & (policy == _SEVERITY["exclude"]))
 
 
 def _exclusions(outputs, slots) -> tuple[np.ndarray, np.ndarray | None]:

@@ -281,8 +281,9 @@ def linear(x, start, end, top: float, points=None, branch=None):
 
 def linear_fixed(x, start: float, end: float, top: float, points=None, branch=None):
     """`linear` whose limits are different constants (the usual case)."""
-    fraction = _vector(x) - start
-    fraction /= end - start  # in place: the same float as (x - start) / (end - start)
+    with np.errstate(over="ignore"):  # a huge x over a tiny span overflows to ±inf: a value
+        fraction = _vector(x) - start
+        fraction /= end - start  # in place: the same float as (x - start) / (end - start)
     return fraction_of(fraction, top, points, branch)
 
 

@@ -27,10 +27,12 @@ from .instructions import Instr, free, function_disassembly, function_source, in
 class CriterionSlots:
     """Where a criterion's compiled values land: its points and branch codes in the
     destination rows `points[row]` and `branches[row]` the caller passes in, its exclusion
-    conditions in the program's outputs."""
+    conditions in the program's outputs; and whether its points are proven defined on a
+    block with no missing value (`rules.defined_when_complete`)."""
 
     row: int
     exclusions: tuple[int, ...]
+    defined_when_complete: bool = False
 
 
 @attrs.frozen
