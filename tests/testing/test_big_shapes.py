@@ -53,10 +53,17 @@ def _whole_let_chain(text: str) -> int:
     return max((levels[n] for n in re.findall(r"(?:score|linear) (m\d+)\b", text)), default=0)
 
 
+def _chain_at_the_limit(text: str) -> bool:
+    """A `+`/`-` chain of MAX_DEPTH terms, or an `and`/`or` chain of MAX_DEPTH - 1 conditions
+    (a comparison nests two levels): the most terms the nesting limit allows."""
+    return any(len(re.findall(r"[\w)%] [+-] ", line)) >= MAX_DEPTH - 1 or len(re.findall(r" (?:and|or) ", line)) >= MAX_DEPTH - 2
+               for line in text.splitlines())
+
+
 SHAPES = {
     "more than 127 bands or whens": lambda text: _bands(text) > 127,
     "a chain near the nesting limit": lambda text: _longest_chain(text) >= MAX_DEPTH // 2,
-    "a chain at the nesting limit": lambda text: _longest_chain(text) >= MAX_DEPTH - 1,
+    "a chain at the nesting limit": _chain_at_the_limit,
     "a call of more arguments than the nesting limit":
         lambda text: any(line.count(",") > MAX_DEPTH for line in text.splitlines()),
     "a long run of unary minuses": lambda text: "- - - - - - - - - -" in text,

@@ -94,7 +94,7 @@ def let_chain_levels(draw, scope: Scope) -> int:
 # paths from the chain's end to its start, which every phase must walk once per let.
 LINKS = (("{0}", 1, 0.0), ("({0} + 0.5)", 2, 0.5), ("(({0} + 0.25) + 0.25)", 3, 0.5),
          ("max({0}, {0})", 2, 0.0), ("min({0}, ({0} + 0.5))", 3, 0.0), ("(if ({0} > 0) then {0} else {0})", 3, 0.0))
-FIRST_LINKS = LINKS[1:3] + LINKS[4:]  # links that make a share a number: `linear .. to 100` refuses a share
+FIRST_LINKS = LINKS[1:3] + LINKS[4:5]  # links that make a share a number (a rename, max and if keep it one): `linear .. to 100` refuses a share
 
 
 def tower_height(draw) -> int:
