@@ -52,3 +52,16 @@ def test_a_proven_rule_still_scores_missing_values_as_missing():
         {"x": [3.0, np.nan], "a": [1, 1], "b": [1, 1]})
     assert list(result.status("c")) == ["scored", "missing"]
     assert result.points("c").tolist() == [3.0, 0.0]
+
+
+@pytest.mark.parametrize("links", [1, 2, 40])
+def test_lets_read_twice_are_proven_once(links):
+    """A let read by two parents (here each let reads the one before twice) is one node of
+    the proof: taken once, after what it reads (in a walk that visits it once, the second
+    parent came before it and found no fact)."""
+    chain = "\n    ".join(["let m0 = x"] + [f"let m{i} = max(m{i - 1}, -m{i - 1})" for i in range(1, links + 1)])
+    text = (HEAD % f"score m{links}").replace('input b count "B"', f'input b count "B"\n    {chain}')
+    program = dtiscore.loads(text).program
+    assert program.slots["c"].defined_when_complete is True
+    result = dtiscore.loads(text).score({"x": [1.5], "a": [1], "b": [1]})
+    assert result.points("c").tolist() == [1.5]  # |x| however many links

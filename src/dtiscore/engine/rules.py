@@ -16,6 +16,7 @@ from typing import Callable
 import attrs
 
 from ..language import ir
+from .fold import postorder
 from .instructions import Instr, Tup, lit
 
 
@@ -59,10 +60,11 @@ def _defined(expr: ir.Expr) -> bool:
 
 
 def _facts(expr: ir.Expr) -> tuple[bool, bool]:
-    """(finite, defined) of an expression, children before parents, in a loop (no
-    recursion: long chains are expressions like any other)."""
+    """(finite, defined) of an expression, children before parents, each node once, in a
+    loop (no recursion: long chains are expressions like any other; a let read twice by
+    each let after it is looked at once)."""
     facts: dict[int, tuple[bool, bool]] = {}
-    for node in reversed(list(ir.walk(expr))):
+    for node in postorder(expr, facts, populations=False):
         facts[id(node)] = _fact(node, facts)
     return facts[id(expr)]
 
