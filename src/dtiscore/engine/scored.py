@@ -245,18 +245,21 @@ class Scored:
         position = whole("position", position, 0, len(self) - 1)
         return {name: float(column[position]) for name, column in self.columns.values.items()}
 
-    def table(self, groups: bool = True) -> dict[str, np.ndarray | list]:
+    def table(self, groups: bool = True, ranks: bool = True) -> dict[str, np.ndarray | list]:
         """unit, total, index, band (where the framework declares bands), rank, each tag
         view's index and rank (`pillar.government.index`, `pillar.government.rank`, ...) and
-        (optionally) one column of points per group."""
+        (optionally) one column of points per group. ranks=False leaves the rank columns in
+        their places but empty (None), for a caller that ranks later over more units (a
+        streamed file ranks once every chunk is scored)."""
         out: dict = {"unit": self.units, "total": self.total, "index": self.index}
         if self.framework.ir.bands is not None:
             out["band"] = self.band()
-        out["rank"] = rank_cells(self.rank())
+        out["rank"] = rank_cells(self.rank()) if ranks else None
         for key in self.tag_keys:
             for value, view in self.view(key).items():
                 index, rank = view_columns(key, value)
-                out[index], out[rank] = view.index, rank_cells(index_rank(view.index, self._ranked))
+                out[index] = view.index
+                out[rank] = rank_cells(index_rank(view.index, self._ranked)) if ranks else None
         if groups:
             for group_id in self.framework.groups:
                 out[group_id] = self.points(group_id)

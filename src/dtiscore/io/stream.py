@@ -35,7 +35,7 @@ def score_csv(framework: "CompiledFramework", chunks: CsvChunks, target: Any, fo
     views: dict[str, list[np.ndarray]] = {}  # a tag view's rank column → its index, chunk by chunk
     with tempfile.TemporaryFile() as stash:
         for result, table in score_chunks(framework, chunks, invalid):
-            columns = result.table()
+            columns = result.table(ranks=False)  # ranked below, over every chunk
             if rank_by:
                 ranking.add(result.total, result.ranked, peers(result, table, rank_by))
                 columns = with_rank(columns, columns["rank"], rank_by, table.columns[rank_by])
