@@ -36,7 +36,7 @@ texts = st.one_of(st.text(), st.sampled_from(["=SUM(A1:A3)", "+1", "-2", "@x", '
 def columns(draw):
     n = draw(st.integers(0, 12))
     kinds = draw(st.lists(st.sampled_from(["float", "float32", "int", "uint", "bool", "text", "text_or_none",
-                                           "ints", "big_ints", "mixed"]), min_size=1, max_size=5))
+                                           "ints", "big_ints", "floats", "mixed"]), min_size=1, max_size=5))
     out = []
     for kind in kinds:
         if kind == "float":
@@ -58,10 +58,13 @@ def columns(draw):
             out.append(draw(st.lists(st.integers(-10**6, 10**6), min_size=n, max_size=n)))
         elif kind == "big_ints":
             out.append(draw(st.lists(st.integers(), min_size=n, max_size=n)))
+        elif kind == "floats":
+            out.append(draw(st.lists(st.one_of(floats, st.none()), min_size=n, max_size=n)))
         else:
             out.append(draw(st.lists(st.one_of(floats, texts, st.none(), st.integers(), st.booleans()),
                                      min_size=n, max_size=n)))
-    return out
+    # a list may come as a numpy array of objects (the ledger's text columns do)
+    return [np.array(c, dtype=object) if isinstance(c, list) and draw(st.booleans()) else c for c in out]
 
 
 @settings(max_examples=400)

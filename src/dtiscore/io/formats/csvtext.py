@@ -58,10 +58,12 @@ def column_texts(values: Any, decimal_comma: bool = False) -> tuple[Any, bool]:
         return _cast(pa.array(values)), True
     if isinstance(values, np.ndarray) and values.dtype.kind == "b":
         return pa.array(np.where(values, "True", "False"), pa.string()), False
-    if not isinstance(values, np.ndarray):
+    if not isinstance(values, np.ndarray) or values.dtype.kind == "O":  # a list, or numpy's objects
         kinds = set(map(type, values))
         if kinds <= {str, type(None)}:
             return pa.array(values, pa.string()).fill_null(""), False
+        if kinds <= {float, type(None)}:  # None, like NaN, an empty cell
+            return _float_texts(np.array(values, dtype=np.float64), decimal_comma), True
         if kinds == {int}:
             try:
                 return _cast(pa.array(values, pa.int64())), True
@@ -103,8 +105,14 @@ def _quoted(texts: Any, delimiter: str, alone: bool) -> Any:
         special = pc.or_(special, pc.equal(pc.binary_length(texts), 0))
     if not pc.any(special).as_py():
         return texts
-    cells = [_field(cell, delimiter) for cell in texts.filter(special).to_pylist()]
-    return pc.replace_with_mask(texts, special, pa.array(cells, pa.string()))
+    # the csv module quotes the cell and doubles its quotes: done here on the whole column,
+    # but for a carriage return (whose quoting is the csv module's own affair), left to it
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(texts, '"', '""'), '"', "")
+    odd = pc.match_substring(texts, "\r")
+    if not pc.any(odd).as_py():
+        return pc.if_else(special, quoted, texts)
+    cells = [_field(cell, delimiter) for cell in pc.filter(texts, odd).to_pylist()]
+    return pc.replace_with_mask(pc.if_else(special, quoted, texts), odd, pa.array(cells, pa.string()))
 
 
 def _field(cell: str, delimiter: str) -> str:
