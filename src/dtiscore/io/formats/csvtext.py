@@ -7,8 +7,9 @@ reads back as the same float, without a trailing `.0`). Arrow's cast to text giv
 shortest digits and lays them out the same way for 1e-4 ≤ |x| < 1e10 (and 0); outside that
 range it picks another layout (`1e+15` for Python's `1000000000000000.0`, `0.00001` for
 `1e-05`), so those few floats, and NaN (an empty cell), are written by Python. A cell the
-csv module would quote (one with the delimiter, a quote or a line break in it) is written by
-the csv module itself; so is any column that is not numbers, text or bools.
+csv module would quote (one with the delimiter, a quote or a line break in it) is quoted as
+it does, its quotes doubled; a cell with a carriage return, and any column that is not
+numbers, text or bools, is written by the csv module itself.
 """
 
 from __future__ import annotations
