@@ -84,3 +84,21 @@ def test_rank_and_index_of_one_unit(totals):
         want = result.total[position] / 1000.0
         got = _index(result, position)
         assert (got != got and want != want) or got == want
+
+
+def test_a_zero_is_shown_without_its_sign():
+    """clamp(-1, -0.0, 0) is -0.0 for the scalar solver (Python's min keeps its first equal
+    argument) and 0.0 in numpy's arrays: a reason holds 0.0 either way, so the one-unit and
+    many-unit reasons agree and no text says "-0" (found by the property above)."""
+    framework = dtiscore.loads('framework f "F" {\n    max 10\n    input n count\n    input s share\n'
+                               '    input x number\n    criterion c "C" max 10 {\n'
+                               '        score clamp(n - s, round(x, 0), 0)\n    }\n}')
+    result = framework.score({"n": [0.0], "s": [1.0], "x": [-5e-324]})
+    crit, (k,) = framework.ir_node("c"), [i for i, c in enumerate(result.scores.criteria) if c == "c"]
+    row = result.input_row(0)
+    one = Reasons(framework.ir).one(crit, Solver(framework.ir, row, result.scores.populations).value, row,
+                                    int(result.scores.status[k, 0]), int(result.scores.branch[k, 0]), 0.0)
+    many = Reasons(framework.ir).build(crit, Values(result, np.arange(1)), result.scores.status[k],
+                                       result.scores.branch[k], result.scores.points[result.node_row("c")], {})[0]
+    assert one.params["value"] == many.params["value"] == 0.0
+    assert math.copysign(1.0, one.params["value"]) == math.copysign(1.0, many.params["value"]) == 1.0

@@ -370,10 +370,13 @@ def _(rule: ir.CasesRule):
 
 
 def _f(value: float) -> float | None:
+    """A value as a reason holds it: None for no value, and -0.0 as 0.0 (the sign of a zero
+    is an accident of the arithmetic: the scalar solver and the engine's arrays may differ
+    in it, as `min(-0.0, 0)` does from numpy's, and no reader should see "-0")."""
     if isinstance(value, Field):
         return value  # type: ignore[return-value]
     value = float(value)
-    return None if value != value else value
+    return None if value != value else value + 0.0
 
 
 # ---- text -----------------------------------------------------------------------------------
