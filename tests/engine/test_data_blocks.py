@@ -3,9 +3,12 @@ give the same columns and the same errors as value-by-value checking."""
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dtiscore
-from dtiscore.engine.columns import _CHECK_BLOCK, to_columns
+from dtiscore.engine.columns import _CHECK_BLOCK, _option_guess, _parse_distinct, _parse_options, to_columns
+from dtiscore.language import ir
 
 FRAMEWORK = dtiscore.loads("""framework d "Data" {
     max 20
@@ -84,3 +87,61 @@ def test_columns_checked_on_threads_report_problems_in_input_order():
         messages.append(str(info.value))
     assert messages[0] == messages[1]
     assert messages[0].index("unit 3,") < messages[0].index(f"unit {N - 1},") < messages[0].index("unit 7,")
+
+
+_OPTION_TEXT = st.from_regex(r"[abcñ中_][abcñ中_0-9]{0,5}", fullmatch=True)  # options are names
+
+
+@settings(max_examples=200, deadline=None)
+@given(options=st.lists(_OPTION_TEXT, min_size=1, max_size=6, unique=True),
+       extra=st.lists(st.text(alphabet="abcñ中 _-x", max_size=8), max_size=4),
+       picks=st.lists(st.integers(0, 20), min_size=1, max_size=40),
+       layout=st.sampled_from(["plain", "strided", "big-endian", "wide"]))
+def test_text_choices_read_through_one_letter_as_cell_by_cell(options, extra, picks, layout):
+    """A numpy text column of choices is matched to options through one letter where they
+    all differ; every cell's result is what parsing it alone gives (an option's position,
+    no value, or bad), whatever the options share and however the column is laid out."""
+    spec = ir.Input("role", "choice", options=tuple(options))
+    pool = list(options) + [o.upper() for o in options] + [" " + o for o in options] + [o[:-1] for o in options] + extra
+    cells = [pool[p % len(pool)] for p in picks]
+    raw = np.array(cells)
+    if layout == "strided":
+        raw = np.array([c for cell in cells for c in (cell, "pad")])[::2]
+    elif layout == "big-endian":
+        raw = raw.astype(raw.dtype.newbyteorder(">"))
+    elif layout == "wide":
+        raw = raw.astype(f"<U{raw.dtype.itemsize // 4 + 5}")
+    column, missing = _parse_options(spec, raw)
+    expected, expected_missing = _parse_distinct(spec, np.array(cells, dtype=object))
+    np.testing.assert_array_equal(column, expected)
+    np.testing.assert_array_equal(missing, expected_missing)
+
+
+def test_the_letter_lookup_is_used_where_a_letter_tells_options_apart():
+    raw = np.array(["chair", "chairman", "deputy", "chairs", "x"])
+    # the first five letters do not tell chair from chairman; the sixth does: none, m, y
+    assert _option_guess(("chair", "chairman", "deputy"), raw).tolist() == [0, 1, 2, -1, 0]
+    assert _option_guess(("ab", "ba", "aa", "bb"), np.array(["ab"])) is None  # no letter differs in all four
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_bound_broken_only_in_the_last_block_is_named(threads):
+    framework = dtiscore.loads("""framework b "Bounds" {
+        max 10
+        input staff count
+        input trained count <= staff
+        criterion t "Trained" max 10 { proportional ratio(trained, staff) target 100% }
+    }""")
+    n = 2 * _CHECK_BLOCK + 5
+    staff, trained = np.full(n, 10.0), np.full(n, 5.0)
+    trained[n - 1] = 11.0
+    with pytest.raises(dtiscore.DataError, match=f"unit {n - 1}, column 'trained': 11 is more than staff"):
+        to_columns(framework.ir, {"staff": staff, "trained": trained}, threads=threads)
+    marked = to_columns(framework.ir, {"staff": staff, "trained": trained}, invalid="mark", threads=threads)
+    assert np.flatnonzero(marked.invalid["trained"]).tolist() == [n - 1]
+
+
+def test_default_unit_ids_are_made_only_when_asked():
+    checked = to_columns(FRAMEWORK.ir, columns())
+    assert isinstance(checked.ids, range) and len(checked) == N
+    assert checked.units == list(range(N)) and FRAMEWORK.score(columns()).units[:3] == [0, 1, 2]

@@ -28,17 +28,24 @@ from .sources import arrow_of, as_mapping, units_of
 
 class Columns:
     """The checked columns, the unit ids, which values were bad (when marking), and which
-    columns the checks found to have every value (so scoring need not look for NaN)."""
+    columns the checks found to have every value (so scoring need not look for NaN).
 
-    def __init__(self, values: dict[str, np.ndarray], units: list, invalid: dict[str, np.ndarray],
+    `ids` are the unit ids as given, or a `range` when they are the default 0..n-1: the
+    list `units` is made from it only when asked (a million ints take 20-50 ms)."""
+
+    def __init__(self, values: dict[str, np.ndarray], units: Sequence[object], invalid: dict[str, np.ndarray],
                  complete: frozenset[str] = frozenset()):
         self.values = values
-        self.units = units
+        self.ids = units
         self.invalid = invalid
         self.complete = complete
 
+    @functools.cached_property
+    def units(self) -> list:
+        return self.ids if isinstance(self.ids, list) else list(self.ids)
+
     def __len__(self) -> int:
-        return len(self.units)
+        return len(self.ids)
 
 
 def to_columns(
@@ -65,7 +72,7 @@ def to_columns(
     n = _common_length(lengths, units)
     if units is None:
         units = units_of(data, mapping, n)
-    unit_ids = list(units) if units is not None else list(range(n))
+    unit_ids = list(units) if units is not None else range(n)
     if units is not None:  # 0..n-1 are distinct
         _check_unit_ids(unit_ids)
     problems: list[DataProblem] = []
@@ -77,12 +84,15 @@ def to_columns(
     for spec, (column, wrong, whole, found) in zip(framework.inputs, converted):
         problems.extend(found)
         values[spec.name] = column
-        if wrong.any():
+        if wrong is not None:
             bad[spec.name] = wrong
         if whole:
             complete.add(spec.name)
     unreadable = dict(bad)  # a value that is not of its type is not compared again
-    for spec in bounds_first(framework.inputs):
+    bounded = [spec for spec in bounds_first(framework.inputs) if spec.at_most is not None]
+    over = _each(lambda spec: _any_over(values[spec.name], values[spec.at_most]), bounded,
+                 threads if n >= _THREADS_FROM else 1)
+    for spec in (spec for spec, found in zip(bounded, over) if found):
         _check_constraints(spec, values, unit_ids, problems, bad, unreadable)
     if problems and invalid == "raise":
         raise DataError(problems)
@@ -227,32 +237,35 @@ def _type_word(spec: ir.Input) -> str:
     return f"choice({', '.join(spec.options)})" if spec.kind == "choice" else spec.kind
 
 
-def _convert(spec: ir.Input, raw: np.ndarray, units: list):
-    """(float column, mask of bad values, whether the column is known to hold no NaN, the
-    problems found)."""
+def _convert(spec: ir.Input, raw: np.ndarray, units: Sequence[object], fine=None):
+    """(float column, mask of bad values or None when none is, whether the column is known
+    to hold no NaN, the problems found). `fine` is the quick pass (`_plainly_fine` unless an
+    engine brings its own)."""
+    fine = fine or _plainly_fine
     problems: list[DataProblem] = []
     complete = False
     if arrow_columns.is_arrow(raw):
         column, wrong = arrow_columns.convert(spec, raw)
-        complete = not wrong.any() and (_plainly_fine(spec, column) if spec.type == ir.NUM
+        complete = not wrong.any() and (fine(spec, column) if spec.type == ir.NUM
                                         else not np.isnan(column).any())
         if spec.type == ir.NUM and not complete:
             wrong |= _numeric_problems(spec, column)
     elif raw.dtype.kind in "fiu" and spec.kind in ("count", "number", "share"):
         column = _floats(raw)
-        complete = _plainly_fine(spec, column)
-        wrong = np.zeros(len(column), dtype=bool) if complete else _numeric_problems(spec, column)
+        if fine(spec, column):
+            return column, None, True, problems
+        wrong = _numeric_problems(spec, column)
     elif raw.dtype.kind == "b" and spec.kind == "bool":
-        return _bool_floats(raw), np.zeros(len(raw), dtype=bool), True, problems
+        return _bool_floats(raw), None, True, problems
     elif raw.dtype.kind in "fiu" and spec.kind in ("bool", "choice"):
         column, wrong = _coded(spec, raw)
     else:
         column, missing = _parse_distinct(spec, raw)
         wrong = np.isnan(column) & ~missing
-        if spec.type == ir.NUM and not _plainly_fine(spec, column):
+        if spec.type == ir.NUM and not fine(spec, column):
             wrong |= _numeric_problems(spec, column)
     if not wrong.any():
-        return column, wrong, complete, problems
+        return column, None, complete, problems
     for i in np.flatnonzero(wrong)[:50]:
         cell = raw[int(i)].as_py() if arrow_columns.is_arrow(raw) else raw[i]
         problems.append(DataProblem(f"unit {show(units[i])}, column '{spec.name}': {explain(spec, cell)}",
@@ -311,14 +324,44 @@ def _parse_options(spec: ir.Input, raw: np.ndarray) -> tuple[np.ndarray, np.ndar
     """`_parse_distinct` for a numpy text column of choices: cells that are exactly an
     option are matched by one vectorised comparison per option; only the others (padded,
     "no value" words, bad ones) are parsed one distinct value at a time."""
-    column = np.full(len(raw), np.nan)
-    for position, option in enumerate(spec.options):
-        column[raw == option] = position
+    guess = _option_guess(spec.options, raw)
+    if guess is None:
+        column = np.full(len(raw), np.nan)
+        for position, option in enumerate(spec.options):
+            column[raw == option] = position
+    else:
+        table = np.array(spec.options, dtype=raw.dtype)
+        column = guess.astype(float)
+        column[(guess < 0) | (raw != table[guess])] = np.nan  # table[-1] is some option: checked anyway
     missing = np.zeros(len(raw), dtype=bool)
     rest = np.isnan(column)
     if rest.any():
         column[rest], missing[rest] = _parse_distinct(spec, raw[rest].astype(object))
     return column, missing
+
+
+def _option_guess(options: tuple[str, ...], raw: np.ndarray) -> np.ndarray | None:
+    """Each cell's only possible option (-1: none), read from one character position where
+    every option has a different character, through a lookup table: one strided read of the
+    column, where comparing whole cells with each option reads all of it once per option.
+    None when no position tells the options apart."""
+    width = raw.dtype.itemsize // 4  # numpy text is UTF-32, padded with zeros
+    if (width == 0 or not raw.flags.c_contiguous or len(options) > 127
+            or any(len(option) > width for option in options)):
+        return None
+    letters = np.array(options, dtype=raw.dtype).view(np.uint32).reshape(len(options), width)
+    for j in range(width):
+        codes = letters[:, j]
+        if len(set(codes.tolist())) == len(options) and codes.max() < _GUESS_LETTERS:
+            break
+    else:
+        return None
+    lookup = np.full(int(codes.max()) + 2, -1, dtype=np.int8)  # the last entry: any letter beyond
+    lookup[codes] = np.arange(len(options))
+    return np.take(lookup, raw.view(np.uint32).reshape(len(raw), width)[:, j], mode="clip")
+
+
+_GUESS_LETTERS = 1 << 16  # the lookup table's size at most
 
 
 _PLAIN_KINDS = {int, float, str, type(None)}  # equal values of these kinds read alike
@@ -435,14 +478,24 @@ def bounds_first(inputs) -> list:
     return list(order.values())
 
 
+def _any_over(mine: np.ndarray, limit: np.ndarray) -> bool:
+    """Whether some unit's value is over its bound (NaN is over nothing), a block at a
+    time into one small mask: a pass over both columns, and no column-sized mask."""
+    over = np.empty(min(mine.size, _CHECK_BLOCK), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for start in range(0, mine.size, _CHECK_BLOCK):
+            part = over[:min(_CHECK_BLOCK, mine.size - start)]
+            np.greater(mine[start:start + _CHECK_BLOCK], limit[start:start + _CHECK_BLOCK], out=part)
+            if part.any():
+                return True
+    return False
+
+
 def _check_constraints(spec, values, units, problems, bad, unreadable) -> None:
-    if spec.at_most is None:
-        return
+    """The units over their `<= OTHER` bound, as problems and bad values."""
     mine, limit = values[spec.name], values[spec.at_most]
     with np.errstate(invalid="ignore"):
         broken = mine > limit  # false where either has no value
-    if not broken.any():
-        return
     if spec.name in unreadable:
         broken &= ~unreadable[spec.name]
     if spec.at_most in bad:  # a bound that is itself bad (of any kind) bounds nothing
