@@ -144,4 +144,9 @@ def test_a_bound_broken_only_in_the_last_block_is_named(threads):
 def test_default_unit_ids_are_made_only_when_asked():
     checked = to_columns(FRAMEWORK.ir, columns())
     assert isinstance(checked.ids, range) and len(checked) == N
-    assert checked.units == list(range(N)) and FRAMEWORK.score(columns()).units[:3] == [0, 1, 2]
+    result = FRAMEWORK.score(columns())
+    assert result.explain(N - 1).unit == N - 1 and result.position(np.int64(5)) == 5 and len(result) == N
+    assert "units" not in result.columns.__dict__  # scoring and explaining one unit made no list of ids
+    assert result.units[:3] == [0, 1, 2] and checked.units == list(range(N))
+    with pytest.raises(dtiscore.UnknownIdError):
+        result.position(N)

@@ -142,7 +142,7 @@ def rescored(framework, result: "Scored") -> "Scored | None":
         else:
             values[name] = np.full(n, np.nan)
     complete = frozenset(name for name in columns.complete if name in values)
-    checked = Columns(values, columns.units, invalid, complete)
+    checked = Columns(values, columns.ids, invalid, complete)
     try:
         return framework.scored(framework.score_columns(checked), checked)
     except DtiError:  # a policy that errors on missing data: no middle step

@@ -207,7 +207,7 @@ class CompiledFramework:
         program = self.program.on(engine)
         ordered = [columns.values[name] for name in program.columns]
         complete = {i for i, name in enumerate(program.columns) if name in columns.complete}
-        return evaluate(self.ir, program, ordered, columns.invalid, columns.units, self.layout,
+        return evaluate(self.ir, program, ordered, columns.invalid, columns.ids, self.layout,
                         threads, populations, complete)
 
     def scored(self, scores: Scores, columns: Columns) -> Scored:

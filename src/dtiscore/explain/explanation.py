@@ -111,7 +111,7 @@ def explain_unit(result: "Scored", position: int, lang: str | None = None) -> Ex
             criteria.append(_Pending.of(unit, node, status_of[row], branch_of[row], lost[node.id]))
     deductions = sorted((c for c in criteria if c.lost > 0.0), key=lambda c: -c.lost)
     return Explanation(
-        unit=result.units[position], framework=framework.id, title=framework.title, lang=lang,
+        unit=result.unit_id(position), framework=framework.id, title=framework.title, lang=lang,
         total=tree.total, effective_max=tree.effective[framework.ir.root.id],
         index=_index(result, position), rank=_unit_rank(result, position), units=len(result),
         lines=tuple(lines), deductions=tuple(deductions), criteria=tuple(criteria),

@@ -474,7 +474,7 @@ def plan(result: "Scored", position: int, target: float) -> Plan:
             current = total
         if current >= target - 1e-9:
             break
-    return Plan(result.units[position], start, float(target), current >= target - 1e-9, current, tuple(items))
+    return Plan(result.unit_id(position), start, float(target), current >= target - 1e-9, current, tuple(items))
 
 
 # ---- text ---------------------------------------------------------------------------------
