@@ -237,22 +237,20 @@ def _type_word(spec: ir.Input) -> str:
     return f"choice({', '.join(spec.options)})" if spec.kind == "choice" else spec.kind
 
 
-def _convert(spec: ir.Input, raw: np.ndarray, units: Sequence[object], fine=None):
+def _convert(spec: ir.Input, raw: np.ndarray, units: Sequence[object]):
     """(float column, mask of bad values or None when none is, whether the column is known
-    to hold no NaN, the problems found). `fine` is the quick pass (`_plainly_fine` unless an
-    engine brings its own)."""
-    fine = fine or _plainly_fine
+    to hold no NaN, the problems found)."""
     problems: list[DataProblem] = []
     complete = False
     if arrow_columns.is_arrow(raw):
         column, wrong = arrow_columns.convert(spec, raw)
-        complete = not wrong.any() and (fine(spec, column) if spec.type == ir.NUM
+        complete = not wrong.any() and (_plainly_fine(spec, column) if spec.type == ir.NUM
                                         else not np.isnan(column).any())
         if spec.type == ir.NUM and not complete:
             wrong |= _numeric_problems(spec, column)
     elif raw.dtype.kind in "fiu" and spec.kind in ("count", "number", "share"):
         column = _floats(raw)
-        if fine(spec, column):
+        if _plainly_fine(spec, column):
             return column, None, True, problems
         wrong = _numeric_problems(spec, column)
     elif raw.dtype.kind == "b" and spec.kind == "bool":
@@ -262,7 +260,7 @@ def _convert(spec: ir.Input, raw: np.ndarray, units: Sequence[object], fine=None
     else:
         column, missing = _parse_distinct(spec, raw)
         wrong = np.isnan(column) & ~missing
-        if spec.type == ir.NUM and not fine(spec, column):
+        if spec.type == ir.NUM and not _plainly_fine(spec, column):
             wrong |= _numeric_problems(spec, column)
     if not wrong.any():
         return column, None, complete, problems
@@ -322,8 +320,9 @@ def _parse_distinct(spec: ir.Input, raw: np.ndarray) -> tuple[np.ndarray, np.nda
 
 def _parse_options(spec: ir.Input, raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`_parse_distinct` for a numpy text column of choices: cells that are exactly an
-    option are matched by one vectorised comparison per option; only the others (padded,
-    "no value" words, bad ones) are parsed one distinct value at a time."""
+    option are matched in whole-column passes (through one letter, else option by option);
+    only the others (padded, "no value" words, bad ones) are parsed one distinct value at a
+    time."""
     guess = _option_guess(spec.options, raw)
     if guess is None:
         column = np.full(len(raw), np.nan)
