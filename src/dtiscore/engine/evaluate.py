@@ -262,6 +262,10 @@ def _criterion(crit, inputs_read, slots, outputs, columns, inputs, invalid, unit
     points = scores.points[r, block]
     status = scores.status[c, block]
     branch, applicable = scores.branch[c, block], scores.applicable[r, block]
+    if clean and slots.defined_when_complete and crit.evidence is None and not slots.exclusions:
+        status.fill(ir.SCORED)  # the usual criterion on the usual block: nothing to look at
+        applicable.fill(True)
+        return True
     if settle is not None and not any(name in invalid for name in inputs_read):
         excluded, unknown = _exclusions(outputs, slots.exclusions) if slots.exclusions else (_NO_MASK, None)
         if unknown is None:
@@ -366,26 +370,30 @@ def _group(group: ir.Group, layout: Layout, scores: Scores, block: slice, whole:
     (`whole`: the nodes that apply to every unit of the block, with their effective max,
     the same for every unit). Sums run in file order, as the reference interpreter adds
     them; where every member is whole, the sum of effective maxima is one Python float,
-    the same float numpy would make unit by unit."""
+    the same float numpy would make unit by unit. The sums are made in the group's own
+    rows (points, effective max): no new array, whose fresh pages cost more than the adding."""
     points, applicable = scores.points, scores.applicable
     m = block.stop - block.start
-    raw = np.zeros(m)
+    g = layout.row[group.id]
+    kept, top = points[g, block], scores.group_max[layout.group_row[g], block]
+    raw = None  # kept once a member is added: 0.0 + the first, as the reference starts at 0.0
     m_app: float | np.ndarray = 0.0  # one float while every member so far is whole
     any_applicable: bool | np.ndarray = False
     m_all = 0.0
     member_max = None  # scratch for a criterion's effective max
-    for o, s, top in layout.places[group.id]:
-        m_all += top
+    for o, s, place_max in layout.places[group.id]:
+        m_all += place_max
         if s is not None:
             _settle_substitute(o, s, layout, scores, block, whole)
         for r in (o,) if s is None else (o, s):
-            raw += points[r, block]
+            raw = np.add(points[r, block], 0.0, out=kept) if raw is None else np.add(raw, points[r, block], out=kept)
             if r in whole:
                 m_app += whole[r]  # in place once an array: the same sums, in the same order
                 any_applicable = True
                 continue
             if isinstance(m_app, float):
-                m_app = np.full(m, m_app)
+                top.fill(m_app)
+                m_app = top
             if r in scores.group_row:
                 m_app += scores.effective_max(r, block)
             else:
@@ -395,8 +403,9 @@ def _group(group: ir.Group, layout: Layout, scores: Scores, block: slice, whole:
                 any_applicable = applicable[r, block].copy()
             elif any_applicable is not True:
                 any_applicable |= applicable[r, block]
-    g = layout.row[group.id]
-    kept, top = points[g, block], scores.group_max[layout.group_row[g], block]
+    if raw is None:
+        raw = kept
+        kept.fill(0.0)
     if any_applicable is True and isinstance(m_app, float) and (m_app > 0.0 or group.on_exclude != "rescale"):
         whole[g] = _settled(group, raw, m_app, m_all, kept, top)  # the usual block
         applicable[g, block] = True
