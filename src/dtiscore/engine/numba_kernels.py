@@ -210,7 +210,8 @@ def settle(points, branch, status, applicable, evidence, excluded):  # pragma: n
     become 0, its branch -1, and it applies unless excluded. Gives (units not scored,
     units missing): what `evaluate._criterion` composes with int8 arithmetic, the same
     codes in the same precedence, for blocks with no invalid value and no undefined
-    exclusion."""
+    exclusion. Points and branch codes are written only when some unit is not scored: in
+    the usual block they are read, not written back."""
     unscored = 0
     missing = 0
     has_evidence = evidence.shape[0] > 0
@@ -226,8 +227,11 @@ def settle(points, branch, status, applicable, evidence, excluded):  # pragma: n
         applicable[i] = s != _EXCLUDED
         unscored += s != 0
         missing += s == _MISSING
-        points[i] = p if s == 0 else 0.0
-        branch[i] = branch[i] if s == 0 else -1
+    if unscored:
+        for i in range(points.shape[0]):
+            s = status[i]
+            points[i] = points[i] if s == 0 else 0.0
+            branch[i] = branch[i] if s == 0 else -1
     return unscored, missing
 
 
