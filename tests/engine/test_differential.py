@@ -300,6 +300,16 @@ def test_blocks_and_threads_do_not_matter(engine, data):
     _same_result(text, whole, parts, list(range(len(whole))))
 
 
+def test_many_units_are_scored_in_large_blocks_while_every_thread_gets_two():
+    large, small = evaluate_module.LARGE_BLOCK, evaluate_module.BLOCK
+    assert large == 2 * small
+    assert evaluate_module.scoring_block(4 * large, threads=2) == large
+    assert evaluate_module.scoring_block(4 * large - 1, threads=2) == small
+    assert evaluate_module.scoring_block(100_000, threads=2) == small  # two blocks, two threads
+    assert evaluate_module.scoring_block(2 * large, threads=1) == large
+    assert evaluate_module.scoring_block(2 * large, threads=0) == large  # 0 threads runs as 1
+
+
 @on_engines
 @examples(60)
 @given(st.data())

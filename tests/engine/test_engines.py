@@ -150,6 +150,23 @@ def test_clamping_rules_agree_bit_for_bit(values, top, rule):
 
 
 @settings(max_examples=150)
+@given(BLOCKS, st.one_of(TOPS, st.sampled_from([math.inf, 5e-324, 2.0 ** -1074 * 3, 1.0 - 2.0 ** -53])),
+       st.sampled_from(["limited", "fraction_of"]))
+def test_clamp_branch_codes_are_their_definition(values, top, rule):
+    """1 where the value reaches the top, else 2 at or below zero, else 0: the numpy kernels
+    read them from the clamped values, which must say the same as the values themselves."""
+    reaches = 1.0 if rule == "fraction_of" else top
+    with np.errstate(invalid="ignore"):  # 0 × inf
+        points, codes = getattr(kernels, rule)(values, top, np.empty(values.shape), np.empty(values.shape, np.int8))
+        clamped = np.minimum(np.maximum(values, 0.0), reaches)
+        clamped = clamped * top if rule == "fraction_of" else clamped
+    expected = [1 if x >= reaches else 2 if x <= 0.0 else 0 for x in values.tolist()]
+    defined = ~np.isnan(values)
+    assert codes[defined].tolist() == [e for e, d in zip(expected, defined) if d]
+    assert points.tobytes() == clamped.tobytes()
+
+
+@settings(max_examples=150)
 @given(BLOCKS, st.floats(-1e6, 1e6), st.floats(-1e6, 1e6), TOPS)
 def test_linear_agrees_bit_for_bit(values, start, end, top):
     if start == end:

@@ -91,11 +91,14 @@ def group(points, applicable, group_max, start, stop, rows, group_rows, maxima, 
     written into the group's rows of points, group_max and applicable. A member is a
     criterion (its max where it applies) or a group (group_rows[k] >= 0: its row of
     group_max). Member by member, each a sequential pass over the block's units (a pass
-    unit by unit across the members' rows runs several times slower)."""
+    unit by unit across the members' rows runs several times slower). The sums are made in
+    the group's own rows: no new arrays, whose fresh pages cost more than the adding."""
     m = stop - start
-    raw = np.zeros(m)
-    m_app = np.zeros(m)
-    any_app = np.zeros(m, dtype=np.bool_)
+    raw, m_app, any_app = points[g, start:stop], group_max[g_max, start:stop], applicable[g, start:stop]
+    for i in range(m):
+        raw[i] = 0.0
+        m_app[i] = 0.0
+        any_app[i] = False
     for k in range(rows.shape[0]):
         member, applies = points[rows[k], start:stop], applicable[rows[k], start:stop]
         if group_rows[k] >= 0:
@@ -110,7 +113,6 @@ def group(points, applicable, group_max, start, stop, rows, group_rows, maxima, 
                 raw[i] += member[i]
                 m_app[i] += top_k if applies[i] else 0.0
                 any_app[i] |= applies[i]
-    kept_row, effective_row, applies_row = points[g, start:stop], group_max[g_max, start:stop], applicable[g, start:stop]
     for i in range(m):
         kept = 0.0
         effective = 0.0
@@ -122,9 +124,8 @@ def group(points, applicable, group_max, start, stop, rows, group_rows, maxima, 
             else:
                 effective = min(m_app[i], top)
                 kept = min(raw[i], effective)
-        kept_row[i] = kept
-        effective_row[i] = effective
-        applies_row[i] = any_app[i]
+        raw[i] = kept
+        m_app[i] = effective
 
 
 @_jit
@@ -133,17 +134,19 @@ def group_whole(points, applicable, group_max, start, stop, rows, m_app, m_all, 
     """A group over units start..stop whose members all apply to every unit, their
     effective maxima adding up to `m_app` (> 0 when rescaling): only the points are summed
     (in file order), then rescaled or shrunk as `group` does. Gives the group's effective
-    max, the same for every unit."""
+    max, the same for every unit. The points are summed in the group's own row."""
     m = stop - start
-    raw = np.zeros(m)
+    kept_row, effective_row, applies_row = points[g, start:stop], group_max[g_max, start:stop], applicable[g, start:stop]
+    for i in range(m):
+        kept_row[i] = 0.0
     for k in range(rows.shape[0]):
         member = points[rows[k], start:stop]
         for i in range(m):
-            raw[i] += member[i]
+            kept_row[i] += member[i]
     effective = top if rescale else min(m_app, top)
-    kept_row, effective_row, applies_row = points[g, start:stop], group_max[g_max, start:stop], applicable[g, start:stop]
     for i in range(m):
-        kept_row[i] = min(raw[i] * m_all / m_app, top) if rescale else min(raw[i], effective)
+        raw = kept_row[i]
+        kept_row[i] = min(raw * m_all / m_app, top) if rescale else min(raw, effective)
         effective_row[i] = effective
         applies_row[i] = True
     return effective
@@ -207,7 +210,8 @@ def settle(points, branch, status, applicable, evidence, excluded):  # pragma: n
     become 0, its branch -1, and it applies unless excluded. Gives (units not scored,
     units missing): what `evaluate._criterion` composes with int8 arithmetic, the same
     codes in the same precedence, for blocks with no invalid value and no undefined
-    exclusion."""
+    exclusion. Points and branch codes are written only when some unit is not scored: in
+    the usual block they are read, not written back."""
     unscored = 0
     missing = 0
     has_evidence = evidence.shape[0] > 0
@@ -223,8 +227,11 @@ def settle(points, branch, status, applicable, evidence, excluded):  # pragma: n
         applicable[i] = s != _EXCLUDED
         unscored += s != 0
         missing += s == _MISSING
-        points[i] = p if s == 0 else 0.0
-        branch[i] = branch[i] if s == 0 else -1
+    if unscored:
+        for i in range(points.shape[0]):
+            s = status[i]
+            points[i] = points[i] if s == 0 else 0.0
+            branch[i] = branch[i] if s == 0 else -1
     return unscored, missing
 
 
