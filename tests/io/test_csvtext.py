@@ -66,7 +66,7 @@ def columns(draw):
             out.append(pa.array(draw(st.lists(st.one_of(texts, st.none()), min_size=n, max_size=n)), pa.string()))
         elif kind == "arrow_coded":  # names by position (the ledger's criteria, statuses)
             names = draw(st.lists(texts, min_size=1, max_size=4))
-            codes = draw(st.lists(st.integers(0, len(names) - 1), min_size=n, max_size=n))
+            codes = draw(st.lists(st.one_of(st.integers(0, len(names) - 1), st.none()), min_size=n, max_size=n))
             out.append(pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(names, pa.string())))
         else:
             out.append(draw(st.lists(st.one_of(floats, texts, st.none(), st.integers(), st.booleans()),

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 COLUMNS = ("unit", "criterion", "path", "max", "points", "lost", "status", "reason_code", "reason")
 _STATUS_NAMES = np.array(ir.STATUSES, dtype=object)
+_WRITTEN_KEPT = 200_000  # numbers' texts kept between blocks, at most (~30 MB)
 _CODE_NAMES = np.array(CODES, dtype=object)
 
 
@@ -45,6 +46,7 @@ class Ledger:
         self.lost = lost
         self._codes = codes
         self._text: np.ndarray | None = None
+        self._written: dict = {}  # numbers' texts, kept from one block's reasons to the next
 
     @classmethod
     def build(cls, result: "Scored", lang: str, every: bool = False) -> "Ledger":
@@ -67,6 +69,7 @@ class Ledger:
                      ordered and self._ordered)
         if self._text is not None:
             out._text = self._text[index]
+        out._written = self._written
         return out
 
     def __len__(self) -> int:
@@ -138,7 +141,10 @@ class Ledger:
                 self._text[rows] = reason_texts(reasons, framework.ir_node(scores.criteria[k]),
                                                 Values(self.result, positions), scores.status[k, positions],
                                                 scores.branch[k, positions], points[rows],
-                                                {name: mask[positions] for name, mask in invalid.items()}, self.lang)
+                                                {name: mask[positions] for name, mask in invalid.items()}, self.lang,
+                                                self._written)
+            if sum(map(len, self._written.values())) > _WRITTEN_KEPT:
+                self._written.clear()
         return self._text
 
     # ---- selections
@@ -178,17 +184,39 @@ class Ledger:
             columns[name] = pd.Categorical(columns[name])
         return pd.DataFrame(columns)
 
-    def blocks(self, units: int = 20_000) -> Iterator[dict[str, np.ndarray]]:
+    def blocks(self, units: int = 20_000, arrow: bool = False) -> Iterator[dict[str, object]]:
         """The columns (`to_dict`) of a block of `units` units at a time, rows in ledger
         order: a ledger of millions of rows is written with its reason texts made, and
-        held, a block at a time."""
+        held, a block at a time. arrow: the text columns as Arrow arrays (`arrow_columns`)."""
         if len(self) and not (np.diff(self.positions) >= 0).all():  # not by unit: one block
-            yield self.to_dict()
+            yield self.arrow_columns() if arrow else self.to_dict()
             return
         starts = np.searchsorted(self.positions, np.arange(0, len(self.result) + units, units))
         for start, stop in zip(starts[:-1], starts[1:]):
             if stop > start:
-                yield self._subset(np.arange(start, stop), ordered=True).to_dict()
+                block = self._subset(np.arange(start, stop), ordered=True)
+                yield block.arrow_columns() if arrow else block.to_dict()
+
+    def arrow_columns(self) -> dict[str, object]:
+        """`to_dict`, its text columns as Arrow arrays whose kind is known without looking
+        at each value: names by position (unit, criterion, path, status, reason_code) as
+        dictionary-coded text, the reasons as text; numbers stay numpy arrays."""
+        import pyarrow as pa
+
+        scores = self.result.scores
+        out: dict[str, object] = {name: self[name] for name in ("max", "points", "lost")}
+        units = self.result.units
+        if len(self) and all(isinstance(unit, str) for unit in units[self.positions[0]:self.positions[-1] + 1]):
+            low = int(self.positions.min())  # the block's units only: a dictionary the block's size
+            out["unit"] = _coded(self.positions - low, units[low:int(self.positions.max()) + 1])
+        else:
+            out["unit"] = self["unit"]
+        out["criterion"] = _coded(self.criteria, list(scores.criteria))
+        out["path"] = _coded(self.criteria, self._paths().tolist())
+        out["status"] = _coded(scores.status[self.criteria, self.positions], list(ir.STATUSES))
+        out["reason_code"] = _coded(self.codes, list(CODES))
+        out["reason"] = pa.array(self.texts(), pa.string())
+        return {name: out[name] for name in COLUMNS}
 
     def to_csv(self, target=None) -> str | None:
         """Write CSV to a path or an open text file (floats in full); with no target,
@@ -228,6 +256,13 @@ def _code_matrix(result: "Scored") -> np.ndarray:
     everyone = slice(None)
     return np.stack([_criterion_codes(result, k, everyone) for k in range(len(result.scores.criteria))]) \
         if result.scores.criteria else np.empty((0, len(result)), dtype=np.int8)
+
+
+def _coded(positions: np.ndarray, names: list) -> object:
+    """Arrow text: the name at each position (a dictionary-coded array)."""
+    import pyarrow as pa
+
+    return pa.DictionaryArray.from_arrays(pa.array(positions), pa.array(names, pa.string()))
 
 
 def _objects(values) -> np.ndarray:

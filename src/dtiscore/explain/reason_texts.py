@@ -23,9 +23,11 @@ _STATUS_CODES = frozenset({"excluded", "inactive", "invalid", "no_evidence", "mi
 
 
 def reason_texts(reasons: Reasons, crit: ir.Criterion, values: Values, status: np.ndarray, branch: np.ndarray,
-                 points: np.ndarray, invalid: Mapping[str, np.ndarray] | None, lang: str) -> np.ndarray:
+                 points: np.ndarray, invalid: Mapping[str, np.ndarray] | None, lang: str,
+                 written: dict | None = None) -> np.ndarray:
     """The text of each unit of `values.positions` (status, branch and points per unit), as
-    an object array."""
+    an object array. written: numbers' texts kept from one call to the next (a ledger made a
+    block of units at a time writes each distinct number once, not once a block)."""
     n = len(values.positions)
     names = reasons.names(crit)
     if len(names) > 62:  # too many inputs for a bit each in the groups' keys: one reason at a time
@@ -60,7 +62,7 @@ def reason_texts(reasons: Reasons, crit: ir.Criterion, values: Values, status: n
         params.update(makers[code](i, int(branch[i]), at, lambda name, unit: bool(missing[name][unit]),
                                    lambda name, unit: bool(invalid and name in invalid and invalid[name][unit])))
         text = render(Reason(code, params), lang)
-        out[rows] = _filled(text, params, rows, values, points, lang)
+        out[rows] = _filled(text, params, rows, values, points, lang, {} if written is None else written)
     return out
 
 
@@ -87,23 +89,25 @@ def _groups(columns: Sequence[np.ndarray]) -> list[np.ndarray]:
 
 
 def _filled(text: str, params: Template, rows: np.ndarray, values: Values, points: np.ndarray,
-            lang: str) -> list[str] | str:
+            lang: str, written: dict) -> list[str] | str:
     """The text with each token replaced by the unit's number, for the units at `rows`."""
     if not params.specs:
         return text
     parts = text.split(TOKEN)
     pattern = "%s".join(part.replace("%", "%%") for part in parts[::2])
-    columns = [_written(params.specs[int(index)], params, rows, values, points, lang) for index in parts[1::2]]
+    columns = [_written(params.specs[int(index)], params, rows, values, points, lang, written)
+               for index in parts[1::2]]
     return list(map(pattern.__mod__, zip(*columns)))
 
 
 def _written(spec: tuple, params: Template, rows: np.ndarray, values: Values, points: np.ndarray,
-             lang: str) -> Sequence[str]:
-    """One token's texts for the units at `rows`: each distinct value written once."""
+             lang: str, written: dict) -> Sequence[str]:
+    """One token's texts for the units at `rows`: each distinct value written once (kept in
+    `written` under what writes it)."""
     field = params[spec[1]]
     own = points[rows] if field.expr is None else values(field.expr)[rows]
     if spec[0] == "number":
-        return _each(own, lambda value: number(value, lang), _alike(own, 1.0, 2))
+        return _each(own, lambda value: number(value, lang), _alike(own, 1.0, 2), written, ("number", lang))
     _, _, kind, options, against = spec
     limit = params.get(against) if against else None
     if isinstance(limit, Field):
@@ -115,32 +119,38 @@ def _written(spec: tuple, params: Template, rows: np.ndarray, values: Values, po
     alike = None
     if kind not in ("bool", "choice"):  # as `format_value` writes them: shares as percents, others as numbers
         alike = _alike(own, 100.0, 1, limit) if kind == "share" else _alike(own, 1.0, 2, limit)
-    return _each(own, lambda value: format_value(value, kind, lang, options, limit if against else None), alike)
+    return _each(own, lambda value: format_value(value, kind, lang, options, limit if against else None), alike,
+                 written, ("value", kind, lang, options, limit, bool(against)))
 
 
-def _each(numbers: np.ndarray, write: Callable[[float], str], alike: np.ndarray | None = None) -> list[str]:
+def _each(numbers: np.ndarray, write: Callable[[float], str], alike: np.ndarray | None, written: dict,
+          writer: tuple) -> list[str]:
     """`write` of every number, called once per distinct value, or once per distinct `alike`
     key (numbers with one key are written alike), on any one number with that key. The
     rounded keys and the numbers kept apart (`_alike`) are grouped separately: a sort of
     floats, not of complex numbers."""
+    exact = written.setdefault(writer + ("exact",), {})
     if alike is None:
-        return _once(numbers, numbers, write)
+        return _once(numbers, numbers, write, exact)
+    rounded = written.setdefault(writer + ("rounded",), {})
     apart = alike.real == _APART
     if not apart.any():
-        return _once(alike.real, numbers, write)
+        return _once(alike.real, numbers, write, rounded)
     out = np.empty(len(numbers), dtype=object)
-    out[~apart] = _once(alike.real[~apart], numbers[~apart], write)
-    out[apart] = _once(numbers[apart], numbers[apart], write)
+    out[~apart] = _once(alike.real[~apart], numbers[~apart], write, rounded)
+    out[apart] = _once(numbers[apart], numbers[apart], write, exact)
     return out.tolist()
 
 
-def _once(keys: np.ndarray, numbers: np.ndarray, write: Callable[[float], str]) -> list[str]:
-    """`write` of one number per distinct key, given to every number with that key."""
+def _once(keys: np.ndarray, numbers: np.ndarray, write: Callable[[float], str], known: dict) -> list[str]:
+    """`write` of one number per distinct key, given to every number with that key; a key
+    already in `known` (key → text) is not written again."""
     distinct, inverse = np.unique(keys, return_inverse=True)
     one = np.empty(len(distinct), dtype=np.intp)
     one[inverse] = np.arange(len(keys))  # (some number with the key)
     texts = np.empty(len(distinct), dtype=object)
-    texts[:] = [write(value) for value in numbers[one].tolist()]
+    texts[:] = [known[key] if key in known else known.setdefault(key, write(value))
+                for key, value in zip(distinct.tolist(), numbers[one].tolist())]
     return texts[inverse].tolist()
 
 

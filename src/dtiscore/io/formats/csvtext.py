@@ -50,11 +50,23 @@ def _lines(columns: list, delimiter: str, decimal_comma: bool) -> Any:
     import pyarrow.compute as pc
 
     plain = delimiter not in _NUMBER_CHARACTERS and not (decimal_comma and delimiter == ",")
-    texts = [texts if numeric and plain and len(columns) > 1 else _quoted(texts, delimiter, len(columns) == 1)
-             for texts, numeric in (column_texts(values, decimal_comma) for values in columns)]
+    texts = [_cells(values, delimiter, decimal_comma, plain, len(columns) == 1) for values in columns]
     texts[-1] = pc.binary_join_element_wise(texts[-1], "", "\n")  # the last cell, then the line's end
     joined = pc.binary_join_element_wise(*texts, delimiter) if len(texts) > 1 else texts[0]
     return _values(joined)
+
+
+def _cells(values: Any, delimiter: str, decimal_comma: bool, plain: bool, alone: bool) -> Any:
+    """A column's cells as the csv module writes them; a dictionary-coded one's names
+    written (and quoted) once each, then put at their positions."""
+    import pyarrow as pa
+
+    if isinstance(values, pa.ChunkedArray) and pa.types.is_dictionary(values.type):
+        values = values.combine_chunks()
+    if isinstance(values, pa.DictionaryArray) and not alone:
+        return _cells(values.dictionary, delimiter, decimal_comma, plain, alone).take(values.indices).fill_null("")
+    texts, numeric = column_texts(values, decimal_comma)
+    return texts if numeric and plain and not alone else _quoted(texts, delimiter, alone)
 
 
 def column_texts(values: Any, decimal_comma: bool = False) -> tuple[Any, bool]:
