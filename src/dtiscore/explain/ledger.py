@@ -20,7 +20,7 @@ import numpy as np
 from ..engine.cells import float_text
 from ..language import ir
 from .ledger_rows import ledger_rows
-from .reason_texts import reason_texts
+from .reason_texts import in_order, reason_arrow
 from .reasons import CODES, reason_codes, reasons_of
 from .values import Values
 
@@ -46,6 +46,7 @@ class Ledger:
         self.lost = lost
         self._codes = codes
         self._text: np.ndarray | None = None
+        self._arrow = None  # the reasons as an Arrow text array
         self._written: dict = {}  # numbers' texts, kept from one block's reasons to the next
 
     @classmethod
@@ -69,6 +70,8 @@ class Ledger:
                      ordered and self._ordered)
         if self._text is not None:
             out._text = self._text[index]
+        if self._arrow is not None:
+            out._arrow = self._arrow.take(index)
         out._written = self._written
         return out
 
@@ -131,21 +134,29 @@ class Ledger:
     def texts(self) -> np.ndarray:
         """The reasons as text, in the ledger's language."""
         if self._text is None:
-            self._text = np.empty(len(self), dtype=object)
+            self._text = self.arrow_texts().to_numpy(zero_copy_only=False).astype(object, copy=False)
+        return self._text
+
+    def arrow_texts(self):
+        """`texts` as an Arrow text array, made a criterion at a time without a Python text
+        per row."""
+        if self._arrow is None:
             framework, scores = self.result.framework, self.result.scores
             reasons = reasons_of(framework)
             invalid = self.result.columns.invalid
             points = self["points"]
+            pieces, at_rows = [], []
             for k, rows in _by_criterion(self.criteria):
                 positions = self.positions[rows]
-                self._text[rows] = reason_texts(reasons, framework.ir_node(scores.criteria[k]),
-                                                Values(self.result, positions), scores.status[k, positions],
-                                                scores.branch[k, positions], points[rows],
-                                                {name: mask[positions] for name, mask in invalid.items()}, self.lang,
-                                                self._written)
+                pieces.append(reason_arrow(reasons, framework.ir_node(scores.criteria[k]), Values(self.result, positions),
+                                           scores.status[k, positions], scores.branch[k, positions], points[rows],
+                                           {name: mask[positions] for name, mask in invalid.items()}, self.lang,
+                                           self._written))
+                at_rows.append(rows)
             if sum(map(len, self._written.values())) > _WRITTEN_KEPT:
                 self._written.clear()
-        return self._text
+            self._arrow = in_order(pieces, at_rows) if pieces else _no_texts()
+        return self._arrow
 
     # ---- selections
     def top(self, k: int) -> "Ledger":
@@ -215,7 +226,7 @@ class Ledger:
         out["path"] = _coded(self.criteria, self._paths().tolist())
         out["status"] = _coded(scores.status[self.criteria, self.positions], list(ir.STATUSES))
         out["reason_code"] = _coded(self.codes, list(CODES))
-        out["reason"] = pa.array(self.texts(), pa.string())
+        out["reason"] = self.arrow_texts()
         return {name: out[name] for name in COLUMNS}
 
     def to_csv(self, target=None) -> str | None:
@@ -263,6 +274,12 @@ def _coded(positions: np.ndarray, names: list) -> object:
     import pyarrow as pa
 
     return pa.DictionaryArray.from_arrays(pa.array(positions), pa.array(names, pa.string()))
+
+
+def _no_texts():
+    import pyarrow as pa
+
+    return pa.array([], pa.string())
 
 
 def _objects(values) -> np.ndarray:

@@ -10,7 +10,7 @@ exactly those of `Reasons.build(...)[i].text(lang)` (tests/explain/test_reason_t
 
 from __future__ import annotations
 
-from typing import Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -26,13 +26,25 @@ def reason_texts(reasons: Reasons, crit: ir.Criterion, values: Values, status: n
                  points: np.ndarray, invalid: Mapping[str, np.ndarray] | None, lang: str,
                  written: dict | None = None) -> np.ndarray:
     """The text of each unit of `values.positions` (status, branch and points per unit), as
-    an object array. written: numbers' texts kept from one call to the next (a ledger made a
-    block of units at a time writes each distinct number once, not once a block)."""
+    an object array (`reason_arrow`'s texts)."""
+    return reason_arrow(reasons, crit, values, status, branch, points, invalid, lang,
+                        written).to_numpy(zero_copy_only=False).astype(object, copy=False)
+
+
+def reason_arrow(reasons: Reasons, crit: ir.Criterion, values: Values, status: np.ndarray, branch: np.ndarray,
+                 points: np.ndarray, invalid: Mapping[str, np.ndarray] | None, lang: str,
+                 written: dict | None = None) -> Any:
+    """The text of each unit of `values.positions`, as an Arrow text array: a group's text
+    joined from its words and its numbers' texts by Arrow, no Python text made per unit.
+    written: numbers' texts kept from one call to the next (a ledger made a block of units at
+    a time writes each distinct number once, not once a block)."""
+    import pyarrow as pa
+
     n = len(values.positions)
     names = reasons.names(crit)
     if len(names) > 62:  # too many inputs for a bit each in the groups' keys: one reason at a time
         built = reasons.build(crit, values, status, branch, points, invalid)
-        return np.array([reason.text(lang) for reason in built] + [None], dtype=object)[:-1]
+        return pa.array([reason.text(lang) for reason in built], pa.string())
     missing = {name: np.isnan(values(ir.Column(name, reasons.inputs[name].type))) for name in names}
     absent = np.zeros(n, dtype=bool)
     absent_bits = np.zeros(n, dtype=np.int64)
@@ -46,9 +58,9 @@ def reason_texts(reasons: Reasons, crit: ir.Criterion, values: Values, status: n
     matched = np.full(n, -1, dtype=np.int64)  # the exclusion that holds, the first one winning
     for k in reversed(range(len(crit.exclusions))):
         matched[values(crit.exclusions[k].cond) == 1.0] = k
-    out = np.empty(n, dtype=object)
     if not n:
-        return out
+        return pa.array([], pa.string())
+    pieces, at_rows = [], []
     makers = reasons._makers(crit)
     base = {"criterion": crit.id, "title": crit.title, "max": crit.max}
     for rows in _groups([codes, branch, matched, absent_bits, bad_bits]):
@@ -62,8 +74,22 @@ def reason_texts(reasons: Reasons, crit: ir.Criterion, values: Values, status: n
         params.update(makers[code](i, int(branch[i]), at, lambda name, unit: bool(missing[name][unit]),
                                    lambda name, unit: bool(invalid and name in invalid and invalid[name][unit])))
         text = render(Reason(code, params), lang)
-        out[rows] = _filled(text, params, rows, values, points, lang, {} if written is None else written)
-    return out
+        pieces.append(_filled(text, params, rows, values, points, lang, {} if written is None else written))
+        at_rows.append(rows)
+    return in_order(pieces, at_rows)
+
+
+def in_order(pieces: list, at_rows: list[np.ndarray]) -> Any:
+    """One Arrow array of the pieces' cells, each piece's at its rows (together: 0..n-1)."""
+    import pyarrow as pa
+
+    joined = pa.concat_arrays(pieces) if len(pieces) > 1 else pieces[0]
+    rows = np.concatenate(at_rows)
+    if (np.diff(rows) > 0).all():
+        return joined
+    where = np.empty(len(rows), dtype=np.int64)
+    where[rows] = np.arange(len(rows))
+    return joined.take(where)
 
 
 def _groups(columns: Sequence[np.ndarray]) -> list[np.ndarray]:
@@ -89,21 +115,30 @@ def _groups(columns: Sequence[np.ndarray]) -> list[np.ndarray]:
 
 
 def _filled(text: str, params: Template, rows: np.ndarray, values: Values, points: np.ndarray,
-            lang: str, written: dict) -> list[str] | str:
-    """The text with each token replaced by the unit's number, for the units at `rows`."""
-    if not params.specs:
-        return text
+            lang: str, written: dict) -> Any:
+    """The text with each token replaced by the unit's number, for the units at `rows`
+    (an Arrow text array): each token's distinct texts put at their units, joined with the
+    words between them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     parts = text.split(TOKEN)
-    pattern = "%s".join(part.replace("%", "%%") for part in parts[::2])
-    columns = [_written(params.specs[int(index)], params, rows, values, points, lang, written)
-               for index in parts[1::2]]
-    return list(map(pattern.__mod__, zip(*columns)))
+    if len(parts) == 1:  # no number in it: one text for every unit
+        return pa.array([text], pa.string()).take(np.zeros(len(rows), dtype=np.int32))
+    joined: list = []
+    for k, word in enumerate(parts[::2]):
+        if word:
+            joined.append(word)
+        if 2 * k + 1 < len(parts):
+            texts, codes = _written(params.specs[int(parts[2 * k + 1])], params, rows, values, points, lang, written)
+            joined.append(pa.array(texts, pa.string()).take(codes))
+    return pc.binary_join_element_wise(*joined, "") if len(joined) > 1 else joined[0]
 
 
 def _written(spec: tuple, params: Template, rows: np.ndarray, values: Values, points: np.ndarray,
-             lang: str, written: dict) -> Sequence[str]:
-    """One token's texts for the units at `rows`: each distinct value written once (kept in
-    `written` under what writes it)."""
+             lang: str, written: dict) -> tuple[np.ndarray, np.ndarray]:
+    """One token's texts for the units at `rows`, as (distinct texts, each unit's position
+    among them): each distinct value written once (kept in `written` under what writes it)."""
     field = params[spec[1]]
     own = points[rows] if field.expr is None else values(field.expr)[rows]
     if spec[0] == "number":
@@ -113,7 +148,8 @@ def _written(spec: tuple, params: Template, rows: np.ndarray, values: Values, po
     if isinstance(limit, Field):
         other = points[rows] if limit.expr is None else values(limit.expr)[rows]
         if not (other == other[0]).all():  # a limit that differs from unit to unit: write each pair
-            return [format_value(v, kind, lang, options, a) for v, a in zip(own.tolist(), other.tolist())]
+            return (_objects([format_value(v, kind, lang, options, a) for v, a in zip(own.tolist(), other.tolist())]),
+                    np.arange(len(own)))
         limit = float(other[0])  # NaN is never equal, so it differs: the loop above
     limit = float("nan") if limit is None else limit
     alike = None
@@ -124,7 +160,7 @@ def _written(spec: tuple, params: Template, rows: np.ndarray, values: Values, po
 
 
 def _each(numbers: np.ndarray, write: Callable[[float], str], alike: np.ndarray | None, written: dict,
-          writer: tuple) -> list[str]:
+          writer: tuple) -> tuple[np.ndarray, np.ndarray]:
     """`write` of every number, called once per distinct value, or once per distinct `alike`
     key (numbers with one key are written alike), on any one number with that key. The
     rounded keys and the numbers kept apart (`_alike`) are grouped separately: a sort of
@@ -136,22 +172,24 @@ def _each(numbers: np.ndarray, write: Callable[[float], str], alike: np.ndarray 
     apart = alike.real == _APART
     if not apart.any():
         return _once(alike.real, numbers, write, rounded)
-    out = np.empty(len(numbers), dtype=object)
-    out[~apart] = _once(alike.real[~apart], numbers[~apart], write, rounded)
-    out[apart] = _once(numbers[apart], numbers[apart], write, exact)
-    return out.tolist()
+    near, near_codes = _once(alike.real[~apart], numbers[~apart], write, rounded)
+    far, far_codes = _once(numbers[apart], numbers[apart], write, exact)
+    codes = np.empty(len(numbers), dtype=np.intp)
+    codes[~apart], codes[apart] = near_codes, far_codes + len(near)
+    return np.concatenate([near, far]), codes
 
 
-def _once(keys: np.ndarray, numbers: np.ndarray, write: Callable[[float], str], known: dict) -> list[str]:
-    """`write` of one number per distinct key, given to every number with that key; a key
-    already in `known` (key → text) is not written again."""
+def _once(keys: np.ndarray, numbers: np.ndarray, write: Callable[[float], str],
+          known: dict) -> tuple[np.ndarray, np.ndarray]:
+    """`write` of one number per distinct key, as (the distinct keys' texts, each number's
+    key's position among them); a key already in `known` (key → text) is not written again."""
     distinct, inverse = np.unique(keys, return_inverse=True)
     one = np.empty(len(distinct), dtype=np.intp)
     one[inverse] = np.arange(len(keys))  # (some number with the key)
     texts = np.empty(len(distinct), dtype=object)
     texts[:] = [known[key] if key in known else known.setdefault(key, write(value))
                 for key, value in zip(distinct.tolist(), numbers[one].tolist())]
-    return texts[inverse].tolist()
+    return texts, inverse.reshape(-1)
 
 
 def _alike(numbers: np.ndarray, scale: float, decimals: int, limit: float = float("nan")) -> np.ndarray:
@@ -170,3 +208,9 @@ def _alike(numbers: np.ndarray, scale: float, decimals: int, limit: float = floa
 
 
 _APART = 2e9  # the real part of a number's own key: no rounded number has it
+
+
+def _objects(values: list) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
