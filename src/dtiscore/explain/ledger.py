@@ -134,29 +134,35 @@ class Ledger:
     def texts(self) -> np.ndarray:
         """The reasons as text, in the ledger's language."""
         if self._text is None:
-            self._text = self.arrow_texts().to_numpy(zero_copy_only=False).astype(object, copy=False)
+            self._text = np.empty(len(self), dtype=object)
+            if self._arrow is not None:
+                self._text[:] = self._arrow.to_numpy(zero_copy_only=False)
+            for rows, texts in self._criterion_texts() if self._arrow is None else ():
+                self._text[rows] = texts.to_numpy(zero_copy_only=False)  # in place: no large Arrow take
         return self._text
 
     def arrow_texts(self):
-        """`texts` as an Arrow text array, made a criterion at a time without a Python text
-        per row."""
+        """`texts` as an Arrow text array, made without a Python text per row."""
         if self._arrow is None:
-            framework, scores = self.result.framework, self.result.scores
-            reasons = reasons_of(framework)
-            invalid = self.result.columns.invalid
-            points = self["points"]
-            pieces, at_rows = [], []
-            for k, rows in _by_criterion(self.criteria):
-                positions = self.positions[rows]
-                pieces.append(reason_arrow(reasons, framework.ir_node(scores.criteria[k]), Values(self.result, positions),
-                                           scores.status[k, positions], scores.branch[k, positions], points[rows],
-                                           {name: mask[positions] for name, mask in invalid.items()}, self.lang,
-                                           self._written))
-                at_rows.append(rows)
-            if sum(map(len, self._written.values())) > _WRITTEN_KEPT:
-                self._written.clear()
-            self._arrow = in_order(pieces, at_rows) if pieces else _no_texts()
+            pieces = list(self._criterion_texts())
+            self._arrow = in_order([texts for _, texts in pieces], [rows for rows, _ in pieces]) if pieces \
+                else _no_texts()
         return self._arrow
+
+    def _criterion_texts(self) -> Iterator[tuple[np.ndarray, object]]:
+        """(rows, their reasons as an Arrow text array) of each criterion."""
+        framework, scores = self.result.framework, self.result.scores
+        reasons = reasons_of(framework)
+        invalid = self.result.columns.invalid
+        points = self["points"]
+        for k, rows in _by_criterion(self.criteria):
+            positions = self.positions[rows]
+            yield rows, reason_arrow(reasons, framework.ir_node(scores.criteria[k]), Values(self.result, positions),
+                                     scores.status[k, positions], scores.branch[k, positions], points[rows],
+                                     {name: mask[positions] for name, mask in invalid.items()}, self.lang,
+                                     self._written)
+        if sum(map(len, self._written.values())) > _WRITTEN_KEPT:
+            self._written.clear()
 
     # ---- selections
     def top(self, k: int) -> "Ledger":
@@ -199,14 +205,21 @@ class Ledger:
         """The columns (`to_dict`) of a block of `units` units at a time, rows in ledger
         order: a ledger of millions of rows is written with its reason texts made, and
         held, a block at a time. arrow: the text columns as Arrow arrays (`arrow_columns`)."""
-        if len(self) and not (np.diff(self.positions) >= 0).all():  # not by unit: one block
+        if not self._by_unit():  # one block
             yield self.arrow_columns() if arrow else self.to_dict()
             return
+        for block in self._blocks(units):
+            yield block.arrow_columns() if arrow else block.to_dict()
+
+    def _by_unit(self) -> bool:
+        return self._ordered or not len(self) or bool((np.diff(self.positions) >= 0).all())
+
+    def _blocks(self, units: int) -> Iterator["Ledger"]:
+        """The ledger (by unit) as ledgers of `units` units each."""
         starts = np.searchsorted(self.positions, np.arange(0, len(self.result) + units, units))
         for start, stop in zip(starts[:-1], starts[1:]):
             if stop > start:
-                block = self._subset(np.arange(start, stop), ordered=True)
-                yield block.arrow_columns() if arrow else block.to_dict()
+                yield self._subset(np.arange(start, stop), ordered=True)
 
     def arrow_columns(self) -> dict[str, object]:
         """`to_dict`, its text columns as Arrow arrays whose kind is known without looking
