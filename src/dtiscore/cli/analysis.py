@@ -276,7 +276,7 @@ def _deductions(args) -> int:
     return 0
 
 
-LEDGER_BLOCK = 2_000
+LEDGER_BLOCK = 5_000  # units written at a time: ~300k ledger rows, their texts a few tens of MB
 
 
 def _last(values) -> object:

@@ -139,7 +139,7 @@ def _quoted(texts: Any, delimiter: str, alone: bool) -> Any:
     doubled = pc.replace_substring(texts, '"', '""') if _holds(texts, b'"') else texts
     quoted = pc.binary_join_element_wise('"', doubled, '"', "")
     if not _holds(texts, b"\r"):
-        return pc.if_else(special, quoted, texts)
+        return quoted if pc.all(special).as_py() else pc.if_else(special, quoted, texts)
     odd = pc.match_substring(texts, "\r")
     cells = [_field(cell, delimiter) for cell in pc.filter(texts, odd).to_pylist()]
     return pc.replace_with_mask(pc.if_else(special, quoted, texts), odd, pa.array(cells, pa.string()))
