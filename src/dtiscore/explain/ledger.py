@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
 COLUMNS = ("unit", "criterion", "path", "max", "points", "lost", "status", "reason_code", "reason")
 _STATUS_NAMES = np.array(ir.STATUSES, dtype=object)
-_WRITTEN_KEPT = 200_000  # numbers' texts kept between blocks, at most (~30 MB)
 _CODE_NAMES = np.array(CODES, dtype=object)
+_WRITTEN_KEPT = 200_000  # numbers' texts kept between blocks, at most (~30 MB)
 
 
 class Ledger:
@@ -137,8 +137,9 @@ class Ledger:
             self._text = np.empty(len(self), dtype=object)
             if self._arrow is not None:
                 self._text[:] = self._arrow.to_numpy(zero_copy_only=False)
-            for rows, texts in self._criterion_texts() if self._arrow is None else ():
-                self._text[rows] = texts.to_numpy(zero_copy_only=False)  # in place: no large Arrow take
+            else:
+                for rows, texts in self._criterion_texts():
+                    self._text[rows] = texts.to_numpy(zero_copy_only=False)  # in place: no large Arrow take
         return self._text
 
     def arrow_texts(self):
@@ -225,16 +226,14 @@ class Ledger:
         """`to_dict`, its text columns as Arrow arrays whose kind is known without looking
         at each value: names by position (unit, criterion, path, status, reason_code) as
         dictionary-coded text, the reasons as text; numbers stay numpy arrays."""
-        import pyarrow as pa
-
         scores = self.result.scores
         out: dict[str, object] = {name: self[name] for name in ("max", "points", "lost")}
-        units = self.result.units
-        if len(self) and all(isinstance(unit, str) for unit in units[self.positions[0]:self.positions[-1] + 1]):
-            low = int(self.positions.min())  # the block's units only: a dictionary the block's size
-            out["unit"] = _coded(self.positions - low, units[low:int(self.positions.max()) + 1])
-        else:
-            out["unit"] = self["unit"]
+        out["unit"] = self["unit"]
+        if len(self):  # the block's units only: a dictionary the block's size
+            low, high = int(self.positions.min()), int(self.positions.max())
+            units = list(self.result.units[low:high + 1])
+            if all(isinstance(unit, str) for unit in units):
+                out["unit"] = _coded(self.positions - low, units)
         out["criterion"] = _coded(self.criteria, list(scores.criteria))
         out["path"] = _coded(self.criteria, self._paths().tolist())
         out["status"] = _coded(scores.status[self.criteria, self.positions], list(ir.STATUSES))

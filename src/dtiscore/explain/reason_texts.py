@@ -4,7 +4,9 @@ Making a `Reason` per unit costs about 10 µs; a ledger of 100k units has millio
 So units are put in groups whose texts differ only in numbers (the same reason code, branch,
 matched exclusion, inputs without a value or with an invalid one), each group's text is laid
 out once by the same renderers as a single reason (`reasons.render`, with `reasons.Field`s
-where the numbers go), and each number is written once per distinct value. The texts are
+where the numbers go), and each number is written once per distinct value. The words and
+the numbers' texts are joined by Arrow, a token at a time over the group's units, so no
+Python text is made per unit (the CSV writer takes the Arrow array as it is). The texts are
 exactly those of `Reasons.build(...)[i].text(lang)` (tests/explain/test_reason_texts.py).
 """
 
