@@ -20,7 +20,7 @@ import numpy as np
 from ..engine.cells import float_text
 from ..language import ir
 from .ledger_rows import ledger_rows
-from .reason_texts import in_order, reason_arrow
+from .reason_texts import in_order, reason_pieces
 from .reasons import CODES, reason_codes, reasons_of
 from .values import Values
 
@@ -146,22 +146,24 @@ class Ledger:
         """`texts` as an Arrow text array, made without a Python text per row."""
         if self._arrow is None:
             pieces = list(self._criterion_texts())
-            self._arrow = in_order([texts for _, texts in pieces], [rows for rows, _ in pieces]) if pieces \
-                else _no_texts()
+            self._arrow = in_order([texts for _, texts in pieces], [rows for rows, _ in pieces])
         return self._arrow
 
     def _criterion_texts(self) -> Iterator[tuple[np.ndarray, object]]:
-        """(rows, their reasons as an Arrow text array) of each criterion."""
+        """(rows, their reasons as an Arrow text array) of each group of units of each
+        criterion whose reasons differ only in numbers."""
         framework, scores = self.result.framework, self.result.scores
         reasons = reasons_of(framework)
         invalid = self.result.columns.invalid
         points = self["points"]
         for k, rows in _by_criterion(self.criteria):
             positions = self.positions[rows]
-            yield rows, reason_arrow(reasons, framework.ir_node(scores.criteria[k]), Values(self.result, positions),
-                                     scores.status[k, positions], scores.branch[k, positions], points[rows],
-                                     {name: mask[positions] for name, mask in invalid.items()}, self.lang,
-                                     self._written)
+            for within, texts in reason_pieces(reasons, framework.ir_node(scores.criteria[k]),
+                                               Values(self.result, positions), scores.status[k, positions],
+                                               scores.branch[k, positions], points[rows],
+                                               {name: mask[positions] for name, mask in invalid.items()}, self.lang,
+                                               self._written):
+                yield rows[within], texts
         if sum(map(len, self._written.values())) > _WRITTEN_KEPT:
             self._written.clear()
 
@@ -286,12 +288,6 @@ def _coded(positions: np.ndarray, names: list) -> object:
     import pyarrow as pa
 
     return pa.DictionaryArray.from_arrays(pa.array(positions), pa.array(names, pa.string()))
-
-
-def _no_texts():
-    import pyarrow as pa
-
-    return pa.array([], pa.string())
 
 
 def _objects(values) -> np.ndarray:

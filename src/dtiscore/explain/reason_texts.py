@@ -12,7 +12,7 @@ exactly those of `Reasons.build(...)[i].text(lang)` (tests/explain/test_reason_t
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -40,13 +40,23 @@ def reason_arrow(reasons: Reasons, crit: ir.Criterion, values: Values, status: n
     joined from its words and its numbers' texts by Arrow, no Python text made per unit.
     written: numbers' texts kept from one call to the next (a ledger made a block of units at
     a time writes each distinct number once, not once a block)."""
+    pieces = list(reason_pieces(reasons, crit, values, status, branch, points, invalid, lang, written))
+    return in_order([texts for _, texts in pieces], [rows for rows, _ in pieces])
+
+
+def reason_pieces(reasons: Reasons, crit: ir.Criterion, values: Values, status: np.ndarray, branch: np.ndarray,
+                  points: np.ndarray, invalid: Mapping[str, np.ndarray] | None, lang: str,
+                  written: dict | None = None) -> Iterator[tuple[np.ndarray, Any]]:
+    """`reason_arrow` in pieces: (rows, their texts as an Arrow array) of each group of units
+    (a caller putting several criteria's texts in order does it once for all)."""
     import pyarrow as pa
 
     n = len(values.positions)
     names = reasons.names(crit)
     if len(names) > 62:  # too many inputs for a bit each in the groups' keys: one reason at a time
         built = reasons.build(crit, values, status, branch, points, invalid)
-        return pa.array([reason.text(lang) for reason in built], pa.string())
+        yield np.arange(n), pa.array([reason.text(lang) for reason in built], pa.string())
+        return
     missing = {name: np.isnan(values(ir.Column(name, reasons.inputs[name].type))) for name in names}
     absent = np.zeros(n, dtype=bool)
     absent_bits = np.zeros(n, dtype=np.int64)
@@ -61,8 +71,7 @@ def reason_arrow(reasons: Reasons, crit: ir.Criterion, values: Values, status: n
     for k in reversed(range(len(crit.exclusions))):
         matched[values(crit.exclusions[k].cond) == 1.0] = k
     if not n:
-        return pa.array([], pa.string())
-    pieces, at_rows = [], []
+        return
     makers = reasons._makers(crit)
     base = {"criterion": crit.id, "title": crit.title, "max": crit.max}
     for rows in _groups([codes, branch, matched, absent_bits, bad_bits]):
@@ -76,15 +85,15 @@ def reason_arrow(reasons: Reasons, crit: ir.Criterion, values: Values, status: n
         params.update(makers[code](i, int(branch[i]), at, lambda name, unit: bool(missing[name][unit]),
                                    lambda name, unit: bool(invalid and name in invalid and invalid[name][unit])))
         text = render(Reason(code, params), lang)
-        pieces.append(_filled(text, params, rows, values, points, lang, {} if written is None else written))
-        at_rows.append(rows)
-    return in_order(pieces, at_rows)
+        yield rows, _filled(text, params, rows, values, points, lang, {} if written is None else written)
 
 
 def in_order(pieces: list, at_rows: list[np.ndarray]) -> Any:
     """One Arrow array of the pieces' cells, each piece's at its rows (together: 0..n-1)."""
     import pyarrow as pa
 
+    if not pieces:
+        return pa.array([], pa.string())
     joined = pa.concat_arrays(pieces) if len(pieces) > 1 else pieces[0]
     rows = np.concatenate(at_rows)
     if (np.diff(rows) > 0).all():
@@ -189,8 +198,10 @@ def _once(keys: np.ndarray, numbers: np.ndarray, write: Callable[[float], str],
     one = np.empty(len(distinct), dtype=np.intp)
     one[inverse] = np.arange(len(keys))  # (some number with the key)
     texts = np.empty(len(distinct), dtype=object)
-    texts[:] = [known[key] if key in known else known.setdefault(key, write(value))
-                for key, value in zip(distinct.tolist(), numbers[one].tolist())]
+    wanted = distinct.tolist()
+    texts[:] = list(map(known.get, wanted))  # those written before
+    for i in np.flatnonzero(texts == None).tolist():  # noqa: E711 - the keys not written yet
+        texts[i] = known[wanted[i]] = write(numbers[one[i]].item())
     return texts, inverse.reshape(-1)
 
 
