@@ -28,27 +28,21 @@ def reason_texts(reasons: Reasons, crit: ir.Criterion, values: Values, status: n
                  points: np.ndarray, invalid: Mapping[str, np.ndarray] | None, lang: str,
                  written: dict | None = None) -> np.ndarray:
     """The text of each unit of `values.positions` (status, branch and points per unit), as
-    an object array (`reason_arrow`'s texts)."""
-    return reason_arrow(reasons, crit, values, status, branch, points, invalid, lang,
-                        written).to_numpy(zero_copy_only=False).astype(object, copy=False)
-
-
-def reason_arrow(reasons: Reasons, crit: ir.Criterion, values: Values, status: np.ndarray, branch: np.ndarray,
-                 points: np.ndarray, invalid: Mapping[str, np.ndarray] | None, lang: str,
-                 written: dict | None = None) -> Any:
-    """The text of each unit of `values.positions`, as an Arrow text array: a group's text
-    joined from its words and its numbers' texts by Arrow, no Python text made per unit.
-    written: numbers' texts kept from one call to the next (a ledger made a block of units at
-    a time writes each distinct number once, not once a block)."""
+    an object array: `reason_pieces` put in order. written: numbers' texts kept from one
+    call to the next (a ledger made a block of units at a time writes each distinct number
+    once, not once a block)."""
     pieces = list(reason_pieces(reasons, crit, values, status, branch, points, invalid, lang, written))
-    return in_order([texts for _, texts in pieces], [rows for rows, _ in pieces])
+    texts = in_order([texts for _, texts in pieces], [rows for rows, _ in pieces])
+    return texts.to_numpy(zero_copy_only=False).astype(object, copy=False)
 
 
 def reason_pieces(reasons: Reasons, crit: ir.Criterion, values: Values, status: np.ndarray, branch: np.ndarray,
                   points: np.ndarray, invalid: Mapping[str, np.ndarray] | None, lang: str,
                   written: dict | None = None) -> Iterator[tuple[np.ndarray, Any]]:
-    """`reason_arrow` in pieces: (rows, their texts as an Arrow array) of each group of units
-    (a caller putting several criteria's texts in order does it once for all)."""
+    """(rows, their texts as an Arrow text array) of each group of units whose texts differ
+    only in numbers: a group's text joined from its words and its numbers' texts by Arrow,
+    no Python text made per unit (a caller putting several criteria's texts in order does it
+    once for all, `in_order`)."""
     import pyarrow as pa
 
     n = len(values.positions)
