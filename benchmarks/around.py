@@ -8,6 +8,7 @@ CSV file (each a whole process, `--command-units` units).
 
     python benchmarks/around.py                       # 100,000 units; commands on 20,000
     python benchmarks/around.py --units 20000 --repeat 3
+    python benchmarks/around.py --framework mixed-100  # the generated framework of every clause kind
 
 Medians of --repeat runs; ratios are to score measured in the same run.
 """
@@ -31,6 +32,7 @@ import dtiscore.io.output
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORK = ROOT / "frameworks" / "vn-dti-province-2022.dti"
 sys.path.insert(0, str(ROOT / "benchmarks"))
+from mixed import mixed_framework  # noqa: E402
 from synthetic import synthetic_data  # noqa: E402
 
 
@@ -54,8 +56,19 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--command-units", type=int, default=20_000, help="units in the commands' CSV file")
     parser.add_argument("--no-commands", action="store_true", help="skip the two commands")
+    parser.add_argument("--framework", default=str(FRAMEWORK),
+                        help="a .dti file, or mixed-100 (benchmarks/mixed.py); default: the province framework of 2022")
     args = parser.parse_args()
-    framework = dtiscore.load(FRAMEWORK)
+    with tempfile.TemporaryDirectory() as folder:
+        return run(args, Path(folder))
+
+
+def run(args, folder: Path) -> int:
+    source = Path(args.framework)
+    if args.framework == "mixed-100":
+        source = folder / "mixed-100.dti"
+        source.write_text(mixed_framework(), encoding="utf-8")
+    framework = dtiscore.load(source)
     data = synthetic_data(framework, args.units, seed=1)
     units = [f"u{i}" for i in range(args.units)]
     score = median(lambda: framework.score(data, units=units), args.repeat)
@@ -69,7 +82,7 @@ def main() -> int:
     firsts, warms, reports, jsons = [], [], [], []
     for k in range(args.repeat):
         dtiscore.clear_cache()  # a framework never explained: its kept reasons, shapes, ... cold
-        fresh_framework = dtiscore.load(FRAMEWORK)
+        fresh_framework = dtiscore.load(source)
         fresh = fresh_framework.score(data, units=units)
         start = time.perf_counter()
         fresh.explain(units[k])
@@ -77,7 +90,7 @@ def main() -> int:
         warms += [median(lambda: fresh.explain(units[-1 - k]), 1) for _ in range(5)]
         reports.append(median(lambda: str(fresh.explain(units[-1 - k])), 5))
         jsons.append(median(lambda: fresh.explain(units[-1 - k]).to_dict(), 5))
-    print(f"{args.units:,} units × {len(framework.criteria)} criteria, {rows_count:,} ledger rows")
+    print(f"{source.stem}: {args.units:,} units × {len(framework.criteria)} criteria, {rows_count:,} ledger rows")
     print(f"score                        {score * 1000:9.1f} ms")
     print(f"deductions() rows            {rows * 1000:9.1f} ms   {rows / score:5.2f} × score  (target ≤ 2)")
     print(f"deductions() with texts      {(rows + texts) * 1000:9.1f} ms   {(rows + texts) / score:5.2f} × score")
@@ -89,15 +102,14 @@ def main() -> int:
     if args.no_commands:
         return 0
     n = args.command_units
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "data.csv"
-        dtiscore.io.output.write_table(path, {"unit": units[:n], **{k: v[:n] for k, v in data.items()}}
-                                       if n <= args.units else
-                                       {"unit": [f"u{i}" for i in range(n)], **synthetic_data(framework, n, seed=1)})
-        scored = median(lambda: command("score", str(FRAMEWORK), str(path), "-o", str(Path(folder) / "scores.csv")),
-                        args.repeat)
-        ledger_time = median(lambda: command("deductions", str(FRAMEWORK), str(path), "-o",
-                                             str(Path(folder) / "ledger.csv")), args.repeat)
+    path = folder / "data.csv"
+    dtiscore.io.output.write_table(path, {"unit": units[:n], **{k: v[:n] for k, v in data.items()}}
+                                   if n <= args.units else
+                                   {"unit": [f"u{i}" for i in range(n)], **synthetic_data(framework, n, seed=1)})
+    scored = median(lambda: command("score", str(source), str(path), "-o", str(folder / "scores.csv")),
+                    args.repeat)
+    ledger_time = median(lambda: command("deductions", str(source), str(path), "-o",
+                                         str(folder / "ledger.csv")), args.repeat)
     print(f"dtiscore score (process)     {scored:9.2f} s   {n:,} units")
     print(f"dtiscore deductions          {ledger_time:9.2f} s    {ledger_time / scored:5.2f} × score  (target ≤ 3)")
     return 0

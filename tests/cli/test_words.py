@@ -114,7 +114,9 @@ def test_deductions_statuses_in_vietnamese_only_when_asked(files, capsys):
     assert sorted(r["status"] for r in rows) == ["missing", "missing", "no_evidence", "scored"]
 
 
-def test_deductions_without_lang_writes_what_the_ledger_writes(files, capsys):
+@pytest.mark.parametrize("block", [5_000, 1])  # one block; a block per unit (Arrow columns, one header)
+def test_deductions_without_lang_writes_what_the_ledger_writes(files, capsys, monkeypatch, block):
+    monkeypatch.setattr("dtiscore.cli.analysis.LEDGER_BLOCK", block)
     assert main(["deductions", *files]) == 0
     framework, data = files
     result = score_table(dtiscore.load(framework), read_table(data))

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, reject
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 import dtiscore
@@ -163,3 +163,28 @@ def test_closure_on_generated_frameworks(data):
     explained = {d.criterion: d.lost for d in result.explain(unit).deductions}
     rows = ledger.unit(unit)
     assert dict(zip(rows["criterion"], rows["lost"])) == pytest.approx(explained)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_blocks_plain_and_arrow_are_the_whole_ledger(data):
+    """Blocks of a few units (their reasons' numbers written once and kept from block to
+    block), as numpy columns and as Arrow ones, hold the whole ledger's rows and texts."""
+    text = data.draw(frameworks())
+    try:
+        framework = dtiscore.loads(text)
+        result = framework.score(data.draw(inputs(framework)), invalid="mark")
+    except dtiscore.DtiError:
+        reject()
+    lang = data.draw(st.sampled_from(["en", "vi"]))
+    size = data.draw(st.integers(1, 4))
+    whole = result.deductions(lang=lang).to_dict()
+    for arrow in (False, True):
+        blocks = list(result.deductions(lang=lang).blocks(size, arrow=arrow))
+        for name, values in whole.items():
+            got = [v for block in blocks for v in (block[name].to_pylist() if hasattr(block[name], "to_pylist")
+                                                   else block[name].tolist())]
+            if values.dtype.kind == "f":  # NaN equal to NaN
+                np.testing.assert_array_equal(np.array(got, dtype=float), values, err_msg=name)
+            else:
+                assert got == values.tolist(), name

@@ -41,3 +41,17 @@ def test_ranked_on_many_near_ties():
     units, criteria, values = ranked(lost)
     want = expected(lost)
     assert units.tolist() == want[0].tolist() and criteria.tolist() == want[1].tolist()
+
+
+def test_ranked_on_values_too_far_below_the_largest_for_the_key():
+    # 1000 and values 2^-40 .. 2^-60 below it: their keys are cut to one, so the rows of the
+    # units holding them are sorted again by their values (and 5e-324 and 1e-320 in a unit)
+    rng = np.random.default_rng(5)
+    lost = np.ldexp(1.0, -rng.integers(40, 60, size=(300, 90))) * rng.random((300, 90))
+    lost[:, 3] = 1000.0
+    lost[7, :4] = [5e-324, 1e-320, 5e-324, 0.0]
+    lost[rng.random(lost.shape) < 0.2] = 0.0
+    units, criteria, values = ranked(lost)
+    want = expected(lost)
+    assert units.tolist() == want[0].tolist() and criteria.tolist() == want[1].tolist()
+    assert np.array_equal(values, want[2])

@@ -6,6 +6,7 @@ import io
 import math
 
 import numpy as np
+import pyarrow as pa
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -36,7 +37,8 @@ texts = st.one_of(st.text(), st.sampled_from(["=SUM(A1:A3)", "+1", "-2", "@x", '
 def columns(draw):
     n = draw(st.integers(0, 12))
     kinds = draw(st.lists(st.sampled_from(["float", "float32", "int", "uint", "bool", "text", "text_or_none",
-                                           "ints", "big_ints", "floats", "mixed"]), min_size=1, max_size=5))
+                                           "ints", "big_ints", "floats", "mixed", "arrow_text", "arrow_coded"]),
+                             min_size=1, max_size=5))
     out = []
     for kind in kinds:
         if kind == "float":
@@ -60,6 +62,12 @@ def columns(draw):
             out.append(draw(st.lists(st.integers(), min_size=n, max_size=n)))
         elif kind == "floats":
             out.append(draw(st.lists(st.one_of(floats, st.none()), min_size=n, max_size=n)))
+        elif kind == "arrow_text":  # text whose kind its maker knows (the ledger's): an Arrow array
+            out.append(pa.array(draw(st.lists(st.one_of(texts, st.none()), min_size=n, max_size=n)), pa.string()))
+        elif kind == "arrow_coded":  # names by position (the ledger's criteria, statuses)
+            names = draw(st.lists(texts, min_size=1, max_size=4))
+            codes = draw(st.lists(st.one_of(st.integers(0, len(names) - 1), st.none()), min_size=n, max_size=n))
+            out.append(pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(names, pa.string())))
         else:
             out.append(draw(st.lists(st.one_of(floats, texts, st.none(), st.integers(), st.booleans()),
                                      min_size=n, max_size=n)))
@@ -107,3 +115,32 @@ def test_text_that_is_no_utf8_is_written_by_the_csv_module():
     out = io.StringIO()
     csvfile.Writer(out).write({"unit": ["a\ud800"], "total": np.array([1.0])})
     assert out.getvalue() == "unit,total\na\ud800,1\n"
+
+
+@settings(max_examples=150)
+@given(columns(), st.sampled_from([(",", False), (";", True), ("\t", False)]), st.booleans())
+@example([["Hà Nội", 'a "b"', "cr\rhere", "x,y"], pa.array(["Đà Nẵng", None, "\r\n", "ơ"])], (",", False), False)
+def test_rows_written_to_the_binary_file_are_the_text_files(tmp_path_factory, columns, dialect, bom):
+    """Into a UTF-8 text file the rows' bytes go to the binary file under it: the same bytes
+    as the text path (a StringIO's), non-ASCII, quotes and carriage returns included."""
+    delimiter, decimal_comma = dialect
+    names = {f"c{i}": values for i, values in enumerate(columns)}
+    path = tmp_path_factory.mktemp("csv") / "out.csv"
+    with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+        writer = csvfile.Writer(handle, delimiter, decimal_comma)
+        assert writer._binary is handle.buffer  # the fast path, or this test tests nothing
+        writer.write(names)
+        writer.write(names)
+    text = io.StringIO()
+    slow = csvfile.Writer(text, delimiter, decimal_comma)
+    assert slow._binary is None
+    slow.write(names)
+    slow.write(names)
+    assert path.read_bytes() == ("\ufeff" if bom else "").encode() + text.getvalue().encode("utf-8")
+
+
+def test_text_files_that_change_what_is_written_get_text(tmp_path):
+    with open(tmp_path / "latin.csv", "w", encoding="latin-1", newline="") as handle:
+        assert csvfile.Writer(handle)._binary is None
+    with open(tmp_path / "out.csv", "wb") as binary:
+        assert csvfile.Writer(io.TextIOWrapper(binary, encoding="UTF8", newline=""))._binary is binary

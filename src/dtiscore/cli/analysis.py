@@ -256,7 +256,7 @@ def _report(args) -> int:
 
 def _deductions(args) -> int:
     """The ledger written a block of units at a time (its reason texts made a block at a
-    time), with progress on a terminal."""
+    time; CSV's text columns handed over as Arrow arrays), with progress on a terminal."""
     framework = load(args.framework, params=parse_params(args.param))
     with shown(file_progress(args)) as progress:
         result = read_and_score(args, progress, framework)[0]
@@ -270,10 +270,17 @@ def _deductions(args) -> int:
             write_table(target, _worded(ledger.to_dict(), args.lang), format, args.decimal_comma)
             return 0
         with writing(target, format, args.decimal_comma) as writer:
-            for columns in ledger.blocks():
+            for columns in ledger.blocks(LEDGER_BLOCK, arrow=format in ("csv", "tsv")):
                 writer.write(_worded(columns, args.lang))
-                progress.stage(f"writing deductions: unit {columns['unit'][-1]}")
+                progress.stage(f"writing deductions: unit {_last(columns['unit'])}")
     return 0
+
+
+LEDGER_BLOCK = 5_000  # units written at a time: ~300k ledger rows, their texts a few tens of MB
+
+
+def _last(values) -> object:
+    return values[len(values) - 1] if hasattr(values, "dtype") else values[-1].as_py()
 
 
 def _worded(columns: dict, lang: str | None) -> dict:
@@ -281,7 +288,13 @@ def _worded(columns: dict, lang: str | None) -> dict:
     the code, and without --lang the statuses stay the names programs read."""
     if not lang:
         return columns
-    words = {status: word(status, lang) for status in set(columns["status"])}
+    status = columns["status"]
+    if hasattr(status, "dictionary"):  # Arrow's names by position: the names put into words
+        import pyarrow as pa
+
+        words = pa.array([word(name, lang) for name in status.dictionary.to_pylist()], pa.string())
+        return {**columns, "status": pa.DictionaryArray.from_arrays(status.indices, words)}
+    words = {status: word(status, lang) for status in set(status)}
     return {**columns, "status": [words[status] for status in columns["status"]]}
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from ..engine.cells import float_text
 from ..language import ir
 from .ledger_rows import ledger_rows
-from .reason_texts import reason_texts
+from .reason_texts import in_order, reason_pieces
 from .reasons import CODES, reason_codes, reasons_of
 from .values import Values
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 COLUMNS = ("unit", "criterion", "path", "max", "points", "lost", "status", "reason_code", "reason")
 _STATUS_NAMES = np.array(ir.STATUSES, dtype=object)
 _CODE_NAMES = np.array(CODES, dtype=object)
+_WRITTEN_KEPT = 200_000  # numbers' texts kept between blocks, at most (~30 MB)
 
 
 class Ledger:
@@ -45,6 +46,8 @@ class Ledger:
         self.lost = lost
         self._codes = codes
         self._text: np.ndarray | None = None
+        self._arrow = None  # the reasons as an Arrow text array
+        self._written: dict = {}  # numbers' texts, kept from one block's reasons to the next
 
     @classmethod
     def build(cls, result: "Scored", lang: str, every: bool = False) -> "Ledger":
@@ -67,6 +70,9 @@ class Ledger:
                      ordered and self._ordered)
         if self._text is not None:
             out._text = self._text[index]
+        if self._arrow is not None:
+            out._arrow = self._arrow.take(index)
+        out._written = self._written
         return out
 
     def __len__(self) -> int:
@@ -129,17 +135,37 @@ class Ledger:
         """The reasons as text, in the ledger's language."""
         if self._text is None:
             self._text = np.empty(len(self), dtype=object)
-            framework, scores = self.result.framework, self.result.scores
-            reasons = reasons_of(framework)
-            invalid = self.result.columns.invalid
-            points = self["points"]
-            for k, rows in _by_criterion(self.criteria):
-                positions = self.positions[rows]
-                self._text[rows] = reason_texts(reasons, framework.ir_node(scores.criteria[k]),
-                                                Values(self.result, positions), scores.status[k, positions],
-                                                scores.branch[k, positions], points[rows],
-                                                {name: mask[positions] for name, mask in invalid.items()}, self.lang)
+            if self._arrow is not None:
+                self._text[:] = self._arrow.to_numpy(zero_copy_only=False)
+            else:
+                for rows, texts in self._criterion_texts():
+                    self._text[rows] = texts.to_numpy(zero_copy_only=False)  # in place: no large Arrow take
         return self._text
+
+    def arrow_texts(self):
+        """`texts` as an Arrow text array, made without a Python text per row."""
+        if self._arrow is None:
+            pieces = list(self._criterion_texts())
+            self._arrow = in_order([texts for _, texts in pieces], [rows for rows, _ in pieces])
+        return self._arrow
+
+    def _criterion_texts(self) -> Iterator[tuple[np.ndarray, object]]:
+        """(rows, their reasons as an Arrow text array) of each group of units of each
+        criterion whose reasons differ only in numbers."""
+        framework, scores = self.result.framework, self.result.scores
+        reasons = reasons_of(framework)
+        invalid = self.result.columns.invalid
+        points = self["points"]
+        for k, rows in _by_criterion(self.criteria):
+            positions = self.positions[rows]
+            for within, texts in reason_pieces(reasons, framework.ir_node(scores.criteria[k]),
+                                               Values(self.result, positions), scores.status[k, positions],
+                                               scores.branch[k, positions], points[rows],
+                                               {name: mask[positions] for name, mask in invalid.items()}, self.lang,
+                                               self._written):
+                yield rows[within], texts
+        if sum(map(len, self._written.values())) > _WRITTEN_KEPT:
+            self._written.clear()
 
     # ---- selections
     def top(self, k: int) -> "Ledger":
@@ -178,17 +204,44 @@ class Ledger:
             columns[name] = pd.Categorical(columns[name])
         return pd.DataFrame(columns)
 
-    def blocks(self, units: int = 20_000) -> Iterator[dict[str, np.ndarray]]:
+    def blocks(self, units: int = 20_000, arrow: bool = False) -> Iterator[dict[str, object]]:
         """The columns (`to_dict`) of a block of `units` units at a time, rows in ledger
         order: a ledger of millions of rows is written with its reason texts made, and
-        held, a block at a time."""
-        if len(self) and not (np.diff(self.positions) >= 0).all():  # not by unit: one block
-            yield self.to_dict()
+        held, a block at a time. arrow: the text columns as Arrow arrays (`arrow_columns`)."""
+        if not self._by_unit():  # one block
+            yield self.arrow_columns() if arrow else self.to_dict()
             return
+        for block in self._blocks(units):
+            yield block.arrow_columns() if arrow else block.to_dict()
+
+    def _by_unit(self) -> bool:
+        return self._ordered or not len(self) or bool((np.diff(self.positions) >= 0).all())
+
+    def _blocks(self, units: int) -> Iterator["Ledger"]:
+        """The ledger (by unit) as ledgers of `units` units each."""
         starts = np.searchsorted(self.positions, np.arange(0, len(self.result) + units, units))
         for start, stop in zip(starts[:-1], starts[1:]):
             if stop > start:
-                yield self._subset(np.arange(start, stop), ordered=True).to_dict()
+                yield self._subset(np.arange(start, stop), ordered=True)
+
+    def arrow_columns(self) -> dict[str, object]:
+        """`to_dict`, its text columns as Arrow arrays whose kind is known without looking
+        at each value: names by position (unit, criterion, path, status, reason_code) as
+        dictionary-coded text, the reasons as text; numbers stay numpy arrays."""
+        scores = self.result.scores
+        out: dict[str, object] = {name: self[name] for name in ("max", "points", "lost")}
+        out["unit"] = self["unit"]
+        if len(self):  # the block's units only: a dictionary the block's size
+            low, high = int(self.positions.min()), int(self.positions.max())
+            units = list(self.result.units[low:high + 1])
+            if all(isinstance(unit, str) for unit in units):
+                out["unit"] = _coded(self.positions - low, units)
+        out["criterion"] = _coded(self.criteria, list(scores.criteria))
+        out["path"] = _coded(self.criteria, self._paths().tolist())
+        out["status"] = _coded(scores.status[self.criteria, self.positions], list(ir.STATUSES))
+        out["reason_code"] = _coded(self.codes, list(CODES))
+        out["reason"] = self.arrow_texts()
+        return {name: out[name] for name in COLUMNS}
 
     def to_csv(self, target=None) -> str | None:
         """Write CSV to a path or an open text file (floats in full); with no target,
@@ -228,6 +281,13 @@ def _code_matrix(result: "Scored") -> np.ndarray:
     everyone = slice(None)
     return np.stack([_criterion_codes(result, k, everyone) for k in range(len(result.scores.criteria))]) \
         if result.scores.criteria else np.empty((0, len(result)), dtype=np.int8)
+
+
+def _coded(positions: np.ndarray, names: list) -> object:
+    """Arrow text: the name at each position (a dictionary-coded array)."""
+    import pyarrow as pa
+
+    return pa.DictionaryArray.from_arrays(pa.array(positions), pa.array(names, pa.string()))
 
 
 def _objects(values) -> np.ndarray:

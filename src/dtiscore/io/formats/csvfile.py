@@ -10,6 +10,7 @@ through the csv module, so every rule and error message is the csv module's.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -352,11 +353,14 @@ def _write(handle, columns, delimiter: str, comments) -> None:
 class Writer:
     """CSV written a block of rows at a time (the header before the first), so that results
     too large for memory can be written as they come; one block makes the whole file.
-    decimal_comma: floats written with ',' as the decimal mark (`848,47`)."""
+    decimal_comma: floats written with ',' as the decimal mark (`848,47`). Into a text file
+    that writes UTF-8 and "\\n" as they are, the rows' bytes go straight to the binary file
+    under it (`handle.buffer`), as Arrow made them."""
 
     def __init__(self, handle, delimiter: str = ",", decimal_comma: bool = False):
         self._writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
         self._handle, self._delimiter = handle, delimiter
+        self._binary = _utf8_binary(handle)
         self._header = False
         self._comma = decimal_comma
 
@@ -369,9 +373,28 @@ class Writer:
             self._writer.writerow(list(columns))
             self._header = True
         try:
-            self._handle.write(csvtext.lines(list(columns.values()), self._delimiter, self._comma))
+            pieces = csvtext.encoded(list(columns.values()), self._delimiter, self._comma)
+            if self._binary is None:
+                self._handle.write(b"".join(pieces).decode("utf-8"))
+                return
         except UnicodeEncodeError:  # text that is no UTF-8 (a lone surrogate): the csv module writes what it can
             self._writer.writerows(zip(*(csvtext.cell_texts(values, self._comma) for values in columns.values())))
+            return
+        self._handle.flush()  # the text written so far (the header) first
+        self._binary.writelines(pieces)
 
     def close(self) -> None:
         """Nothing is left to write: the header and every row went out with `write`."""
+
+
+def _utf8_binary(handle) -> Any:
+    """The binary file under a text file that writes UTF-8 and leaves "\\n" as it is (on a
+    system whose line end is "\\n"), else None: the text file must encode what is written."""
+    binary, encoding = getattr(handle, "buffer", None), getattr(handle, "encoding", None)
+    if binary is None or not isinstance(encoding, str) or os.linesep != "\n":
+        return None
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return None
+    return binary if name in ("utf-8", "utf-8-sig") and isinstance(handle, io.TextIOWrapper) else None

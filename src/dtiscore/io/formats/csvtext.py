@@ -30,29 +30,57 @@ _NUMBER_CHARACTERS = frozenset("0123456789.+-einf")  # what the text of a number
 def lines(columns: Sequence[Sequence[object]], delimiter: str = ",", decimal_comma: bool = False) -> str:
     """The rows of `columns` (each a sequence of equal length) as CSV lines, each ending in
     a newline, as `csv.writer(delimiter=delimiter, lineterminator="\\n").writerows` writes
-    the `cell_text` of every value."""
-    columns = [values if isinstance(values, (np.ndarray, list, tuple)) else
+    the `cell_text` of every value (an Arrow array: of each value of its `to_pylist()`)."""
+    return b"".join(encoded(columns, delimiter, decimal_comma)).decode("utf-8")
+
+
+def encoded(columns: Sequence[Sequence[object]], delimiter: str = ",", decimal_comma: bool = False) -> list[Any]:
+    """`lines` as UTF-8 bytes, a piece of rows at a time: Arrow's own buffers (bytes-like),
+    which a binary file writes as they are, no Python text made of them."""
+    import pyarrow as pa
+
+    columns = [values if isinstance(values, (np.ndarray, list, tuple, pa.Array, pa.ChunkedArray)) else
                values.tolist() if hasattr(values, "tolist") else list(values) for values in columns]
     count = min(map(len, columns)) if columns else 0  # as zip() pairs them
-    return "".join(_lines([values[start:start + ROWS_AT_ONCE] for values in columns], delimiter, decimal_comma)
-                   for start in range(0, count, ROWS_AT_ONCE))
+    return [_lines([values[start:start + ROWS_AT_ONCE] for values in columns], delimiter, decimal_comma)
+            for start in range(0, count, ROWS_AT_ONCE)]
 
 
-def _lines(columns: list, delimiter: str, decimal_comma: bool) -> str:
+def _lines(columns: list, delimiter: str, decimal_comma: bool) -> Any:
     import pyarrow.compute as pc
 
     plain = delimiter not in _NUMBER_CHARACTERS and not (decimal_comma and delimiter == ",")
-    texts = [texts if numeric and plain and len(columns) > 1 else _quoted(texts, delimiter, len(columns) == 1)
-             for texts, numeric in (column_texts(values, decimal_comma) for values in columns)]
+    texts = [_cells(values, delimiter, decimal_comma, plain, len(columns) == 1) for values in columns]
     texts[-1] = pc.binary_join_element_wise(texts[-1], "", "\n")  # the last cell, then the line's end
     joined = pc.binary_join_element_wise(*texts, delimiter) if len(texts) > 1 else texts[0]
-    return _values(joined).decode("utf-8")
+    return _values(joined)
+
+
+def _cells(values: Any, delimiter: str, decimal_comma: bool, plain: bool, alone: bool) -> Any:
+    """A column's cells as the csv module writes them; a dictionary-coded one's names
+    written (and quoted) once each, then put at their positions."""
+    import pyarrow as pa
+
+    if isinstance(values, pa.ChunkedArray) and pa.types.is_dictionary(values.type):
+        values = values.combine_chunks()
+    if isinstance(values, pa.DictionaryArray) and not alone:
+        return _cells(values.dictionary, delimiter, decimal_comma, plain, alone).take(values.indices).fill_null("")
+    texts, numeric = column_texts(values, decimal_comma)
+    return texts if numeric and plain and not alone else _quoted(texts, delimiter, alone)
 
 
 def column_texts(values: Any, decimal_comma: bool = False) -> tuple[Any, bool]:
-    """(an Arrow text array of each value's `cell_text`, whether every value is a number)."""
+    """(an Arrow text array of each value's `cell_text`, whether every value is a number).
+    An Arrow array of text (or of dictionary-coded text) is taken as it is: its kind is
+    known where it was made, and no value is looked at."""
     import pyarrow as pa
 
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        if pa.types.is_dictionary(values.type):
+            values = values.dictionary_decode()
+        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            return values.fill_null(""), False
+        values = values.to_pylist()
     if isinstance(values, np.ndarray) and values.dtype.kind == "f":
         return _float_texts(values.astype(np.float64, copy=False), decimal_comma), True
     if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
@@ -108,12 +136,19 @@ def _quoted(texts: Any, delimiter: str, alone: bool) -> Any:
         return texts
     # the csv module quotes the cell and doubles its quotes: done here on the whole column,
     # but for a carriage return (whose quoting is the csv module's own affair), left to it
-    quoted = pc.binary_join_element_wise('"', pc.replace_substring(texts, '"', '""'), '"', "")
+    doubled = pc.replace_substring(texts, '"', '""') if _holds(texts, b'"') else texts
+    quoted = pc.binary_join_element_wise('"', doubled, '"', "")
+    if not _holds(texts, b"\r"):
+        return quoted if pc.all(special).as_py() else pc.if_else(special, quoted, texts)
     odd = pc.match_substring(texts, "\r")
-    if not pc.any(odd).as_py():
-        return pc.if_else(special, quoted, texts)
     cells = [_field(cell, delimiter) for cell in pc.filter(texts, odd).to_pylist()]
     return pc.replace_with_mask(pc.if_else(special, quoted, texts), odd, pa.array(cells, pa.string()))
+
+
+def _holds(texts: Any, character: bytes) -> bool:
+    """Whether any cell holds the character: one scan of the cells' bytes (a search of the
+    whole column, where Arrow's kernels would match cell by cell)."""
+    return re.search(re.escape(character), _values(texts)) is not None
 
 
 def _field(cell: str, delimiter: str) -> str:
@@ -123,8 +158,8 @@ def _field(cell: str, delimiter: str) -> str:
     return out.getvalue()[:-1]
 
 
-def _values(texts: Any) -> bytes:
-    """The bytes of an Arrow text array's cells, one after the other."""
+def _values(texts: Any) -> Any:
+    """The bytes of an Arrow text array's cells, one after the other (a slice of its buffer)."""
     import pyarrow as pa
 
     if isinstance(texts, pa.ChunkedArray):
@@ -133,7 +168,8 @@ def _values(texts: Any) -> bytes:
         return b""
     offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64 if pa.types.is_large_string(texts.type) else np.int32)
     first, last = int(offsets[texts.offset]), int(offsets[texts.offset + len(texts)])
-    return texts.buffers()[2][first:last].to_pybytes()
+    data = texts.buffers()[2]
+    return b"" if data is None else data[first:last]  # no buffer: every cell is empty
 
 
 def cell_texts(values: Sequence[object], decimal_comma: bool = False) -> list[str]:
