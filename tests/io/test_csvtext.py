@@ -4,6 +4,7 @@ module writes row by row from each value's `cell_text`."""
 import csv
 import io
 import math
+import os
 
 import numpy as np
 import pyarrow as pa
@@ -12,6 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dtiscore.io.formats import csvfile, csvtext
+from dtiscore.io.output import write_table
 from dtiscore.io.formats.csvtext import cell_texts
 
 
@@ -127,7 +129,7 @@ def test_rows_written_to_the_binary_file_are_the_text_files(tmp_path_factory, co
     names = {f"c{i}": values for i, values in enumerate(columns)}
     path = tmp_path_factory.mktemp("csv") / "out.csv"
     with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-        writer = csvfile.Writer(handle, delimiter, decimal_comma)
+        writer = csvfile.Writer(handle, delimiter, decimal_comma, lines_as_is=True)
         assert writer._binary is handle.buffer  # the fast path, or this test tests nothing
         writer.write(names)
         writer.write(names)
@@ -141,6 +143,18 @@ def test_rows_written_to_the_binary_file_are_the_text_files(tmp_path_factory, co
 
 def test_text_files_that_change_what_is_written_get_text(tmp_path):
     with open(tmp_path / "latin.csv", "w", encoding="latin-1", newline="") as handle:
-        assert csvfile.Writer(handle)._binary is None
+        assert csvfile.Writer(handle, lines_as_is=True)._binary is None
     with open(tmp_path / "out.csv", "wb") as binary:
-        assert csvfile.Writer(io.TextIOWrapper(binary, encoding="UTF8", newline=""))._binary is binary
+        assert csvfile.Writer(io.TextIOWrapper(binary, encoding="UTF8", newline=""), lines_as_is=True)._binary is binary
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r", None, ""])
+def test_a_callers_file_keeps_its_line_ends(tmp_path, newline):
+    """A text file the caller opened says nothing of its line ends: rows go through it, so
+    a file opened with newline="\\r\\n" gets "\\r\\n", as from the csv module."""
+    columns = {"unit": ["Hà Nội", 'a "b"'], "total": np.array([1.5, 2.0])}
+    with open(tmp_path / "out.csv", "w", encoding="utf-8", newline=newline) as handle:
+        write_table(handle, columns)
+    end = os.linesep if newline is None else (newline or "\n")
+    expected = end.join(["unit,total", "Hà Nội,1.5", '"a ""b""",2', ""])
+    assert (tmp_path / "out.csv").read_bytes() == expected.encode("utf-8")

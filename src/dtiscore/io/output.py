@@ -66,17 +66,18 @@ def writing(target: Any, format: str | None = None, decimal_comma: bool = False)
     for results that come a block of units at a time; the text is that of `write_table` on
     all the units."""
     format = streamed_format(target, format)
+    as_is = isinstance(target, (str, os.PathLike)) or csvfile.writes_lines_as_is(target)  # we open with newline=""
     with _opened(target) as handle:
-        writer = _WRITERS[format](handle, decimal_comma)
+        writer = _WRITERS[format](handle, decimal_comma, as_is)
         yield writer
         writer.close()
 
 
-_WRITERS: dict[str, Callable[[Any, bool], Any]] = {
-    "csv": lambda handle, comma: csvfile.Writer(handle, ";" if comma else ",", decimal_comma=comma),
-    "tsv": lambda handle, comma: csvfile.Writer(handle, "\t", decimal_comma=comma),
-    "json": lambda handle, comma: jsonfile.Writer(handle),
-    "jsonl": lambda handle, comma: jsonfile.LinesWriter(handle),
+_WRITERS: dict[str, Callable[[Any, bool, bool], Any]] = {  # (handle, decimal comma, lines as is)
+    "csv": lambda handle, comma, as_is: csvfile.Writer(handle, ";" if comma else ",", comma, as_is),
+    "tsv": lambda handle, comma, as_is: csvfile.Writer(handle, "\t", comma, as_is),
+    "json": lambda handle, comma, as_is: jsonfile.Writer(handle),
+    "jsonl": lambda handle, comma, as_is: jsonfile.LinesWriter(handle),
 }
 
 

@@ -15,6 +15,7 @@ import csv
 import io
 import itertools
 import os
+import sys
 import unicodedata
 import warnings
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -339,13 +340,13 @@ def write(target: Any, columns: Mapping[str, Sequence[object]], delimiter: str =
     written first, each starting with a `#` cell (readers skip them)."""
     if isinstance(target, (str, os.PathLike)):
         with open(target, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-            _write(handle, columns, delimiter, comments)
+            _write(handle, columns, delimiter, comments, lines_as_is=True)
     else:
-        _write(target, columns, delimiter, comments)
+        _write(target, columns, delimiter, comments, lines_as_is=writes_lines_as_is(target))
 
 
-def _write(handle, columns, delimiter: str, comments) -> None:
-    writer = Writer(handle, delimiter)
+def _write(handle, columns, delimiter: str, comments, lines_as_is: bool) -> None:
+    writer = Writer(handle, delimiter, lines_as_is=lines_as_is)
     writer.comments(comments)
     writer.write(columns)
 
@@ -353,14 +354,16 @@ def _write(handle, columns, delimiter: str, comments) -> None:
 class Writer:
     """CSV written a block of rows at a time (the header before the first), so that results
     too large for memory can be written as they come; one block makes the whole file.
-    decimal_comma: floats written with ',' as the decimal mark (`848,47`). Into a text file
-    that writes UTF-8 and "\\n" as they are, the rows' bytes go straight to the binary file
-    under it (`handle.buffer`), as Arrow made them."""
+    decimal_comma: floats written with ',' as the decimal mark (`848,47`). lines_as_is: the
+    caller knows the file writes "\\n" as it is (opened with newline="", or standard output
+    where the line end is "\\n"; a text file does not say how it was opened): then, when it
+    writes UTF-8, the rows' bytes go straight to the binary file under it (`handle.buffer`),
+    as Arrow made them."""
 
-    def __init__(self, handle, delimiter: str = ",", decimal_comma: bool = False):
+    def __init__(self, handle, delimiter: str = ",", decimal_comma: bool = False, lines_as_is: bool = False):
         self._writer = csv.writer(handle, delimiter=delimiter, lineterminator="\n")
         self._handle, self._delimiter = handle, delimiter
-        self._binary = _utf8_binary(handle)
+        self._binary = _utf8_binary(handle) if lines_as_is else None
         self._header = False
         self._comma = decimal_comma
 
@@ -387,11 +390,17 @@ class Writer:
         """Nothing is left to write: the header and every row went out with `write`."""
 
 
+def writes_lines_as_is(handle) -> bool:
+    """Whether an open text file is known to write "\\n" as it is: standard output, on a
+    system whose line end is "\\n" (any other file may have been opened with newline="\\r\\n")."""
+    return handle in (sys.stdout, sys.__stdout__) and os.linesep == "\n"
+
+
 def _utf8_binary(handle) -> Any:
-    """The binary file under a text file that writes UTF-8 and leaves "\\n" as it is (on a
-    system whose line end is "\\n"), else None: the text file must encode what is written."""
+    """The binary file under a text file that writes UTF-8, else None: the text file must
+    encode what is written."""
     binary, encoding = getattr(handle, "buffer", None), getattr(handle, "encoding", None)
-    if binary is None or not isinstance(encoding, str) or os.linesep != "\n":
+    if binary is None or not isinstance(encoding, str):
         return None
     try:
         name = codecs.lookup(encoding).name
