@@ -13,7 +13,6 @@ from ..testing.cases import SUFFIX, cases_path, read_cases
 from ..testing.cases_run import run_cases, summary
 from ..errors import DtiError
 from ..language.fmt import format_text
-from ..testing import InvariantError, check_framework
 from ..explain.wording import counted, word
 from .core import lang_option, params_option, parse_params, progress_option
 from .progress import Progress, shown
@@ -189,6 +188,8 @@ def _cases_files(paths: list[str]) -> list[Path]:
 def _verify(args) -> int:
     """Exit 0 when every invariant holds (warnings printed), 1 with the failing data on
     standard output as a CSV file `dtiscore explain` reads."""
+    from ..testing import InvariantError, check_framework  # hypothesis: imported by the one command that draws
+
     framework = load(args.framework, params=parse_params(args.param))
     if framework.warnings:
         print(framework.render_warnings(), file=sys.stderr)

@@ -20,10 +20,30 @@ its children's (less some bonus under `cap`), band points stay within the criter
 bands are kept only when reachable, a substitute copies the max of the criterion it replaces.
 """
 
-from .strategies import Edges, edges, inputs
-from .generate import framework_objects, frameworks
-from .invariants import INVARIANTS, InvariantError, Invariants
-from .verify import Verification, check_framework
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["frameworks", "framework_objects", "inputs", "edges", "Edges", "check_framework",
-           "Verification", "InvariantError", "Invariants", "INVARIANTS"]
+if TYPE_CHECKING:  # imported when first asked for (below)
+    from .generate import framework_objects, frameworks
+    from .invariants import INVARIANTS, InvariantError, Invariants
+    from .strategies import Edges, edges, inputs
+    from .verify import Verification, check_framework
+
+_HOMES = {"frameworks": "generate", "framework_objects": "generate", "inputs": "strategies", "edges": "strategies",
+          "Edges": "strategies", "check_framework": "verify", "Verification": "verify",
+          "InvariantError": "invariants", "Invariants": "invariants", "INVARIANTS": "invariants"}
+__all__ = list(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    """A name of the package, imported from its module when first asked for: hypothesis
+    takes ~0.15 s to import, which every command line run paid for the test cases' reader."""
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOMES))
