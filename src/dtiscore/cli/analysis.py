@@ -16,6 +16,7 @@ from ..analyses.html_report import render_html
 from ..analyses.robustness import robustness
 from ..analyses.sensitivity import sensitivity
 from ..analyses.sustain import sustainability
+from ..io.ahead import read_ahead
 from ..io.output import STREAMED_FORMATS, output_format, write_table, writing
 from ..io.tables import locate, read_table, scoring_columns
 from ..explain.wording import LANGS, counted, word
@@ -256,7 +257,9 @@ def _report(args) -> int:
 
 def _deductions(args) -> int:
     """The ledger written a block of units at a time (its reason texts made a block at a
-    time; CSV's text columns handed over as Arrow arrays), with progress on a terminal."""
+    time; CSV's text columns handed over as Arrow arrays), with progress on a terminal. The
+    next block is made on another thread while the last is written (writing is Arrow's
+    kernels and the file's, which leave the GIL)."""
     framework = load(args.framework, params=parse_params(args.param))
     with shown(file_progress(args)) as progress:
         result = read_and_score(args, progress, framework)[0]
@@ -270,7 +273,7 @@ def _deductions(args) -> int:
             write_table(target, _worded(ledger.to_dict(), args.lang), format, args.decimal_comma)
             return 0
         with writing(target, format, args.decimal_comma) as writer:
-            for columns in ledger.blocks(LEDGER_BLOCK, arrow=format in ("csv", "tsv")):
+            for columns in read_ahead(ledger.blocks(LEDGER_BLOCK, arrow=format in ("csv", "tsv"))):
                 writer.write(_worded(columns, args.lang))
                 progress.stage(f"writing deductions: unit {_last(columns['unit'])}")
     return 0
